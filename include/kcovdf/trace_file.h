@@ -50,6 +50,10 @@ enum kcovdf_chunk_type {
 	KCOVDF_CHUNK_MAP = 3,
 	/* struct kcovdf_loss: counters of one stream's producer. */
 	KCOVDF_CHUNK_LOSS = 4,
+	/* struct kcovdf_sym_entry records: names of the functions the
+	 * streams mention, taken from kallsyms when the trace was made, so a
+	 * trace can be read without the kernel image. */
+	KCOVDF_CHUNK_SYMS = 5,
 };
 
 /* Where the records of a stream came from. */
@@ -112,6 +116,13 @@ struct kcovdf_loss {
 	uint64_t dropped;	/* records lost (buffer full, write failed) */
 	uint64_t truncated;	/* records with values cut */
 	uint64_t skipped;	/* callbacks ignored (recursion, signal) */
+};
+
+/* Entries follow one another; each is padded to a multiple of 8 bytes. */
+struct kcovdf_sym_entry {
+	uint64_t addr;		/* run-time address */
+	uint32_t name_len;	/* bytes of name after the struct */
+	uint32_t reserved;
 };
 
 #endif /* KCOVDF_TRACE_FILE_H */

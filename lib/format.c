@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Values: a record plus the function's DWARF becomes named, typed values;
+ * values become text ("f(a=1, p=0x... {x=2, y=3}) = 5") or JSON.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "kcovdf.h"
+
+static struct arena val_arena;
+
+void kcovdf_val_reset(void)
+{
+	arena_free(&val_arena);
+}
+
+void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t nc = b->cap ? b->cap * 2 : 256;
+
+		while (nc - b->len <= (size_t)n)
+			nc *= 2;
+		char *ns = realloc(b->s, nc);
+
+		if (!ns)
+			abort();
+		b->s = ns;
+		b->cap = nc;
+	}
+}
+
+void kcovdf_buf_free(struct kcovdf_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+void kcovdf_json_str(struct kcovdf_buf *b, const char *s)
+{
+	kcovdf_buf_printf(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			kcovdf_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			kcovdf_buf_printf(b, "\\u%04x", c);
+		else
+			kcovdf_buf_printf(b, "%c", c);
+	}
+	kcovdf_buf_printf(b, "\"");
+}
+
+static const struct kcovdf_tfield *
+match_field(const struct kcovdf_type *t, const struct kcov_df_field *f)
+{
+	for (size_t i = 0; t && i < t->nfields; i++) {
+		const struct kcovdf_tfield *x = &t->fields[i];
+
+		if (x->offset == f->offset && x->size == f->size &&
+		    x->bit_offset == f->bit_offset &&
+		    x->bit_size == f->bit_size)
+			return x;
+	}
+	return NULL;
+}
+
+static int is_errptr(uint64_t v)
+{
+	return v >= (uint64_t)-4095;
+}
+
+void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
+			 const struct kcovdf_rec *r, int format,
+			 struct kcovdf_val *out)
+{
+	const struct kcovdf_type *t = NULL;
+	const struct kcovdf_layout *lay = NULL;
+	struct arena *a = &val_arena;
+
+	memset(out, 0, sizeof(*out));
+	if (r->kind == KCOVDF_REC_ARG) {
+		if (fn && r->argidx < fn->nparams) {
+			t = fn->params[r->argidx].type;
+			out->name = fn->params[r->argidx].name;
+		}
+		if (!out->name)
+			out->name = arena_printf(a, "arg%u", r->argidx);
+	} else if (fn) {
+		t = fn->ret;
+	}
+	out->type = t;
+	out->size = r->size;
+	out->value = r->value;
+	out->optout = !!(r->flags & KCOV_DF_F_OPTOUT);
+	out->is_void = !!(r->flags & KCOV_DF_F_VOID);
+
+	if (format == KCOVDF_FMT_DOC) {
+		if (!t || !t->fields) {
+			/* Scalar: the value word has all 64 bits, the meta
+			 * word only 48. */
+			out->value = r->nfields ? r->fields[0] : r->value;
+			return;
+		}
+		out->has_object = 1;
+		out->byval = t->kind == KCOVDF_T_STRUCT ||
+			     t->kind == KCOVDF_T_UNION;
+		out->is_null = !out->byval && r->value == 0;
+		out->is_errptr = !out->byval && is_errptr(r->value);
+		out->object_name = t->object_name;
+		if (out->is_null || out->is_errptr)
+			return;
+		out->nfields = r->nfields;
+		out->fields = arena_alloc(a, (r->nfields + 1) *
+					  sizeof(*out->fields));
+		for (unsigned int i = 0; i < r->nfields; i++) {
+			struct kcovdf_fieldval *fv = &out->fields[i];
+
+			fv->value = r->fields[i];
+			fv->unreadable = r->fields[i] == KCOV_DF_BAD_READ;
+			if (i < t->nfields) {
+				fv->name = t->fields[i].name;
+				fv->type = t->fields[i].type;
+				fv->flags = t->fields[i].flags;
+			} else {
+				fv->name = arena_printf(a, "f%u", i);
+			}
+		}
+		out->fields_trunc = t->nfields > r->nfields;
+		return;
+	}
+
+	if (!(r->flags & KCOV_DF_F_FIELDS))
+		return;
+	out->has_object = 1;
+	out->byval = !!(r->flags & KCOV_DF_F_BYVAL);
+	out->is_null = !!(r->flags & KCOV_DF_F_NULL);
+	out->is_errptr = !!(r->flags & KCOV_DF_F_ERRPTR);
+	out->fields_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
+	if (sym)
+		lay = kcovdf_sym_layout(sym, r->type_id);
+	out->object_name = lay ? lay->name : t ? t->object_name : NULL;
+	out->nfields = r->nfields;
+	out->fields = arena_alloc(a, (r->nfields + 1) * sizeof(*out->fields));
+	for (unsigned int i = 0; i < r->nfields; i++) {
+		struct kcovdf_fieldval *fv = &out->fields[i];
+
+		fv->value = r->fields[i];
+		fv->unreadable = i < 64 && ((r->unreadable >> i) & 1);
+		if (lay && i < lay->nfields) {
+			const struct kcov_df_field *lf = &lay->fields[i];
+			const struct kcovdf_tfield *x = match_field(t, lf);
+
+			fv->flags = lf->flags;
+			if (x) {
+				fv->name = x->name;
+				fv->type = x->type;
+			} else if (lf->bit_size) {
+				fv->name = arena_printf(a, "+%u:%u:%u",
+							lf->offset,
+							lf->bit_offset,
+							lf->bit_size);
+			} else {
+				fv->name = arena_printf(a, "+%u", lf->offset);
+			}
+		} else if (t && i < t->nfields) {
+			fv->name = t->fields[i].name;
+			fv->type = t->fields[i].type;
+			fv->flags = t->fields[i].flags;
+		} else {
+			fv->name = arena_printf(a, "f%u", i);
+		}
+	}
+}
+
+static int64_t sext(uint64_t v, unsigned int bits)
+{
+	if (bits == 0 || bits >= 64)
+		return (int64_t)v;
+	uint64_t m = 1ULL << (bits - 1);
+
+	v &= (m << 1) - 1;
+	return (int64_t)((v ^ m) - m);
+}
+
+static const char *enum_name(const struct kcovdf_type *t, int64_t v)
+{
+	for (size_t i = 0; t && i < t->nenums; i++)
+		if (t->enums[i].value == v)
+			return t->enums[i].name;
+	return NULL;
+}
+
+void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
+		       uint64_t v, unsigned int size, unsigned int fflags,
+		       int json)
+{
+	int kind = t ? t->kind : KCOVDF_T_UNKNOWN;
+	unsigned int bits = (unsigned int)((t && t->size ? t->size : size) * 8);
+	int is_signed = t ? t->is_signed : !!(fflags & KCOV_DF_FIELD_SIGNED);
+
+	if (kind == KCOVDF_T_UNKNOWN) {
+		if (fflags & KCOV_DF_FIELD_PTR)
+			kind = KCOVDF_T_PTR;
+		else if (fflags & KCOV_DF_FIELD_BOOL)
+			kind = KCOVDF_T_BOOL;
+		else if (fflags & KCOV_DF_FIELD_FLOAT)
+			kind = KCOVDF_T_FLOAT;
+		else if (fflags & (KCOV_DF_FIELD_ARRAY | KCOV_DF_FIELD_WIDE))
+			kind = KCOVDF_T_ARRAY;
+		else if (fflags & KCOV_DF_FIELD_ENUM)
+			kind = KCOVDF_T_ENUM;
+		else if (size)
+			kind = KCOVDF_T_INT;
+	}
+	switch (kind) {
+	case KCOVDF_T_BOOL:
+		kcovdf_buf_printf(b, json ? "%s" : "%s", v ? "true" : "false");
+		return;
+	case KCOVDF_T_FLOAT: {
+		double d;
+
+		if (bits == 32) {
+			uint32_t u = (uint32_t)v;
+			float f;
+
+			memcpy(&f, &u, sizeof(f));
+			d = f;
+		} else {
+			memcpy(&d, &v, sizeof(d));
+		}
+		kcovdf_buf_printf(b, "%.17g", d);
+		return;
+	}
+	case KCOVDF_T_PTR:
+		if (json) {
+			kcovdf_buf_printf(b, "%" PRIu64, v);
+		} else if (v == 0) {
+			kcovdf_buf_printf(b, "NULL");
+		} else if (is_errptr(v)) {
+			const char *e = kcovdf_errno_name(-(long)(int64_t)v);
+
+			kcovdf_buf_printf(b, "ERR_PTR(-%s)", e ? e : "?");
+		} else {
+			kcovdf_buf_printf(b, "0x%" PRIx64, v);
+		}
+		return;
+	case KCOVDF_T_ENUM: {
+		int64_t sv = is_signed ? sext(v, bits) : (int64_t)v;
+		const char *n = enum_name(t, sv);
+
+		if (json || !n)
+			kcovdf_buf_printf(b, "%" PRId64, sv);
+		else
+			kcovdf_buf_printf(b, "%s", n);
+		return;
+	}
+	case KCOVDF_T_ARRAY:
+	case KCOVDF_T_STRUCT:
+	case KCOVDF_T_UNION:
+		if (json)
+			kcovdf_buf_printf(b, "%" PRIu64, v);
+		else
+			kcovdf_buf_printf(b, "0x%0*" PRIx64,
+					  (int)(2 * (size ? size : 8)), v);
+		return;
+	case KCOVDF_T_INT:
+		if (is_signed) {
+			int64_t sv = sext(v, bits);
+
+			kcovdf_buf_printf(b, "%" PRId64, sv);
+			if (!json && t && t->is_char && sv >= 32 && sv < 127)
+				kcovdf_buf_printf(b, " '%c'", (int)sv);
+			return;
+		}
+		if (bits < 64)
+			v &= (1ULL << bits) - 1;
+		if (json || v <= 0xffffffffULL)
+			kcovdf_buf_printf(b, "%" PRIu64, v);
+		else
+			kcovdf_buf_printf(b, "0x%" PRIx64, v);
+		if (!json && t && t->is_char && v >= 32 && v < 127)
+			kcovdf_buf_printf(b, " '%c'", (int)v);
+		return;
+	default:
+		kcovdf_buf_printf(b, json ? "%" PRIu64 : "0x%" PRIx64, v);
+	}
+}
+
+/* Extra JSON keys that explain a scalar: enum constant, error code. */
+static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
+			 uint64_t v, int is_ret)
+{
+	if (!t)
+		return;
+	if (t->kind == KCOVDF_T_ENUM) {
+		int64_t sv = t->is_signed ? sext(v, (unsigned int)t->size * 8)
+					  : (int64_t)v;
+		const char *n = enum_name(t, sv);
+
+		if (n) {
+			kcovdf_buf_printf(b, ",\"enum\":");
+			kcovdf_json_str(b, n);
+		}
+	}
+	if (is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {
+		int64_t sv = sext(v, (unsigned int)t->size * 8);
+		const char *e = sv < 0 ? kcovdf_errno_name(-(long)sv) : NULL;
+
+		if (e) {
+			kcovdf_buf_printf(b, ",\"errno\":");
+			kcovdf_json_str(b, e);
+		}
+	}
+	if (t->kind == KCOVDF_T_PTR && is_errptr(v) && v) {
+		kcovdf_buf_printf(b, ",\"err_ptr\":%" PRId64, (int64_t)v);
+	}
+}
+
+static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
+		       int json)
+{
+	for (size_t i = 0; i < v->nfields; i++) {
+		const struct kcovdf_fieldval *f = &v->fields[i];
+
+		if (json) {
+			kcovdf_buf_printf(b, "%s{\"name\":", i ? "," : "");
+			kcovdf_json_str(b, f->name);
+			if (f->unreadable) {
+				kcovdf_buf_printf(b, ",\"value\":null,"
+						  "\"unreadable\":true}");
+				continue;
+			}
+			kcovdf_buf_printf(b, ",\"value\":");
+			kcovdf_fmt_scalar(b, f->type, f->value, 0, f->flags, 1);
+			json_explain(b, f->type, f->value, 0);
+			kcovdf_buf_printf(b, "}");
+		} else {
+			kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", f->name);
+			if (f->unreadable)
+				kcovdf_buf_printf(b, "<unreadable>");
+			else
+				kcovdf_fmt_scalar(b, f->type, f->value, 0,
+						  f->flags, 0);
+		}
+	}
+}
+
+static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
+			int is_ret)
+{
+	const struct kcovdf_type *t = v->type;
+
+	if (is_ret && t && t->kind == KCOVDF_T_INT && t->is_signed) {
+		int64_t sv = sext(v->value, (unsigned int)t->size * 8);
+		const char *e = sv < 0 ? kcovdf_errno_name(-(long)sv) : NULL;
+
+		if (e) {
+			kcovdf_buf_printf(b, "-%s", e);
+			return;
+		}
+	}
+	kcovdf_fmt_scalar(b, t, v->value, v->size, 0, 0);
+}
+
+void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
+{
+	int is_ret = v->name == NULL;
+
+	if (json) {
+		if (v->optout || v->is_void) {
+			kcovdf_buf_printf(b, "null");
+			return;
+		}
+		if (v->has_object && v->byval) {
+			kcovdf_buf_printf(b, "null");
+			return;
+		}
+		kcovdf_fmt_scalar(b, v->type, v->value, v->size,
+				  v->type ? 0 : (v->has_object ?
+						 KCOV_DF_FIELD_PTR : 0), 1);
+		return;
+	}
+	if (v->optout) {
+		kcovdf_buf_printf(b, "<optimized out>");
+		return;
+	}
+	if (v->is_void)
+		return;
+	if (!v->has_object) {
+		text_scalar(b, v, is_ret);
+		return;
+	}
+	if (v->is_null) {
+		kcovdf_buf_printf(b, "NULL");
+		return;
+	}
+	if (v->is_errptr) {
+		const char *e = kcovdf_errno_name(-(long)(int64_t)v->value);
+
+		kcovdf_buf_printf(b, "ERR_PTR(-%s)", e ? e : "?");
+		return;
+	}
+	if (!v->byval)
+		kcovdf_buf_printf(b, "0x%" PRIx64 " ", v->value);
+	kcovdf_buf_printf(b, "{");
+	fmt_fields(b, v, 0);
+	if (v->fields_trunc)
+		kcovdf_buf_printf(b, "%s...", v->nfields ? ", " : "");
+	kcovdf_buf_printf(b, "}");
+}
+
+/* JSON for one argument or return: the value plus its fields. */
+void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
+{
+	int is_ret = v->name == NULL;
+
+	if (v->optout)
+		kcovdf_buf_printf(b, ",\"optimized_out\":true");
+	if (!v->has_object) {
+		if (!v->optout && !v->is_void)
+			json_explain(b, v->type, v->value, is_ret);
+		return;
+	}
+	if (v->object_name) {
+		kcovdf_buf_printf(b, ",\"object\":");
+		kcovdf_json_str(b, v->object_name);
+	}
+	if (v->byval)
+		kcovdf_buf_printf(b, ",\"by_value\":true");
+	if (v->is_null)
+		kcovdf_buf_printf(b, ",\"null\":true");
+	if (v->is_errptr) {
+		const char *e = kcovdf_errno_name(-(long)(int64_t)v->value);
+
+		kcovdf_buf_printf(b, ",\"err_ptr\":%" PRId64, (int64_t)v->value);
+		if (e) {
+			kcovdf_buf_printf(b, ",\"errno\":");
+			kcovdf_json_str(b, e);
+		}
+	}
+	if (v->is_null || v->is_errptr)
+		return;
+	kcovdf_buf_printf(b, ",\"fields\":[");
+	fmt_fields(b, v, 1);
+	kcovdf_buf_printf(b, "]");
+	if (v->fields_trunc)
+		kcovdf_buf_printf(b, ",\"truncated\":true");
+}

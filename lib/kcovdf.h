@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libkcovdf: the one decoder of kcov-dataflow records, the trace file
+ * reader and writer, and symbolisation. Every tool uses this library.
+ */
+#ifndef KCOVDF_H
+#define KCOVDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/kcov_dataflow.h>
+#include "kcovdf/trace_file.h"
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+enum kcovdf_rec_kind {
+	KCOVDF_REC_ARG = KCOV_DF_KIND_ARG,
+	KCOVDF_REC_RET = KCOV_DF_KIND_RET,
+	KCOVDF_REC_LOST = KCOV_DF_KIND_LOST,
+};
+
+/* One decoded record, in either format. Pointers point into the words. */
+struct kcovdf_rec {
+	int kind;		/* enum kcovdf_rec_kind */
+	unsigned int flags;	/* KCOV_DF_F_* (DOC records: derived) */
+	unsigned int argidx;	/* KCOV_DF_ARGIDX_NONE when none */
+	unsigned int size;	/* bytes of the value */
+	uint64_t pc;		/* instrumented function */
+	uint64_t value;		/* scalar, pointer, or LOST count */
+	uint64_t type_id;	/* layout id (v1 with FIELDS), else 0 */
+	uint64_t unreadable;	/* bit i: field i could not be read */
+	unsigned int nfields;	/* values in fields[] */
+	const uint64_t *fields;
+	uint32_t seq;		/* DOC only: the header's sequence number */
+	unsigned int words;	/* words the record occupies */
+};
+
+/*
+ * Decode the record at w[0..avail-1] in the given format
+ * (enum kcovdf_stream_format, DOC or V1). Returns the number of words
+ * consumed (> 0), or -1 with a message in err when the words are not a
+ * valid record (unknown tag or kind, record longer than avail, inconsistent
+ * counts). Never reads beyond w[avail - 1].
+ */
+int kcovdf_rec_decode(int format, const uint64_t *w, size_t avail,
+		      struct kcovdf_rec *r, char *err, size_t errlen);
+
+/*
+ * Walk record words (without the count word). Calls cb for each record;
+ * stops at the first invalid record and returns -1 with err set (naming the
+ * word offset), else 0. cb returning non-zero stops the walk and is returned.
+ */
+typedef int (*kcovdf_rec_cb)(const struct kcovdf_rec *r, void *arg);
+int kcovdf_walk(int format, const uint64_t *words, size_t nwords,
+		kcovdf_rec_cb cb, void *arg, char *err, size_t errlen);
+
+/*
+ * Walk a buffer as the kernel leaves it: buf[0] is the number of record
+ * words, records follow. bufwords is the mapping's size in words; a count
+ * larger than bufwords - 1 is an error (user space may have scribbled).
+ */
+int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
+		       kcovdf_rec_cb cb, void *arg, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Trace files                                                         */
+/* ------------------------------------------------------------------ */
+
+struct kcovdf_stream {
+	uint32_t pid, tid, kind, format;
+	char comm[17];
+	uint64_t *words;	/* concatenated words of all its chunks */
+	size_t nwords;
+};
+
+struct kcovdf_map_entry {
+	uint32_t pid, kind;
+	uint64_t start, end, bias;
+	uint8_t build_id[32];
+	uint32_t build_id_len;
+	char *path;
+};
+
+struct kcovdf_symname {
+	uint64_t addr;
+	char *name;
+};
+
+struct kcovdf_trace {
+	uint16_t major, minor;
+	char **meta;		/* "key=value" strings */
+	size_t nmeta;
+	struct kcovdf_stream *streams;
+	size_t nstreams;
+	struct kcovdf_map_entry *maps;
+	size_t nmaps;
+	struct kcovdf_loss *losses;
+	size_t nlosses;
+	struct kcovdf_symname *syms;	/* from SYMS chunks */
+	size_t nsyms;
+};
+
+/* Read a whole trace file. Returns NULL with a message in err on any
+ * malformed input; never reads outside the file's bytes. */
+struct kcovdf_trace *kcovdf_trace_read(const char *path, char *err,
+				       size_t errlen);
+struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
+					char *err, size_t errlen);
+void kcovdf_trace_free(struct kcovdf_trace *t);
+/* Value of a META key (the last one given wins), or NULL. */
+const char *kcovdf_trace_meta(const struct kcovdf_trace *t, const char *key);
+
+/* Writer: used by `kcovdf record` (the runtime writes chunks itself). */
+int kcovdf_write_file_hdr(int fd);
+int kcovdf_write_chunk(int fd, uint32_t type, uint32_t flags,
+		       const void *a, size_t alen, const void *b, size_t blen);
+int kcovdf_write_meta(int fd, const char *const *kv, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Types and symbols (ELF symbol tables, DWARF via elfutils libdw)     */
+/* ------------------------------------------------------------------ */
+
+enum kcovdf_tkind {
+	KCOVDF_T_UNKNOWN = 0, KCOVDF_T_VOID, KCOVDF_T_INT, KCOVDF_T_BOOL,
+	KCOVDF_T_FLOAT, KCOVDF_T_PTR, KCOVDF_T_ENUM, KCOVDF_T_STRUCT,
+	KCOVDF_T_UNION, KCOVDF_T_ARRAY, KCOVDF_T_FUNC,
+};
+
+struct kcovdf_type;
+
+struct kcovdf_enumerator {
+	int64_t value;
+	char *name;
+};
+
+/* One field of a flattened object, as docs/layout.md defines it. */
+struct kcovdf_tfield {
+	char *name;			/* "a.b.c" */
+	uint32_t offset;
+	uint8_t size, bit_offset, bit_size, flags;	/* KCOV_DF_FIELD_* */
+	const struct kcovdf_type *type;	/* the member's stripped type */
+};
+
+struct kcovdf_type {
+	int kind;			/* enum kcovdf_tkind, after stripping */
+	char *name;			/* as written: "size_t", "struct foo *" */
+	uint64_t size;
+	int is_signed;
+	int is_char;
+	const struct kcovdf_type *target;	/* pointee / element, stripped */
+	struct kcovdf_enumerator *enums;
+	size_t nenums;
+	/* Flattened fields of this composite, or of the composite a pointer
+	 * points to; NULL when the type is not decomposable. */
+	struct kcovdf_tfield *fields;
+	size_t nfields;
+	int fields_trunc;
+	char *object_name;		/* "struct foo" of the decomposed type */
+};
+
+struct kcovdf_param {
+	char *name;			/* NULL when DWARF has none */
+	const struct kcovdf_type *type;
+};
+
+struct kcovdf_fn {
+	char *name;
+	uint64_t addr;			/* run-time address of its entry */
+	struct kcovdf_param *params;
+	size_t nparams;
+	const struct kcovdf_type *ret;	/* NULL: unknown */
+	int have_dwarf;
+	char *file;
+	int line;
+	char *object;			/* path or module of the ELF object */
+};
+
+/* A layout table read from an ELF file (struct kcov_df_layout). */
+struct kcovdf_layout {
+	uint64_t type_id;
+	uint32_t size;
+	uint16_t nfields, flags;
+	struct kcov_df_field *fields;
+	char *name;
+};
+
+struct kcovdf_symopts {
+	const char *vmlinux;		/* kernel image with DWARF, or NULL */
+	const char *const *module_dirs;	/* where to look for NAME.ko */
+	size_t nmodule_dirs;
+	const char *kallsyms;		/* e.g. /proc/kallsyms when live */
+	const char *sysroot;		/* prefix for user-space paths */
+};
+
+struct kcovdf_sym;
+
+struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
+				  const struct kcovdf_symopts *o);
+void kcovdf_sym_free(struct kcovdf_sym *s);
+/* Warnings collected while loading (missing files, build-id mismatch). */
+const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
+/* The function whose entry is pc (the records' pc), or NULL. */
+const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
+				      uint64_t pc);
+/* The layout table with this id from any loaded object, or NULL. */
+const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
+					      uint64_t type_id);
+/* Name of an error code (22 -> "EINVAL"), or NULL. */
+const char *kcovdf_errno_name(long e);
+
+/* ------------------------------------------------------------------ */
+/* Calls: records of one stream turned into a call tree                */
+/* ------------------------------------------------------------------ */
+
+struct kcovdf_call {
+	uint64_t pc;
+	const struct kcovdf_fn *fn;	/* NULL without symbols */
+	struct kcovdf_rec *args;	/* ARG records in order */
+	size_t nargs;
+	struct kcovdf_rec ret;		/* valid when has_ret */
+	int has_ret;
+	int no_entry;		/* return seen, entry was not recorded */
+	int no_exit;		/* entry seen, return never recorded */
+	uint64_t lost;		/* a LOST marker: records dropped here */
+	int depth;
+	uint64_t index;		/* order of the call's first record */
+	struct kcovdf_call *parent, *child, *last_child, *next;
+};
+
+struct kcovdf_calls {
+	struct kcovdf_call *root;	/* first top-level call */
+	size_t ncalls;
+	int nested;		/* 0: no RET records, flat list */
+	void *priv;
+};
+
+/*
+ * Build the call tree of a stream (DOC or V1). DOC streams cannot express
+ * calls without arguments or void returns, so they are not nested: every
+ * group of argument records and every return is its own entry. Returns 0,
+ * or -1 with err set when a record is invalid (the calls built up to that
+ * record are kept, so a damaged trace still shows what came before).
+ */
+int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
+		       struct kcovdf_calls *out, char *err, size_t errlen);
+void kcovdf_calls_free(struct kcovdf_calls *c);
+/* Pre-order walk: the next call after c (children first). */
+struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c);
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+/* A value ready to print: what a record says about one argument or
+ * return, with names and types attached. */
+struct kcovdf_fieldval {
+	const char *name;		/* "x", "a.b", or "+8" when unnamed */
+	const struct kcovdf_type *type;	/* NULL when unknown */
+	uint64_t value;
+	unsigned int flags;		/* KCOV_DF_FIELD_* */
+	int unreadable;
+};
+
+struct kcovdf_val {
+	const char *name;		/* parameter name, "arg3", or NULL */
+	const struct kcovdf_type *type;	/* NULL when unknown */
+	uint64_t value;
+	unsigned int size;
+	int optout, is_null, is_errptr, byval, is_void, has_object;
+	const char *object_name;	/* "struct foo" */
+	struct kcovdf_fieldval *fields;
+	size_t nfields;
+	int fields_trunc;
+};
+
+/* Describe an ARG or RET record (memory from an internal arena that lives
+ * until kcovdf_val_reset()). */
+void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
+			 const struct kcovdf_rec *r, int format,
+			 struct kcovdf_val *out);
+void kcovdf_val_reset(void);
+
+/* Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
+ * JSON to a growing string. */
+struct kcovdf_buf {
+	char *s;
+	size_t len, cap;
+};
+void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kcovdf_buf_free(struct kcovdf_buf *b);
+void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
+		       uint64_t v, unsigned int size, unsigned int fflags,
+		       int json);
+void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json);
+void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
+/* The JSON keys after "value" for an argument or return: "fields",
+ * "object", "optimized_out", "null", "err_ptr", "errno", "enum". */
+void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b,
+			       const struct kcovdf_val *v);
+
+#endif /* KCOVDF_H */

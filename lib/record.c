@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one record decoder. Both formats are walked from a known record start
+ * using only the lengths the headers give; a word that is not a valid header
+ * where one must be is an error, reported with its position, never skipped.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kcovdf.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Kernel pointers lose their top 16 bits in the DOC meta word. */
+static uint64_t doc_raw_extend(uint64_t raw)
+{
+	if (raw & (1ULL << 47))
+		raw |= 0xffff000000000000ULL;
+	return raw;
+}
+
+static int decode_doc(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
+		      char *err, size_t errlen)
+{
+	uint64_t hdr = w[0], meta;
+	unsigned int type, n;
+
+	if (hdr >> 32)
+		return fail(err, errlen,
+			    "not a record header: 0x%016" PRIx64
+			    " has bits above 31 set", hdr);
+	type = KCOV_DF_DOC_TYPE(hdr);
+	if (type != KCOV_DF_DOC_TYPE_ENTRY && type != KCOV_DF_DOC_TYPE_RET)
+		return fail(err, errlen,
+			    "not a record header: 0x%016" PRIx64
+			    " has type 0x%x (want 0xe or 0xf)", hdr, type);
+	n = KCOV_DF_DOC_NVALS(hdr);
+	if (n == 0)
+		n = 1;	/* as the documented reader does */
+	if (avail < KCOV_DF_DOC_HDR_WORDS + (size_t)n)
+		return fail(err, errlen,
+			    "record of %u words runs past the end (%zu left)",
+			    KCOV_DF_DOC_HDR_WORDS + n, avail);
+	meta = w[2];
+	r->kind = type == KCOV_DF_DOC_TYPE_ENTRY ? KCOVDF_REC_ARG
+						  : KCOVDF_REC_RET;
+	r->flags = 0;
+	r->argidx = type == KCOV_DF_DOC_TYPE_ENTRY ? KCOV_DF_DOC_ARGIDX(meta)
+						    : KCOV_DF_ARGIDX_NONE;
+	r->size = KCOV_DF_DOC_SIZE(meta);
+	r->pc = w[1];
+	r->value = doc_raw_extend(KCOV_DF_DOC_RAW(meta));
+	r->type_id = 0;
+	r->unreadable = 0;
+	r->seq = KCOV_DF_DOC_SEQ(hdr);
+	r->nfields = n;
+	r->fields = &w[3];
+	r->words = KCOV_DF_DOC_HDR_WORDS + n;
+	/*
+	 * A single value equal to the raw value is a scalar; anything else
+	 * carries the fields of an object. The documented format cannot say
+	 * which for a one-field struct whose field equals its address, so the
+	 * symboliser decides with the parameter's type; here we only mark
+	 * values that the kernel marks as unreadable.
+	 */
+	for (unsigned int i = 0; i < n && i < 64; i++)
+		if (w[3 + i] == KCOV_DF_BAD_READ)
+			r->unreadable |= 1ULL << i;
+	return (int)r->words;
+}
+
+static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
+		     char *err, size_t errlen)
+{
+	uint64_t hdr = w[0];
+	unsigned int kind, flags, nextra, words, meta_words;
+
+	if (!KCOV_DF_V1_IS_HDR(hdr))
+		return fail(err, errlen,
+			    "not a v1 record header: 0x%016" PRIx64
+			    " (tag 0x%02x, want 0x%02x)", hdr,
+			    (unsigned int)(hdr >> 56), KCOV_DF_V1_TAG);
+	kind = KCOV_DF_V1_KIND(hdr);
+	flags = KCOV_DF_V1_FLAGS(hdr);
+	nextra = KCOV_DF_V1_NEXTRA(hdr);
+	words = KCOV_DF_V1_FIXED_WORDS + nextra;
+	if (kind != KCOV_DF_KIND_ARG && kind != KCOV_DF_KIND_RET &&
+	    kind != KCOV_DF_KIND_LOST)
+		return fail(err, errlen, "v1 record of unknown kind %u", kind);
+	if (avail < words)
+		return fail(err, errlen,
+			    "record of %u words runs past the end (%zu left)",
+			    words, avail);
+	memset(r, 0, sizeof(*r));
+	r->kind = (int)kind;
+	r->flags = flags;
+	r->argidx = KCOV_DF_V1_ARGIDX(hdr);
+	r->size = KCOV_DF_V1_SIZE(hdr);
+	r->pc = w[1];
+	r->value = w[2];
+	r->words = words;
+	if (kind == KCOV_DF_KIND_LOST) {
+		if (nextra)
+			return fail(err, errlen,
+				    "LOST record with %u extra words", nextra);
+		return (int)words;
+	}
+	if (!(flags & KCOV_DF_F_FIELDS)) {
+		if (nextra)
+			return fail(err, errlen,
+				    "record without FIELDS has %u extra words",
+				    nextra);
+		return (int)words;
+	}
+	meta_words = 1 + ((flags & KCOV_DF_F_FAULT) ? 1 : 0);
+	if (nextra < meta_words)
+		return fail(err, errlen,
+			    "FIELDS record with %u extra words, needs %u",
+			    nextra, meta_words);
+	if ((flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR)) &&
+	    nextra != meta_words)
+		return fail(err, errlen,
+			    "NULL/ERR_PTR record carries %u field words",
+			    nextra - meta_words);
+	r->type_id = w[3];
+	if (flags & KCOV_DF_F_FAULT)
+		r->unreadable = w[4];
+	r->nfields = nextra - meta_words;
+	if (r->nfields > KCOV_DF_MAX_FIELDS)
+		return fail(err, errlen, "record with %u fields (max %u)",
+			    r->nfields, KCOV_DF_MAX_FIELDS);
+	if (r->nfields < 64 && (r->unreadable >> r->nfields))
+		return fail(err, errlen,
+			    "unreadable bitmap 0x%" PRIx64
+			    " names fields beyond the %u present",
+			    r->unreadable, r->nfields);
+	r->fields = &w[3 + meta_words];
+	return (int)words;
+}
+
+int kcovdf_rec_decode(int format, const uint64_t *w, size_t avail,
+		      struct kcovdf_rec *r, char *err, size_t errlen)
+{
+	if (avail == 0)
+		return fail(err, errlen, "no words left for a record");
+	switch (format) {
+	case KCOVDF_FMT_DOC:
+		if (avail < KCOV_DF_DOC_HDR_WORDS + 1)
+			return fail(err, errlen,
+				    "%zu words left, a record needs at least 4",
+				    avail);
+		return decode_doc(w, avail, r, err, errlen);
+	case KCOVDF_FMT_V1:
+		if (avail < KCOV_DF_V1_FIXED_WORDS)
+			return fail(err, errlen,
+				    "%zu words left, a record needs at least 3",
+				    avail);
+		return decode_v1(w, avail, r, err, errlen);
+	default:
+		return fail(err, errlen, "unknown record format %d", format);
+	}
+}
+
+int kcovdf_walk(int format, const uint64_t *words, size_t nwords,
+		kcovdf_rec_cb cb, void *arg, char *err, size_t errlen)
+{
+	size_t pos = 0;
+	struct kcovdf_rec r;
+	char sub[160];
+
+	while (pos < nwords) {
+		int n = kcovdf_rec_decode(format, words + pos, nwords - pos, &r,
+					  sub, sizeof(sub));
+		if (n < 0)
+			return fail(err, errlen, "word %zu: %s", pos, sub);
+		if (cb) {
+			int rc = cb(&r, arg);
+
+			if (rc)
+				return rc;
+		}
+		pos += (size_t)n;
+	}
+	return 0;
+}
+
+int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
+		       kcovdf_rec_cb cb, void *arg, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (bufwords < 1)
+		return fail(err, errlen, "empty buffer");
+	n = __atomic_load_n(&buf[0], __ATOMIC_ACQUIRE);
+	if (n > bufwords - 1)
+		return fail(err, errlen,
+			    "buffer count %" PRIu64 " exceeds its %zu words",
+			    n, bufwords - 1);
+	return kcovdf_walk(format, buf + 1, (size_t)n, cb, arg, err, errlen);
+}

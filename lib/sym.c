@@ -1,0 +1,1272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbolisation: run-time addresses to functions, parameters, types and
+ * field names, with elfutils (libelf for symbol tables and layout tables,
+ * libdw for DWARF). Objects come from the trace's MAP chunks (user-space
+ * programs and libraries, vmlinux with its KASLR offset, modules) and from
+ * the options; names fall back to the trace's SYMS chunk and to kallsyms.
+ *
+ * Everything built here lives in one arena freed by kcovdf_sym_free().
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "kcovdf.h"
+
+#define MAX_DEPTH 4
+
+struct elfsym {
+	uint64_t addr;		/* ELF address (section-relative for ET_REL) */
+	uint64_t size;
+	const char *name;
+};
+
+struct ktype {
+	struct kcovdf_type pub;
+	Dwarf_Die die;		/* the type as referenced (not stripped) */
+	int fields_done;
+};
+
+struct tcache_ent {
+	Dwarf_Off off;
+	struct ktype *t;
+};
+
+struct obj {
+	char *path;
+	char *label;		/* what the user sees: path or module name */
+	int kind;		/* enum kcovdf_map_kind */
+	uint32_t pid;
+	uint64_t start, end;	/* run-time range, 0/0: everything */
+	uint64_t bias;		/* run-time = ELF address + bias */
+	int fd;
+	Elf *elf;
+	Dwarf *dw;
+	int is_rel;		/* ET_REL (a module): text_shndx based */
+	size_t text_shndx;
+	struct elfsym *syms;
+	size_t nsyms;
+	struct tcache_ent *tcache;	/* open addressing on DIE offsets */
+	size_t tcache_cap, tcache_n;
+	int addr_size;
+	uint64_t text_sym;	/* ELF value of _text, 0 if none */
+};
+
+struct fncache_ent {
+	uint32_t pid;
+	uint64_t pc;
+	struct kcovdf_fn *fn;	/* NULL: looked up, not found */
+};
+
+struct kcovdf_sym {
+	struct arena a;
+	struct obj *objs;
+	size_t nobjs;
+	struct kcovdf_layout *layouts;
+	size_t nlayouts;
+	struct elfsym *kallsyms;
+	size_t nkallsyms;
+	struct elfsym *tsyms;	/* from the trace's SYMS chunk */
+	size_t ntsyms;
+	struct fncache_ent *fns;
+	size_t fns_cap, fns_n;
+	char *warnings;
+	size_t warn_len;
+};
+
+static void warn(struct kcovdf_sym *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct kcovdf_sym *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	size_t n;
+	char *w;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	w = realloc(s->warnings, s->warn_len + n + 2);
+	if (!w)
+		return;
+	memcpy(w + s->warn_len, line, n);
+	w[s->warn_len + n] = '\n';
+	w[s->warn_len + n + 1] = 0;
+	s->warnings = w;
+	s->warn_len += n + 1;
+}
+
+const char *kcovdf_sym_warnings(struct kcovdf_sym *s)
+{
+	return s->warnings ? s->warnings : "";
+}
+
+const char *kcovdf_errno_name(long e)
+{
+	if (e <= 0 || e > 4095)
+		return NULL;
+	switch (e) {	/* kernel-internal codes glibc does not know */
+	case 512: return "ERESTARTSYS";
+	case 513: return "ERESTARTNOINTR";
+	case 514: return "ERESTARTNOHAND";
+	case 515: return "ENOIOCTLCMD";
+	case 516: return "ERESTART_RESTARTBLOCK";
+	case 517: return "EPROBE_DEFER";
+	case 518: return "EOPENSTALE";
+	case 519: return "ENOPARAM";
+	case 521: return "EBADHANDLE";
+	case 524: return "ENOTSUPP";
+	case 526: return "ESERVERFAULT";
+	case 528: return "EJUKEBOX";
+	case 529: return "EIOCBQUEUED";
+	case 530: return "ERECALLCONFLICT";
+	}
+	return strerrorname_np((int)e);
+}
+
+/* ------------------------------------------------------------------ */
+/* ELF objects                                                         */
+/* ------------------------------------------------------------------ */
+
+static int cmp_elfsym(const void *a, const void *b)
+{
+	const struct elfsym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* Prefer sized symbols, then global-looking names (no dot). */
+	if ((x->size == 0) != (y->size == 0))
+		return x->size == 0 ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static const struct elfsym *find_elfsym(const struct elfsym *v, size_t n,
+					uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	/* lo-1 is the last symbol at or below addr; walk back to the first
+	 * one at that address, which sorts first (sized, then by name). */
+	lo--;
+	while (lo > 0 && v[lo - 1].addr == v[lo].addr)
+		lo--;
+	if (v[lo].addr == addr)
+		return &v[lo];
+	if (v[lo].size && addr < v[lo].addr + v[lo].size)
+		return &v[lo];
+	return NULL;
+}
+
+static void read_layouts(struct kcovdf_sym *s, struct obj *o, Elf_Scn *scn,
+			 GElf_Sym *sym)
+{
+	GElf_Shdr sh;
+	Elf_Data *d;
+	uint64_t off;
+	struct kcov_df_layout hdr;
+	struct kcovdf_layout *l;
+	const char *base;
+	size_t need;
+
+	if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+		return;
+	off = o->is_rel ? sym->st_value : sym->st_value - sh.sh_addr;
+	if (off > sh.sh_size || sh.sh_size - off < sizeof(hdr))
+		return;
+	d = elf_getdata(scn, NULL);
+	if (!d || !d->d_buf || d->d_size != sh.sh_size)
+		return;
+	base = (const char *)d->d_buf + off;
+	memcpy(&hdr, base, sizeof(hdr));
+	need = sizeof(hdr) + (size_t)hdr.nfields * sizeof(struct kcov_df_field) +
+	       hdr.name_len + 1;
+	if (hdr.version != KCOV_DF_LAYOUT_VERSION ||
+	    hdr.nfields > KCOV_DF_MAX_FIELDS || sh.sh_size - off < need) {
+		warn(s, "%s: layout table %016" PRIx64 " is malformed, ignored",
+		     o->label, (uint64_t)hdr.type_id);
+		return;
+	}
+	for (size_t i = 0; i < s->nlayouts; i++)
+		if (s->layouts[i].type_id == hdr.type_id)
+			return;	/* the same type from another object */
+	if (s->nlayouts % 64 == 0) {
+		struct kcovdf_layout *nl = realloc(s->layouts,
+			(s->nlayouts + 64) * sizeof(*nl));
+		if (!nl)
+			return;
+		s->layouts = nl;
+	}
+	l = &s->layouts[s->nlayouts++];
+	l->type_id = hdr.type_id;
+	l->size = hdr.size;
+	l->nfields = hdr.nfields;
+	l->flags = hdr.flags;
+	l->fields = arena_alloc(&s->a, (hdr.nfields + 1) *
+				sizeof(struct kcov_df_field));
+	memcpy(l->fields, base + sizeof(hdr),
+	       hdr.nfields * sizeof(struct kcov_df_field));
+	l->name = arena_alloc(&s->a, hdr.name_len + 1);
+	memcpy(l->name, base + sizeof(hdr) +
+	       hdr.nfields * sizeof(struct kcov_df_field), hdr.name_len);
+}
+
+static void load_symtab(struct kcovdf_sym *s, struct obj *o)
+{
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+
+	while ((scn = elf_nextscn(o->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type;
+
+			if (!gelf_getsym(d, (int)i, &sym))
+				continue;
+			name = elf_strptr(o->elf, sh.sh_link, sym.st_name);
+			if (!name || !*name || sym.st_shndx == SHN_UNDEF)
+				continue;
+			type = GELF_ST_TYPE(sym.st_info);
+			if (!strcmp(name, "_text"))
+				o->text_sym = sym.st_value;
+			if (!strncmp(name, KCOV_DF_LAYOUT_SYM_PREFIX,
+				     strlen(KCOV_DF_LAYOUT_SYM_PREFIX)) &&
+			    sym.st_shndx < SHN_LORESERVE) {
+				Elf_Scn *ls = elf_getscn(o->elf, sym.st_shndx);
+
+				if (ls)
+					read_layouts(s, o, ls, &sym);
+				continue;
+			}
+			if (type != STT_FUNC)
+				continue;
+			if (o->is_rel && sym.st_shndx != o->text_shndx)
+				continue;
+			if (o->nsyms == cap) {
+				struct elfsym *ns;
+
+				cap = cap ? cap * 2 : 1024;
+				ns = realloc(o->syms, cap * sizeof(*ns));
+				if (!ns)
+					return;
+				o->syms = ns;
+			}
+			o->syms[o->nsyms].addr = sym.st_value;
+			o->syms[o->nsyms].size = sym.st_size;
+			o->syms[o->nsyms].name = arena_strdup(&s->a, name);
+			o->nsyms++;
+		}
+	}
+	if (o->nsyms)
+		qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_elfsym);
+}
+
+static int open_obj(struct kcovdf_sym *s, struct obj *o, const uint8_t *bid,
+		    uint32_t bid_len)
+{
+	GElf_Ehdr eh;
+	const void *fbid;
+	ssize_t fbid_len;
+
+	o->fd = open(o->path, O_RDONLY | O_CLOEXEC);
+	if (o->fd < 0) {
+		warn(s, "%s: %s: names come from symbol lists only", o->path,
+		     strerror(errno));
+		return -1;
+	}
+	o->elf = elf_begin(o->fd, ELF_C_READ_MMAP, NULL);
+	if (!o->elf || !gelf_getehdr(o->elf, &eh)) {
+		warn(s, "%s: not an ELF file: %s", o->path, elf_errmsg(-1));
+		goto bad;
+	}
+	if (bid_len) {
+		fbid_len = dwelf_elf_gnu_build_id(o->elf, &fbid);
+		if (fbid_len > 0 && ((uint32_t)fbid_len != bid_len ||
+				     memcmp(fbid, bid, bid_len))) {
+			warn(s, "%s: build id differs from the traced object's; "
+			     "not used", o->path);
+			goto bad;
+		}
+	}
+	o->is_rel = eh.e_type == ET_REL;
+	o->addr_size = eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
+	if (o->is_rel) {
+		size_t shstrndx;
+		Elf_Scn *scn = NULL;
+
+		if (elf_getshdrstrndx(o->elf, &shstrndx))
+			goto bad;
+		while ((scn = elf_nextscn(o->elf, scn))) {
+			GElf_Shdr sh;
+			const char *n;
+
+			if (!gelf_getshdr(scn, &sh))
+				continue;
+			n = elf_strptr(o->elf, shstrndx, sh.sh_name);
+			if (n && !strcmp(n, ".text"))
+				o->text_shndx = elf_ndxscn(scn);
+		}
+	}
+	load_symtab(s, o);
+	/* libdw applies the relocations of ET_REL debug sections itself
+	 * only through libdwfl; modules are therefore matched by name. */
+	o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
+	return 0;
+bad:
+	if (o->elf)
+		elf_end(o->elf);
+	o->elf = NULL;
+	close(o->fd);
+	o->fd = -1;
+	return -1;
+}
+
+static struct obj *add_obj(struct kcovdf_sym *s, const char *path,
+			   const char *label, int kind, uint32_t pid,
+			   uint64_t start, uint64_t end, uint64_t bias,
+			   const uint8_t *bid, uint32_t bid_len)
+{
+	struct obj *o;
+
+	for (size_t i = 0; i < s->nobjs; i++) {
+		o = &s->objs[i];
+		if (o->pid == pid && o->start == start && o->bias == bias &&
+		    !strcmp(o->path, path))
+			return o;
+	}
+	o = realloc(s->objs, (s->nobjs + 1) * sizeof(*o));
+	if (!o)
+		return NULL;
+	s->objs = o;
+	o = &s->objs[s->nobjs++];
+	memset(o, 0, sizeof(*o));
+	o->path = arena_strdup(&s->a, path);
+	o->label = arena_strdup(&s->a, label ? label : path);
+	o->kind = kind;
+	o->pid = pid;
+	o->start = start;
+	o->end = end;
+	o->bias = bias;
+	o->fd = -1;
+	open_obj(s, o, bid, bid_len);
+	return o;
+}
+
+static int load_kallsyms(struct kcovdf_sym *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t cap = 0;
+
+	if (!f) {
+		warn(s, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, name[256];
+
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+			continue;
+		if (type != 't' && type != 'T')
+			continue;
+		if (s->nkallsyms == cap) {
+			struct elfsym *n;
+
+			cap = cap ? cap * 2 : 4096;
+			n = realloc(s->kallsyms, cap * sizeof(*n));
+			if (!n)
+				break;
+			s->kallsyms = n;
+		}
+		s->kallsyms[s->nkallsyms].addr = a;
+		s->kallsyms[s->nkallsyms].size = 0;
+		s->kallsyms[s->nkallsyms].name = arena_strdup(&s->a, name);
+		s->nkallsyms++;
+	}
+	fclose(f);
+	qsort(s->kallsyms, s->nkallsyms, sizeof(*s->kallsyms), cmp_elfsym);
+	return 0;
+}
+
+static char *find_module(struct kcovdf_sym *s, const struct kcovdf_symopts *o,
+			 const char *name)
+{
+	char buf[4096];
+
+	for (size_t i = 0; o && i < o->nmodule_dirs; i++) {
+		snprintf(buf, sizeof(buf), "%s/%s.ko", o->module_dirs[i], name);
+		if (!access(buf, R_OK))
+			return arena_strdup(&s->a, buf);
+	}
+	return NULL;
+}
+
+struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
+				  const struct kcovdf_symopts *opt)
+{
+	struct kcovdf_sym *s = calloc(1, sizeof(*s));
+	uint64_t kaslr = 0;
+	const char *v;
+	int have_vmlinux_map = 0;
+
+	if (!s)
+		return NULL;
+	elf_version(EV_CURRENT);
+	if (t && (v = kcovdf_trace_meta(t, "kaslr_offset")))
+		kaslr = strtoull(v, NULL, 0);
+	for (size_t i = 0; t && i < t->nmaps; i++) {
+		const struct kcovdf_map_entry *m = &t->maps[i];
+		char path[4096];
+
+		switch (m->kind) {
+		case KCOVDF_MAP_ELF:
+			snprintf(path, sizeof(path), "%s%s",
+				 opt && opt->sysroot ? opt->sysroot : "",
+				 m->path);
+			add_obj(s, path, m->path, m->kind, m->pid, m->start,
+				m->end, m->bias, m->build_id, m->build_id_len);
+			break;
+		case KCOVDF_MAP_VMLINUX:
+			have_vmlinux_map = 1;
+			if (opt && opt->vmlinux) {
+				struct obj *o = add_obj(s, opt->vmlinux,
+							"vmlinux", m->kind, 0,
+							0, 0, m->bias,
+							m->build_id,
+							m->build_id_len);
+				/* start is the run-time _text: exact KASLR
+				 * offset whatever the link address. */
+				if (o && m->start && o->text_sym)
+					o->bias = m->start - o->text_sym;
+			}
+			break;
+		case KCOVDF_MAP_MODULE: {
+			char *p = find_module(s, opt, m->path);
+
+			/* bias: run-time address of the module's .text,
+			 * to which its ET_REL symbols are relative. */
+			if (p)
+				add_obj(s, p, m->path, m->kind, 0, m->start,
+					m->end, m->bias, m->build_id,
+					m->build_id_len);
+			else
+				warn(s, "module %s: no %s.ko in the module "
+				     "directories; names from kallsyms only",
+				     m->path, m->path);
+			break;
+		}
+		}
+	}
+	if (opt && opt->vmlinux && !have_vmlinux_map)
+		add_obj(s, opt->vmlinux, "vmlinux", KCOVDF_MAP_VMLINUX, 0, 0, 0,
+			kaslr, NULL, 0);
+	if (opt && opt->kallsyms)
+		load_kallsyms(s, opt->kallsyms);
+	if (t && t->nsyms) {
+		s->tsyms = calloc(t->nsyms, sizeof(*s->tsyms));
+		for (size_t i = 0; s->tsyms && i < t->nsyms; i++) {
+			s->tsyms[i].addr = t->syms[i].addr;
+			s->tsyms[i].name = arena_strdup(&s->a, t->syms[i].name);
+		}
+		if (s->tsyms) {
+			s->ntsyms = t->nsyms;
+			qsort(s->tsyms, s->ntsyms, sizeof(*s->tsyms),
+			      cmp_elfsym);
+		}
+	}
+	return s;
+}
+
+void kcovdf_sym_free(struct kcovdf_sym *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nobjs; i++) {
+		struct obj *o = &s->objs[i];
+
+		if (o->dw)
+			dwarf_end(o->dw);
+		if (o->elf)
+			elf_end(o->elf);
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o->syms);
+		free(o->tcache);
+	}
+	free(s->objs);
+	free(s->layouts);
+	free(s->kallsyms);
+	free(s->tsyms);
+	free(s->fns);
+	free(s->warnings);
+	arena_free(&s->a);
+	free(s);
+}
+
+const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
+					      uint64_t type_id)
+{
+	for (size_t i = 0; i < s->nlayouts; i++)
+		if (s->layouts[i].type_id == type_id)
+			return &s->layouts[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* DWARF types                                                         */
+/* ------------------------------------------------------------------ */
+
+static struct ktype *tcache_get(struct obj *o, Dwarf_Off off)
+{
+	if (!o->tcache_cap)
+		return NULL;
+	for (size_t i = off % o->tcache_cap;; i = (i + 1) % o->tcache_cap) {
+		if (!o->tcache[i].t)
+			return NULL;
+		if (o->tcache[i].off == off)
+			return o->tcache[i].t;
+	}
+}
+
+static void tcache_put(struct obj *o, Dwarf_Off off, struct ktype *t)
+{
+	if ((o->tcache_n + 1) * 2 > o->tcache_cap) {
+		size_t ncap = o->tcache_cap ? o->tcache_cap * 2 : 1024;
+		struct tcache_ent *n = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return;
+		for (size_t i = 0; i < o->tcache_cap; i++) {
+			size_t j;
+
+			if (!o->tcache[i].t)
+				continue;
+			for (j = o->tcache[i].off % ncap; n[j].t;
+			     j = (j + 1) % ncap)
+				;
+			n[j] = o->tcache[i];
+		}
+		free(o->tcache);
+		o->tcache = n;
+		o->tcache_cap = ncap;
+	}
+	for (size_t i = off % o->tcache_cap;; i = (i + 1) % o->tcache_cap) {
+		if (!o->tcache[i].t) {
+			o->tcache[i].off = off;
+			o->tcache[i].t = t;
+			o->tcache_n++;
+			return;
+		}
+	}
+}
+
+static int die_type(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	if (!dwarf_attr_integrate(die, DW_AT_type, &a))
+		return -1;
+	return dwarf_formref_die(&a, out) ? 0 : -1;
+}
+
+static int64_t die_sdata(Dwarf_Die *die, unsigned int at, int64_t dflt)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword v;
+
+	if (!dwarf_attr_integrate(die, at, &a) || dwarf_formsdata(&a, &v))
+		return dflt;
+	return v;
+}
+
+static uint64_t die_udata(Dwarf_Die *die, unsigned int at, uint64_t dflt)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+
+	if (!dwarf_attr_integrate(die, at, &a) || dwarf_formudata(&a, &v))
+		return dflt;
+	return v;
+}
+
+/* Strip typedefs and qualifiers. Returns 0 and the stripped DIE, -1 for
+ * void (no type). */
+static int strip(Dwarf_Die *in, Dwarf_Die *out)
+{
+	if (dwarf_peel_type(in, out) != 0)
+		return -1;
+	return 0;
+}
+
+static uint64_t type_size(struct obj *o, Dwarf_Die *t)
+{
+	Dwarf_Word sz;
+	int tag = dwarf_tag(t);
+
+	if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type ||
+	    tag == DW_TAG_rvalue_reference_type)
+		return (uint64_t)die_udata(t, DW_AT_byte_size, o->addr_size);
+	if (dwarf_aggregate_size(t, &sz) == 0)
+		return sz;
+	return 0;
+}
+
+static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
+			      Dwarf_Die *die);
+
+static char *type_name(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *die,
+		       int depth)
+{
+	Dwarf_Die t;
+	const char *n = dwarf_diename(die);
+	int tag = dwarf_tag(die);
+
+	if (depth > 8)
+		return arena_strdup(&s->a, "...");
+	switch (tag) {
+	case DW_TAG_base_type:
+	case DW_TAG_typedef:
+		return arena_strdup(&s->a, n ? n : "?");
+	case DW_TAG_structure_type:
+		return arena_printf(&s->a, "struct %s", n ? n : "{...}");
+	case DW_TAG_union_type:
+		return arena_printf(&s->a, "union %s", n ? n : "{...}");
+	case DW_TAG_class_type:
+		return arena_printf(&s->a, "class %s", n ? n : "{...}");
+	case DW_TAG_enumeration_type:
+		return arena_printf(&s->a, "enum %s", n ? n : "{...}");
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type: {
+		const char *q = tag == DW_TAG_const_type ? "const" :
+				tag == DW_TAG_volatile_type ? "volatile" :
+				tag == DW_TAG_restrict_type ? "restrict" :
+				"_Atomic";
+		if (die_type(die, &t))
+			return arena_printf(&s->a, "%s void", q);
+		if (tag == DW_TAG_restrict_type)
+			return type_name(s, o, &t, depth + 1);
+		return arena_printf(&s->a, "%s %s", q,
+				    type_name(s, o, &t, depth + 1));
+	}
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type: {
+		const char *star = tag == DW_TAG_pointer_type ? "*" : "&";
+
+		if (die_type(die, &t))
+			return arena_printf(&s->a, "void %s", star);
+		if (dwarf_tag(&t) == DW_TAG_subroutine_type)
+			return arena_strdup(&s->a, "func *");
+		return arena_printf(&s->a, "%s %s",
+				    type_name(s, o, &t, depth + 1), star);
+	}
+	case DW_TAG_array_type:
+		if (die_type(die, &t))
+			return arena_strdup(&s->a, "?[]");
+		return arena_printf(&s->a, "%s[]",
+				    type_name(s, o, &t, depth + 1));
+	case DW_TAG_subroutine_type:
+		return arena_strdup(&s->a, "func");
+	default:
+		return arena_strdup(&s->a, n ? n : "?");
+	}
+}
+
+static unsigned int field_flags(struct obj *o, Dwarf_Die *st)
+{
+	int tag = dwarf_tag(st);
+	Dwarf_Die u;
+
+	switch (tag) {
+	case DW_TAG_base_type:
+		switch (die_udata(st, DW_AT_encoding, 0)) {
+		case DW_ATE_signed:
+		case DW_ATE_signed_char:
+			return KCOV_DF_FIELD_SIGNED;
+		case DW_ATE_boolean:
+			return KCOV_DF_FIELD_BOOL;
+		case DW_ATE_float:
+			return KCOV_DF_FIELD_FLOAT;
+		}
+		return 0;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+	case DW_TAG_ptr_to_member_type:
+		return KCOV_DF_FIELD_PTR;
+	case DW_TAG_enumeration_type:
+		if (!die_type(st, &u) && !strip(&u, &u) &&
+		    (field_flags(o, &u) & KCOV_DF_FIELD_SIGNED))
+			return KCOV_DF_FIELD_ENUM | KCOV_DF_FIELD_SIGNED;
+		return KCOV_DF_FIELD_ENUM;
+	case DW_TAG_array_type:
+		return KCOV_DF_FIELD_ARRAY;
+	}
+	return 0;
+}
+
+static int is_composite(Dwarf_Die *t)
+{
+	int tag = dwarf_tag(t);
+
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	       tag == DW_TAG_class_type;
+}
+
+static int has_members(Dwarf_Die *t)
+{
+	Dwarf_Die c;
+
+	if (dwarf_hasattr(t, DW_AT_declaration) || dwarf_child(t, &c) != 0)
+		return 0;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_member)
+			return 1;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+struct flat {
+	struct kcovdf_tfield *v;
+	size_t n, cap;
+	int trunc;
+};
+
+static void flat_push(struct kcovdf_sym *s, struct flat *f,
+		      const struct kcovdf_tfield *x)
+{
+	if (f->n == KCOV_DF_MAX_FIELDS) {
+		f->trunc = 1;
+		return;
+	}
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? f->cap * 2 : 16;
+		struct kcovdf_tfield *nv = arena_alloc(&s->a, nc * sizeof(*nv));
+
+		if (f->n)
+			memcpy(nv, f->v, f->n * sizeof(*nv));
+		f->v = nv;
+		f->cap = nc;
+	}
+	f->v[f->n++] = *x;
+}
+
+static void flatten(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *t,
+		    uint64_t base_bits, const char *prefix, int depth,
+		    struct flat *f)
+{
+	Dwarf_Die m;
+
+	if (dwarf_child(t, &m) != 0)
+		return;
+	do {
+		const char *mn;
+		char *name;
+		uint64_t off;
+		Dwarf_Die mt, mst;
+		struct kcovdf_tfield x;
+
+		if (f->n == KCOV_DF_MAX_FIELDS) {
+			f->trunc = 1;
+			return;
+		}
+		if (dwarf_tag(&m) != DW_TAG_member ||
+		    dwarf_hasattr(&m, DW_AT_external) ||
+		    dwarf_hasattr(&m, DW_AT_declaration))
+			continue;
+		mn = dwarf_diename(&m);
+		name = mn ? arena_printf(&s->a, "%s%s", prefix, mn) :
+			    arena_strdup(&s->a, prefix);
+		if (die_type(&m, &mt) || strip(&mt, &mst))
+			continue;
+		memset(&x, 0, sizeof(x));
+		if (dwarf_hasattr(&m, DW_AT_data_bit_offset)) {
+			off = base_bits + die_udata(&m, DW_AT_data_bit_offset, 0);
+		} else {
+			off = base_bits +
+			      8 * die_udata(&m, DW_AT_data_member_location, 0);
+			if (dwarf_hasattr(&m, DW_AT_bit_offset)) {
+				/* DWARF 2/3: bits counted from the storage
+				 * unit's most significant end. */
+				uint64_t unit = die_udata(&m, DW_AT_byte_size,
+							  type_size(o, &mst));
+				off += unit * 8 -
+				       die_udata(&m, DW_AT_bit_offset, 0) -
+				       die_udata(&m, DW_AT_bit_size, 0);
+			}
+		}
+		if (dwarf_hasattr(&m, DW_AT_bit_size)) {
+			uint64_t bs = die_udata(&m, DW_AT_bit_size, 0);
+			unsigned int shift = off % 8, bytes = 1;
+
+			if (!mn || bs == 0)
+				continue;	/* unnamed padding */
+			while (bytes < 8 && bytes * 8 < shift + bs)
+				bytes *= 2;
+			x.offset = (uint32_t)(off / 8);
+			x.size = (uint8_t)bytes;
+			x.bit_offset = (uint8_t)shift;
+			x.bit_size = (uint8_t)bs;
+			x.flags = (uint8_t)field_flags(o, &mst);
+		} else if (is_composite(&mst) && has_members(&mst) &&
+			   depth + 1 < MAX_DEPTH) {
+			flatten(s, o, &mst, off,
+				mn ? arena_printf(&s->a, "%s.", name) : prefix,
+				depth + 1, f);
+			continue;
+		} else {
+			uint64_t sz = type_size(o, &mst);
+			unsigned int fl = field_flags(o, &mst);
+
+			if (sz == 0)
+				continue;
+			if (sz > 8) {
+				if (!(fl & KCOV_DF_FIELD_ARRAY))
+					fl |= KCOV_DF_FIELD_WIDE;
+				sz = 8;
+			}
+			x.offset = (uint32_t)(off / 8);
+			x.size = (uint8_t)sz;
+			x.flags = (uint8_t)fl;
+		}
+		x.name = name;
+		x.type = &get_type(s, o, &mt)->pub;
+		flat_push(s, f, &x);
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
+static char *object_name(struct kcovdf_sym *s, Dwarf_Die *ref,
+			 Dwarf_Die *st)
+{
+	const char *n = dwarf_diename(st);
+	int tag = dwarf_tag(st);
+	const char *kw = tag == DW_TAG_union_type ? "union" :
+			 tag == DW_TAG_class_type ? "class" : "struct";
+	Dwarf_Die cur = *ref;
+
+	if (n)
+		return arena_printf(&s->a, "%s %s", kw, n);
+	/* Anonymous: the innermost typedef naming it. */
+	for (int i = 0; i < 16; i++) {
+		const char *tn;
+
+		if (dwarf_tag(&cur) == DW_TAG_typedef &&
+		    (tn = dwarf_diename(&cur)))
+			return arena_strdup(&s->a, tn);
+		if (die_type(&cur, &cur))
+			break;
+	}
+	return arena_printf(&s->a, "%s {...}", kw);
+}
+
+static void fill_fields(struct kcovdf_sym *s, struct obj *o, struct ktype *k)
+{
+	Dwarf_Die st, pt, pst, *obj = NULL, *objref = NULL;
+	struct flat f = { 0 };
+
+	if (k->fields_done)
+		return;
+	k->fields_done = 1;
+	if (strip(&k->die, &st))
+		return;
+	if (is_composite(&st)) {
+		obj = &st;
+		objref = &k->die;
+	} else if ((dwarf_tag(&st) == DW_TAG_pointer_type ||
+		    dwarf_tag(&st) == DW_TAG_reference_type) &&
+		   !die_type(&st, &pt) && !strip(&pt, &pst) &&
+		   is_composite(&pst)) {
+		obj = &pst;
+		objref = &pt;
+	}
+	if (!obj || !has_members(obj))
+		return;
+	flatten(s, o, obj, 0, "", 0, &f);
+	k->pub.fields = f.v;
+	k->pub.nfields = f.n;
+	k->pub.fields_trunc = f.trunc;
+	k->pub.object_name = object_name(s, objref, obj);
+}
+
+static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
+			      Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+	struct ktype *k = tcache_get(o, off);
+	Dwarf_Die st, tt;
+
+	if (k)
+		return k;
+	k = arena_alloc(&s->a, sizeof(*k));
+	k->die = *die;
+	tcache_put(o, off, k);
+	k->pub.name = type_name(s, o, die, 0);
+	if (strip(die, &st)) {
+		k->pub.kind = KCOVDF_T_VOID;
+		return k;
+	}
+	k->pub.size = type_size(o, &st);
+	switch (dwarf_tag(&st)) {
+	case DW_TAG_base_type:
+		switch (die_udata(&st, DW_AT_encoding, 0)) {
+		case DW_ATE_boolean:
+			k->pub.kind = KCOVDF_T_BOOL;
+			break;
+		case DW_ATE_float:
+			k->pub.kind = KCOVDF_T_FLOAT;
+			break;
+		case DW_ATE_signed_char:
+			k->pub.is_char = 1;
+			/* fallthrough */
+		case DW_ATE_signed:
+			k->pub.kind = KCOVDF_T_INT;
+			k->pub.is_signed = 1;
+			break;
+		case DW_ATE_unsigned_char:
+			k->pub.is_char = 1;
+			/* fallthrough */
+		default:
+			k->pub.kind = KCOVDF_T_INT;
+			break;
+		}
+		break;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+	case DW_TAG_ptr_to_member_type:
+		k->pub.kind = KCOVDF_T_PTR;
+		if (!die_type(&st, &tt))
+			k->pub.target = &get_type(s, o, &tt)->pub;
+		break;
+	case DW_TAG_enumeration_type: {
+		Dwarf_Die c, u;
+		size_t n = 0;
+
+		k->pub.kind = KCOVDF_T_ENUM;
+		if (!die_type(&st, &u) && !strip(&u, &u) &&
+		    die_udata(&u, DW_AT_encoding, 0) == DW_ATE_signed)
+			k->pub.is_signed = 1;
+		if (dwarf_child(&st, &c) == 0) {
+			do {
+				if (dwarf_tag(&c) == DW_TAG_enumerator)
+					n++;
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		k->pub.enums = arena_alloc(&s->a, (n + 1) *
+					   sizeof(*k->pub.enums));
+		if (n && dwarf_child(&st, &c) == 0) {
+			do {
+				const char *en = dwarf_diename(&c);
+
+				if (dwarf_tag(&c) != DW_TAG_enumerator)
+					continue;
+				k->pub.enums[k->pub.nenums].name =
+					arena_strdup(&s->a, en ? en : "?");
+				k->pub.enums[k->pub.nenums].value =
+					die_sdata(&c, DW_AT_const_value, 0);
+				k->pub.nenums++;
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		break;
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+		k->pub.kind = KCOVDF_T_STRUCT;
+		break;
+	case DW_TAG_union_type:
+		k->pub.kind = KCOVDF_T_UNION;
+		break;
+	case DW_TAG_array_type:
+		k->pub.kind = KCOVDF_T_ARRAY;
+		if (!die_type(&st, &tt))
+			k->pub.target = &get_type(s, o, &tt)->pub;
+		break;
+	case DW_TAG_subroutine_type:
+		k->pub.kind = KCOVDF_T_FUNC;
+		break;
+	default:
+		k->pub.kind = KCOVDF_T_UNKNOWN;
+	}
+	return k;
+}
+
+/* ------------------------------------------------------------------ */
+/* Functions                                                           */
+/* ------------------------------------------------------------------ */
+
+static int find_subprogram(Dwarf_Die *parent, Dwarf_Addr addr,
+			   Dwarf_Die *out, int depth)
+{
+	Dwarf_Die c;
+
+	if (depth > 4 || dwarf_child(parent, &c) != 0)
+		return -1;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag == DW_TAG_subprogram) {
+			Dwarf_Addr lo;
+
+			if (dwarf_haspc(&c, addr) > 0 ||
+			    (dwarf_lowpc(&c, &lo) == 0 && lo == addr)) {
+				*out = c;
+				return 0;
+			}
+		} else if (tag == DW_TAG_namespace ||
+			   tag == DW_TAG_structure_type ||
+			   tag == DW_TAG_class_type) {
+			if (!find_subprogram(&c, addr, out, depth + 1))
+				return 0;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return -1;
+}
+
+static int find_subprogram_by_name(Dwarf *dw, const char *name,
+				   Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, c;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &c) == 0) {
+			do {
+				const char *n;
+
+				if (dwarf_tag(&c) != DW_TAG_subprogram ||
+				    dwarf_hasattr(&c, DW_AT_declaration))
+					continue;
+				n = dwarf_diename(&c);
+				if (n && !strcmp(n, name) &&
+				    (dwarf_hasattr(&c, DW_AT_low_pc) ||
+				     dwarf_hasattr(&c, DW_AT_ranges))) {
+					*out = c;
+					return 0;
+				}
+			} while (dwarf_siblingof(&c, &c) == 0);
+		}
+		off = next;
+	}
+	return -1;
+}
+
+static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
+			    struct kcovdf_fn *fn, Dwarf_Die *sp)
+{
+	Dwarf_Die origin = *sp, c, t;
+	Dwarf_Attribute a;
+	size_t n = 0;
+	const char *file;
+	int line;
+
+	/* Parameters and the return type are described on the abstract
+	 * origin (out-of-line copy of an inlined function) or on the
+	 * specification (a C++ member defined outside its class). */
+	for (int i = 0; i < 8; i++) {
+		Dwarf_Die next;
+
+		if ((!dwarf_attr(&origin, DW_AT_abstract_origin, &a) &&
+		     !dwarf_attr(&origin, DW_AT_specification, &a)) ||
+		    !dwarf_formref_die(&a, &next))
+			break;
+		origin = next;
+	}
+	fn->have_dwarf = 1;
+	if (!fn->name || !*fn->name) {
+		const char *nm = dwarf_diename(sp);
+
+		fn->name = arena_strdup(&s->a, nm ? nm : "?");
+	}
+	if (die_type(&origin, &t) == 0) {
+		struct ktype *k = get_type(s, o, &t);
+
+		fill_fields(s, o, k);
+		fn->ret = &k->pub;
+	} else {
+		struct ktype *v = arena_alloc(&s->a, sizeof(*v));
+
+		v->pub.kind = KCOVDF_T_VOID;
+		v->pub.name = arena_strdup(&s->a, "void");
+		v->fields_done = 1;
+		fn->ret = &v->pub;
+	}
+	if (dwarf_child(&origin, &c) == 0) {
+		do {
+			if (dwarf_tag(&c) == DW_TAG_formal_parameter)
+				n++;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	fn->params = arena_alloc(&s->a, (n + 1) * sizeof(*fn->params));
+	if (n && dwarf_child(&origin, &c) == 0) {
+		do {
+			const char *pn;
+			struct kcovdf_param *p;
+
+			if (dwarf_tag(&c) != DW_TAG_formal_parameter)
+				continue;
+			p = &fn->params[fn->nparams++];
+			pn = dwarf_diename(&c);
+			p->name = pn ? arena_strdup(&s->a, pn) : NULL;
+			if (die_type(&c, &t) == 0) {
+				struct ktype *k = get_type(s, o, &t);
+
+				fill_fields(s, o, k);
+				p->type = &k->pub;
+			}
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	file = dwarf_decl_file(&origin);
+	if (file)
+		fn->file = arena_strdup(&s->a, file);
+	if (dwarf_decl_line(&origin, &line) == 0)
+		fn->line = line;
+}
+
+static struct obj *obj_for(struct kcovdf_sym *s, uint32_t pid, uint64_t pc)
+{
+	struct obj *any = NULL, *vmlinux = NULL;
+
+	for (size_t i = 0; i < s->nobjs; i++) {
+		struct obj *o = &s->objs[i];
+
+		if (o->kind == KCOVDF_MAP_VMLINUX) {
+			vmlinux = o;
+			continue;
+		}
+		if (o->end && (pc < o->start || pc >= o->end))
+			continue;
+		if (o->kind == KCOVDF_MAP_ELF && o->pid == pid)
+			return o;
+		if (o->kind == KCOVDF_MAP_MODULE)
+			return o;
+		if (!any)
+			any = o;
+	}
+	if (any)
+		return any;
+	if (vmlinux && pc >= 0xffff800000000000ULL)
+		return vmlinux;
+	return NULL;
+}
+
+static struct kcovdf_fn *lookup_fn(struct kcovdf_sym *s, uint32_t pid,
+				   uint64_t pc)
+{
+	struct obj *o = obj_for(s, pid, pc);
+	struct kcovdf_fn *fn = arena_alloc(&s->a, sizeof(*fn));
+	const struct elfsym *es = NULL;
+	uint64_t ea;
+	Dwarf_Die sp, cu;
+
+	fn->addr = pc;
+	if (o && o->elf) {
+		fn->object = o->label;
+		ea = pc - o->bias;
+		es = find_elfsym(o->syms, o->nsyms, ea);
+		if (es)
+			fn->name = arena_strdup(&s->a, es->name);
+		if (o->dw) {
+			if (o->is_rel) {
+				if (es && !find_subprogram_by_name(o->dw,
+								   es->name,
+								   &sp))
+					fill_from_dwarf(s, o, fn, &sp);
+			} else if (dwarf_addrdie(o->dw, ea, &cu) &&
+				   !find_subprogram(&cu, ea, &sp, 0)) {
+				fill_from_dwarf(s, o, fn, &sp);
+			}
+		}
+	}
+	if (!fn->name && s->ntsyms) {
+		es = find_elfsym(s->tsyms, s->ntsyms, pc);
+		if (es && es->addr == pc)
+			fn->name = arena_strdup(&s->a, es->name);
+	}
+	if (!fn->name && s->nkallsyms) {
+		es = find_elfsym(s->kallsyms, s->nkallsyms, pc);
+		if (es)
+			fn->name = es->addr == pc ?
+				   arena_strdup(&s->a, es->name) :
+				   arena_printf(&s->a, "%s+0x%" PRIx64,
+						es->name, pc - es->addr);
+	}
+	if (!fn->name)
+		fn->name = arena_printf(&s->a, "0x%" PRIx64, pc);
+	return fn;
+}
+
+const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
+				      uint64_t pc)
+{
+	size_t i;
+
+	if ((s->fns_n + 1) * 2 > s->fns_cap) {
+		size_t ncap = s->fns_cap ? s->fns_cap * 2 : 256;
+		struct fncache_ent *n = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return lookup_fn(s, pid, pc);
+		for (size_t j = 0; j < s->fns_cap; j++) {
+			size_t k;
+
+			if (!s->fns[j].fn)
+				continue;
+			for (k = (s->fns[j].pc ^ s->fns[j].pid) % ncap;
+			     n[k].fn; k = (k + 1) % ncap)
+				;
+			n[k] = s->fns[j];
+		}
+		free(s->fns);
+		s->fns = n;
+		s->fns_cap = ncap;
+	}
+	for (i = (pc ^ pid) % s->fns_cap; s->fns[i].fn;
+	     i = (i + 1) % s->fns_cap)
+		if (s->fns[i].pc == pc && s->fns[i].pid == pid)
+			return s->fns[i].fn;
+	s->fns[i].pc = pc;
+	s->fns[i].pid = pid;
+	s->fns[i].fn = lookup_fn(s, pid, pc);
+	s->fns_n++;
+	return s->fns[i].fn;
+}

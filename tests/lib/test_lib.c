@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of libkcovdf: the record decoder (both formats, every error
+ * path), the trace file reader (truncation at every byte, hostile headers),
+ * and the call-tree builder. Built with ASan/UBSan by tests/suites/05-lib.sh.
+ * TAP output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kcovdf.h"
+
+static int ntest, nfail;
+
+static void ok(int cond, const char *name)
+{
+	ntest++;
+	if (!cond)
+		nfail++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, name);
+}
+
+#define V1(kind, flags, idx, nextra, size) \
+	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+
+static void test_v1(void)
+{
+	uint64_t w[16];
+	struct kcovdf_rec r;
+	char err[200];
+	int n;
+
+	w[0] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_SIGNED, 2, 0, 4);
+	w[1] = 0x401000;
+	w[2] = (uint64_t)-5;
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && r.kind == KCOVDF_REC_ARG && r.argidx == 2 &&
+	   r.size == 4 && r.pc == 0x401000 && r.value == (uint64_t)-5 &&
+	   (r.flags & KCOV_DF_F_FIRST) && r.nfields == 0,
+	   "v1 scalar argument");
+
+	w[0] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 0, 5, 8);
+	w[2] = 0x1000;
+	w[3] = 0x1234567890abcdefULL;
+	w[4] = 0x4;
+	w[5] = 7;
+	w[6] = 8;
+	w[7] = KCOV_DF_BAD_READ;
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	ok(n == 8 && r.nfields == 3 && r.type_id == 0x1234567890abcdefULL &&
+	   r.unreadable == 4 && r.fields[0] == 7 && r.fields[2] == KCOV_DF_BAD_READ,
+	   "v1 fields with a fault bitmap");
+
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 7, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "past the end"), "v1 record longer than the words left");
+
+	w[4] = 0x10;	/* names field 4 of 3 */
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "bitmap"), "v1 bitmap naming absent fields");
+
+	w[0] = V1(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8);
+	w[3] = 1;
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, err, sizeof(err));
+	ok(n == 4 && r.kind == KCOVDF_REC_RET && r.nfields == 0 &&
+	   (r.flags & KCOV_DF_F_NULL), "v1 NULL object");
+
+	w[0] = V1(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 2, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 5, &r, err, sizeof(err));
+	ok(n < 0, "v1 NULL object carrying field words is rejected");
+
+	w[0] = 0xE1000000ULL;	/* a DOC header in a v1 stream */
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "tag"), "v1 rejects a word without the tag");
+
+	w[0] = V1(9, 0, 0, 0, 0);
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "kind"), "v1 rejects an unknown kind");
+
+	w[0] = V1(KCOV_DF_KIND_ARG, 0, 0, 3, 4);
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	ok(n < 0, "v1 extra words without FIELDS are rejected");
+
+	w[0] = V1(KCOV_DF_KIND_LOST, 0, 0xff, 0, 0);
+	w[1] = 0;
+	w[2] = 42;
+	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && r.kind == KCOVDF_REC_LOST && r.value == 42, "v1 LOST marker");
+
+	/* A field value that looks like a header must not confuse a walk. */
+	{
+		uint64_t s[] = {
+			V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS, 0, 3, 8), 0x10, 0x20,
+			0x99, V1(KCOV_DF_KIND_ARG, 0, 0, 0, 8), 0xE0000000ULL,
+			V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0x10, 0,
+		};
+		n = kcovdf_walk(KCOVDF_FMT_V1, s, 9, NULL, NULL, err, sizeof(err));
+		ok(n == 0, "v1 walk: field values that look like headers are data");
+	}
+}
+
+static int count_cb(const struct kcovdf_rec *rr, void *a)
+{
+	(void)rr;
+	(*(int *)a)++;
+	return 0;
+}
+
+static void test_doc(void)
+{
+	uint64_t w[20];
+	struct kcovdf_rec r;
+	char err[200];
+	int n;
+
+	w[0] = KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_ENTRY, 2, 77);
+	w[1] = 0xffffffff81234560ULL;
+	w[2] = KCOV_DF_DOC_META(3, 8, 0xffff888012345678ULL);
+	w[3] = 11;
+	w[4] = KCOV_DF_BAD_READ;
+	n = kcovdf_rec_decode(KCOVDF_FMT_DOC, w, 5, &r, err, sizeof(err));
+	ok(n == 5 && r.kind == KCOVDF_REC_ARG && r.argidx == 3 && r.size == 8 &&
+	   r.seq == 77 && r.value == 0xffff888012345678ULL && r.nfields == 2 &&
+	   r.unreadable == 2, "doc entry with a kernel pointer and a bad field");
+
+	w[0] = KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_RET, 0, 1);
+	n = kcovdf_rec_decode(KCOVDF_FMT_DOC, w, 4, &r, err, sizeof(err));
+	ok(n == 4 && r.kind == KCOVDF_REC_RET && r.nfields == 1,
+	   "doc: a value count of 0 means 1");
+
+	w[0] = 0x1E1000000ULL;
+	n = kcovdf_rec_decode(KCOVDF_FMT_DOC, w, 5, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "above 31"), "doc rejects high bits in a header");
+
+	w[0] = KCOV_DF_DOC_HDR(0xA, 1, 1);
+	n = kcovdf_rec_decode(KCOVDF_FMT_DOC, w, 5, &r, err, sizeof(err));
+	ok(n < 0, "doc rejects an unknown type");
+
+	w[0] = KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_ENTRY, 15, 1);
+	n = kcovdf_rec_decode(KCOVDF_FMT_DOC, w, 17, &r, err, sizeof(err));
+	ok(n < 0, "doc record of 18 words in 17 is rejected");
+
+	/* A value 0xE0000000 must not split a record (the prototype bug). */
+	{
+		uint64_t s[] = {
+			KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_ENTRY, 2, 1), 1,
+			KCOV_DF_DOC_META(0, 8, 0x1000), 0xE0000000ULL,
+			0xF1000000ULL,
+			KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_RET, 1, 2), 1,
+			KCOV_DF_DOC_META(0, 4, 0), 5,
+		};
+		int count = 0;
+
+		n = kcovdf_walk(KCOVDF_FMT_DOC, s, 9, count_cb, &count, err,
+				sizeof(err));
+		ok(n == 0 && count == 2,
+		   "doc walk: a value of 0xE0000000 does not split the record");
+	}
+	{
+		uint64_t buf[8] = { 100, 0, 0, 0, 0, 0, 0, 0 };
+
+		n = kcovdf_walk_buffer(KCOVDF_FMT_DOC, buf, 8, NULL, NULL, err,
+				       sizeof(err));
+		ok(n < 0 && strstr(err, "exceeds"), "hostile buf[0] is refused");
+	}
+}
+
+/* --- trace files ------------------------------------------------- */
+
+static size_t build_trace(uint8_t *out, size_t cap)
+{
+	char path[] = "/tmp/kcovdf-test-XXXXXX";
+	int fd = mkstemp(path);
+	const char *kv[] = { "source=user", "pid=1" };
+	struct kcovdf_stream_hdr sh = { .pid = 10, .tid = 11,
+		.kind = KCOVDF_STREAM_LOCAL, .format = KCOVDF_FMT_V1, .nwords = 3 };
+	uint64_t words[3] = { V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x10, 7 };
+	struct kcovdf_loss loss = { .pid = 10, .tid = 11, .records = 1 };
+	size_t n;
+
+	strcpy(sh.comm, "t");
+	kcovdf_write_file_hdr(fd);
+	kcovdf_write_meta(fd, kv, 2);
+	kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh, sizeof(sh), words,
+			   sizeof(words));
+	kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &loss, sizeof(loss), NULL, 0);
+	n = (size_t)lseek(fd, 0, SEEK_CUR);
+	lseek(fd, 0, SEEK_SET);
+	if (n > cap || read(fd, out, n) != (ssize_t)n)
+		n = 0;
+	close(fd);
+	unlink(path);
+	return n;
+}
+
+static void test_trace(void)
+{
+	uint8_t buf[4096], mod[4096];
+	size_t n = build_trace(buf, sizeof(buf));
+	struct kcovdf_trace *t;
+	char err[300];
+	int all_clean = 1;
+
+	t = kcovdf_trace_parse(buf, n, err, sizeof(err));
+	ok(t && t->nstreams == 1 && t->streams[0].nwords == 3 &&
+	   t->streams[0].words[2] == 7 && !strcmp(t->streams[0].comm, "t") &&
+	   t->nlosses == 1 && !strcmp(kcovdf_trace_meta(t, "source"), "user"),
+	   "trace round trip");
+	kcovdf_trace_free(t);
+
+	/* Every truncation is either a shorter valid file (cut at a chunk
+	 * boundary) or a clean error; never a crash (ASan watches). */
+	for (size_t cut = 0; cut < n; cut++) {
+		t = kcovdf_trace_parse(buf, cut, err, sizeof(err));
+		if (t) {
+			kcovdf_trace_free(t);
+		} else if (!err[0]) {
+			all_clean = 0;
+		}
+	}
+	ok(all_clean, "every truncation of a trace is rejected with a message or valid");
+
+	/* Every single-byte corruption: no crash, errors say something. */
+	all_clean = 1;
+	for (size_t i = 0; i < n; i++) {
+		for (int v = 0; v < 256; v += 51) {
+			memcpy(mod, buf, n);
+			mod[i] ^= (uint8_t)(v | 1);
+			err[0] = 0;
+			t = kcovdf_trace_parse(mod, n, err, sizeof(err));
+			if (t)
+				kcovdf_trace_free(t);
+			else if (!err[0])
+				all_clean = 0;
+		}
+	}
+	ok(all_clean, "byte corruptions are rejected with a message or read");
+
+	memcpy(mod, buf, n);
+	mod[0] = 'X';
+	t = kcovdf_trace_parse(mod, n, err, sizeof(err));
+	ok(!t && strstr(err, "magic"), "bad magic");
+
+	memcpy(mod, buf, n);
+	mod[8] = 9;
+	t = kcovdf_trace_parse(mod, n, err, sizeof(err));
+	ok(!t && strstr(err, "version 9"), "unknown major version");
+
+	{
+		struct kcovdf_chunk_hdr ch = { .type = 99, .flags = 0, .size = 3 };
+		size_t m = n;
+
+		memcpy(mod, buf, n);
+		memcpy(mod + m, &ch, sizeof(ch));
+		m += sizeof(ch);
+		memset(mod + m, 0, 8);
+		m += 8;
+		t = kcovdf_trace_parse(mod, m, err, sizeof(err));
+		ok(t && t->nstreams == 1, "unknown optional chunk is skipped");
+		kcovdf_trace_free(t);
+		ch.flags = KCOVDF_CHUNK_CRITICAL;
+		memcpy(mod + n, &ch, sizeof(ch));
+		t = kcovdf_trace_parse(mod, m, err, sizeof(err));
+		ok(!t && strstr(err, "unknown"), "unknown critical chunk is rejected");
+	}
+	t = kcovdf_trace_read("/nonexistent/trace", err, sizeof(err));
+	ok(!t && strstr(err, "No such file"), "missing file");
+}
+
+/* --- calls --------------------------------------------------------- */
+
+static void test_calls(void)
+{
+	uint64_t w[] = {
+		/* f(7) { g() {} ; h(1) } = 3, then a RET of k without entry */
+		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0xf, 7,
+		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x9, 0,
+		V1(KCOV_DF_KIND_RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x9, 0,
+		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x4, 1,
+		/* h tail-calls nothing but never returns through a ret */
+		V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xf, 3,
+		V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xb, 0,
+	};
+	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_V1,
+				    .words = w, .nwords = sizeof(w) / 8 };
+	struct kcovdf_calls c;
+	struct kcovdf_call *f, *g, *h, *k;
+	char err[200];
+	int rc = kcovdf_calls_build(&st, NULL, &c, err, sizeof(err));
+
+	f = c.root;
+	g = f ? f->child : NULL;
+	h = g ? g->next : NULL;
+	k = f ? f->next : NULL;
+	ok(rc == 0 && c.nested && f && f->pc == 0xf && f->nargs == 1 &&
+	   f->has_ret && f->ret.value == 3 && g && g->pc == 9 && g->nargs == 0 &&
+	   g->has_ret && h && h->pc == 4 && h->no_exit && !h->has_ret &&
+	   k && k->pc == 0xb && k->no_entry && c.ncalls == 4,
+	   "call tree: nesting, void, missing exit, missing entry");
+	kcovdf_calls_free(&c);
+}
+
+int main(void)
+{
+	test_v1();
+	test_doc();
+	test_trace();
+	test_calls();
+	printf("1..%d\n", ntest);
+	return nfail ? 1 : 0;
+}

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcovdf record: run a command and write a trace file.
+ *
+ * Kernel mode (/sys/kernel/debug/kcov_dataflow exists, or --kernel): the
+ * recorder opens the device, sizes and maps the buffer, and forks; the child
+ * enables recording for itself on the inherited descriptor and execs the
+ * command, so every instrumented kernel function the command reaches is
+ * recorded. The recorder reads the buffer through its own mapping after the
+ * command exits and writes it, with what symbolisation needs later (kernel
+ * release and build id, KASLR offset, module addresses, function names from
+ * kallsyms), into the trace file.
+ *
+ * User mode (--user, or no device): the command must be built with
+ * `kcovdf cc`; the recorder writes the file header and META, and the
+ * runtime linked into the command appends its chunks (KCOVDF_OUT).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kcovdf_tool.h"
+
+#define DEV_PATH "/sys/kernel/debug/kcov_dataflow"
+#define X86_64_TEXT_BASE 0xffffffff81000000ULL
+
+struct rec_opts {
+	const char *out;
+	int mode;		/* 0 auto, 1 kernel, 2 user */
+	int format;		/* KCOVDF_FMT_V1 or _DOC */
+	unsigned long words;
+	char **cmd;
+};
+
+static void usage(void)
+{
+	fputs("usage: kcovdf record [-o FILE] [--kernel|--user] "
+	      "[--format v1|doc]\n"
+	      "                     [--buffer WORDS] -- CMD [ARGS...]\n"
+	      "\n"
+	      "  -o FILE          trace file (default kcovdf.trace)\n"
+	      "  --kernel         record kernel functions through " DEV_PATH "\n"
+	      "  --user           record a program built with 'kcovdf cc'\n"
+	      "                   (default: --kernel when the device exists)\n"
+	      "  --format F       v1 (default) or doc, the RFC's documented "
+	      "format\n"
+	      "  --buffer WORDS   buffer size in 64-bit words (kernel: default "
+	      "4M words;\n"
+	      "                   user: per-thread buffer)\n", stderr);
+}
+
+static char *join_cmd(char **cmd)
+{
+	size_t len = 1;
+	char *s;
+
+	for (char **c = cmd; *c; c++)
+		len += strlen(*c) + 1;
+	s = calloc(1, len);
+	if (!s)
+		die("out of memory");
+	for (char **c = cmd; *c; c++) {
+		if (c != cmd)
+			strcat(s, " ");
+		strcat(s, *c);
+	}
+	return s;
+}
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int run_wait(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st)) {
+		warnx_("command killed by signal %d", WTERMSIG(st));
+		return 128 + WTERMSIG(st);
+	}
+	return 1;
+}
+
+struct summary_ctx {
+	uint64_t records, lost_records, lost_markers;
+};
+
+static int count_cb(const struct kcovdf_rec *r, void *arg)
+{
+	struct summary_ctx *c = arg;
+
+	if (r->kind == KCOVDF_REC_LOST) {
+		c->lost_markers++;
+		c->lost_records += r->value;
+	} else {
+		c->records++;
+	}
+	return 0;
+}
+
+/* Read the finished file back with the library: what we report is what a
+ * reader will see. */
+static int summarise(const char *path)
+{
+	char err[512];
+	struct kcovdf_trace *t = kcovdf_trace_read(path, err, sizeof(err));
+	struct summary_ctx c = { 0 };
+	uint64_t dropped = 0, truncated = 0;
+	unsigned int pids = 0;
+	int bad = 0;
+
+	if (!t) {
+		warnx_("the trace file cannot be read back: %s", err);
+		return -1;
+	}
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+		int seen = 0;
+
+		if (s->format == KCOVDF_FMT_KCOV_PCEXT)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (t->streams[j].pid == s->pid)
+				seen = 1;
+		pids += !seen;
+		if (kcovdf_walk((int)s->format, s->words, s->nwords, count_cb,
+				&c, err, sizeof(err)) < 0) {
+			warnx_("stream %u/%u is damaged: %s", s->pid, s->tid,
+			       err);
+			bad = 1;
+		}
+	}
+	for (size_t i = 0; i < t->nlosses; i++) {
+		dropped += t->losses[i].dropped;
+		truncated += t->losses[i].truncated;
+	}
+	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records, %zu streams, "
+		"%u processes\n", path, c.records, t->nstreams, pids);
+	if (dropped || c.lost_markers)
+		fprintf(stderr, "kcovdf: WARNING: %" PRIu64 " records were "
+			"lost (buffer full); use --buffer to enlarge it\n",
+			dropped > c.lost_records ? dropped : c.lost_records);
+	if (truncated)
+		fprintf(stderr, "kcovdf: note: %" PRIu64 " records had more "
+			"fields than the format holds\n", truncated);
+	kcovdf_trace_free(t);
+	return bad ? -1 : 0;
+}
+
+static int record_user(struct rec_opts *o)
+{
+	char date[64], abs_out[PATH_MAX], *cmdline = join_cmd(o->cmd);
+	char kv_src[] = "source=user";
+	char *kv[8];
+	size_t nkv = 0;
+	int fd, status;
+	pid_t pid;
+
+	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("%s: %s", o->out, strerror(errno));
+	now_iso(date, sizeof(date));
+	kv[nkv++] = kv_src;
+	kv[nkv++] = "tool=kcovdf " KCOVDF_VERSION;
+	if (asprintf(&kv[nkv++], "date=%s", date) < 0 ||
+	    asprintf(&kv[nkv++], "cmdline=%s", cmdline) < 0 ||
+	    asprintf(&kv[nkv++], "record.format=%s",
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0)
+		die("out of memory");
+	if (kcovdf_write_file_hdr(fd) ||
+	    kcovdf_write_meta(fd, (const char *const *)kv, nkv))
+		die("%s: write: %s", o->out, strerror(errno));
+	close(fd);
+	if (!realpath(o->out, abs_out))
+		die("%s: %s", o->out, strerror(errno));
+	setenv("KCOVDF_OUT", abs_out, 1);
+	if (o->words) {
+		char w[32];
+
+		snprintf(w, sizeof(w), "%lu", o->words);
+		setenv("KCOVDF_BUFFER_WORDS", w, 1);
+	}
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execvp(o->cmd[0], o->cmd);
+		fprintf(stderr, "kcovdf: cannot run %s: %s\n", o->cmd[0],
+			strerror(errno));
+		_exit(127);
+	}
+	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
+	status = run_wait(pid);
+	summarise(o->out);
+	free(cmdline);
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static struct ksym *load_kallsyms(size_t *n, uint64_t *text)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	struct ksym *v = NULL;
+	size_t cap = 0;
+	char line[512];
+
+	*n = 0;
+	*text = 0;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, name[256];
+
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "_text"))
+			*text = a;
+		if (type != 't' && type != 'T')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8192;
+			v = realloc(v, cap * sizeof(*v));
+			if (!v)
+				die("out of memory");
+		}
+		v[*n].addr = a;
+		v[*n].name = strdup(name);
+		(*n)++;
+	}
+	fclose(f);
+	qsort(v, *n, sizeof(*v), cmp_ksym);
+	return v;
+}
+
+static const struct ksym *ksym_find(const struct ksym *v, size_t n,
+				    uint64_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].addr <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &v[lo - 1] : NULL;
+}
+
+struct pcset {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int collect_pc(const struct kcovdf_rec *r, void *arg)
+{
+	struct pcset *p = arg;
+
+	if (!r->pc)
+		return 0;
+	for (size_t i = p->n; i > 0 && i + 32 > p->n; i--)
+		if (p->v[i - 1] == r->pc)
+			return 0;	/* cheap dedup of runs */
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = realloc(p->v, p->cap * sizeof(*p->v));
+		if (!p->v)
+			die("out of memory");
+	}
+	p->v[p->n++] = r->pc;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void write_syms(int fd, const uint64_t *words, size_t n, int format)
+{
+	struct pcset p = { 0 };
+	struct ksym *ks;
+	size_t nks, len = 0;
+	uint64_t text;
+	uint8_t *buf;
+
+	kcovdf_walk(format, words, n, collect_pc, &p, NULL, 0);
+	if (!p.n)
+		return;
+	qsort(p.v, p.n, sizeof(*p.v), cmp_u64);
+	ks = load_kallsyms(&nks, &text);
+	if (!ks)
+		return;
+	buf = NULL;
+	for (size_t i = 0; i < p.n; i++) {
+		const struct ksym *k;
+		char name[300];
+		struct kcovdf_sym_entry e = { 0 };
+		size_t nl, step;
+
+		if (i && p.v[i] == p.v[i - 1])
+			continue;
+		k = ksym_find(ks, nks, p.v[i]);
+		if (!k)
+			continue;
+		if (k->addr == p.v[i])
+			snprintf(name, sizeof(name), "%s", k->name);
+		else
+			snprintf(name, sizeof(name), "%s+0x%" PRIx64, k->name,
+				 p.v[i] - k->addr);
+		nl = strlen(name);
+		step = (sizeof(e) + nl + 7) & ~7UL;
+		buf = realloc(buf, len + step);
+		if (!buf)
+			die("out of memory");
+		memset(buf + len, 0, step);
+		e.addr = p.v[i];
+		e.name_len = (uint32_t)nl;
+		memcpy(buf + len, &e, sizeof(e));
+		memcpy(buf + len + sizeof(e), name, nl);
+		len += step;
+	}
+	if (len && kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len,
+				      NULL, 0))
+		die("write: %s", strerror(errno));
+	free(buf);
+	for (size_t i = 0; i < nks; i++)
+		free(ks[i].name);
+	free(ks);
+	free(p.v);
+}
+
+static void write_map(int fd, uint32_t kind, uint64_t start, uint64_t end,
+		      uint64_t bias, const void *bid, uint32_t bid_len,
+		      const char *path)
+{
+	struct kcovdf_map m = {
+		.kind = kind, .start = start, .end = end, .bias = bias,
+		.build_id_len = bid_len, .path_len = (uint32_t)strlen(path),
+	};
+
+	if (bid_len > sizeof(m.build_id))
+		bid_len = m.build_id_len = 0;
+	if (bid_len)
+		memcpy(m.build_id, bid, bid_len);
+	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_MAP, 0, &m, sizeof(m), path,
+			       m.path_len))
+		die("write: %s", strerror(errno));
+}
+
+/* The kernel's GNU build id, from /sys/kernel/notes (ELF notes). */
+static uint32_t kernel_build_id(uint8_t *out, size_t cap)
+{
+	uint8_t buf[4096];
+	ssize_t n;
+	size_t off = 0;
+	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	while (n > 0 && off + 12 <= (size_t)n) {
+		uint32_t namesz, descsz, type;
+		size_t name_off = off + 12, desc_off;
+
+		memcpy(&namesz, buf + off, 4);
+		memcpy(&descsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		desc_off = name_off + ((namesz + 3) & ~3U);
+		if (desc_off + descsz > (size_t)n)
+			break;
+		if (type == 3 && namesz == 4 &&
+		    !memcmp(buf + name_off, "GNU", 4) && descsz <= cap) {
+			memcpy(out, buf + desc_off, descsz);
+			return descsz;
+		}
+		off = desc_off + ((descsz + 3) & ~3U);
+	}
+	return 0;
+}
+
+static void write_modules(int fd)
+{
+	FILE *f = fopen("/proc/modules", "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char name[256], path[512], tbuf[64];
+		unsigned long long size, base = 0, text = 0;
+		FILE *s;
+
+		if (sscanf(line, "%255s %llu %*s %*s %*s %llx", name, &size,
+			   &base) < 3 || !base)
+			continue;
+		snprintf(path, sizeof(path), "/sys/module/%s/sections/.text",
+			 name);
+		s = fopen(path, "r");
+		if (s) {
+			if (fgets(tbuf, sizeof(tbuf), s))
+				text = strtoull(tbuf, NULL, 16);
+			fclose(s);
+		}
+		write_map(fd, KCOVDF_MAP_MODULE, base, base + size,
+			  text ? text : base, NULL, 0, name);
+	}
+	fclose(f);
+}
+
+static int record_kernel(struct rec_opts *o)
+{
+	struct kcov_df_stats st;
+	struct kcovdf_stream_hdr sh;
+	struct kcovdf_loss loss;
+	struct utsname un;
+	uint64_t *buf, *copy, n, text = 0;
+	unsigned long words = o->words ? o->words : 4UL << 20;
+	char date[64], *cmdline = join_cmd(o->cmd), *kv[12];
+	uint8_t bid[32];
+	uint32_t bid_len;
+	size_t nkv = 0, nks;
+	int dev, fd, status, pfd[2];
+	pid_t pid;
+	char comm[16] = "";
+
+	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		die("%s: %s (is the kernel built with "
+		    "CONFIG_KCOV_DATAFLOW_ARGS and debugfs mounted?)", DEV_PATH,
+		    strerror(errno));
+	if (ioctl(dev, KCOV_DF_INIT_TRACE, words))
+		die("KCOV_DF_INIT_TRACE(%lu words): %s", words,
+		    strerror(errno));
+	buf = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		   0);
+	if (buf == MAP_FAILED)
+		die("mmap of %lu words: %s", words, strerror(errno));
+	__atomic_store_n(&buf[0], 0, __ATOMIC_RELAXED);
+	if (pipe2(pfd, O_CLOEXEC))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int e = 0;
+
+		close(pfd[0]);
+		if (ioctl(dev, KCOV_DF_ENABLE, (unsigned long)o->format))
+			e = errno;
+		if (e) {
+			if (write(pfd[1], &e, sizeof(e)) < 0)
+				_exit(126);
+			_exit(126);
+		}
+		/* pfd[1] closes at exec: the parent then knows we started. */
+		execvp(o->cmd[0], o->cmd);
+		e = errno;
+		fprintf(stderr, "kcovdf: cannot run %s: %s\n", o->cmd[0],
+			strerror(e));
+		_exit(127);
+	}
+	close(pfd[1]);
+	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
+	{
+		int e = 0;
+
+		if (read(pfd[0], &e, sizeof(e)) == sizeof(e) && e) {
+			run_wait(pid);
+			die("KCOV_DF_ENABLE: %s", strerror(e));
+		}
+		close(pfd[0]);
+	}
+	status = run_wait(pid);
+
+	n = __atomic_load_n(&buf[0], __ATOMIC_ACQUIRE);
+	if (n > words - 1)
+		die("the buffer's count (%" PRIu64 ") exceeds its size; "
+		    "something wrote to it", n);
+	copy = malloc((n ? n : 1) * 8);
+	if (!copy)
+		die("out of memory");
+	memcpy(copy, buf + 1, n * 8);
+	memset(&st, 0, sizeof(st));
+	if (ioctl(dev, KCOV_DF_GET_STATS, &st))
+		warnx_("KCOV_DF_GET_STATS: %s", strerror(errno));
+
+	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("%s: %s", o->out, strerror(errno));
+	now_iso(date, sizeof(date));
+	uname(&un);
+	{
+		struct ksym *ks = load_kallsyms(&nks, &text);
+
+		for (size_t i = 0; i < nks; i++)
+			free(ks[i].name);
+		free(ks);
+	}
+	kv[nkv++] = "source=kernel";
+	kv[nkv++] = "tool=kcovdf " KCOVDF_VERSION;
+	if (asprintf(&kv[nkv++], "date=%s", date) < 0 ||
+	    asprintf(&kv[nkv++], "cmdline=%s", cmdline) < 0 ||
+	    asprintf(&kv[nkv++], "kernel.release=%s", un.release) < 0 ||
+	    asprintf(&kv[nkv++], "kernel.text=0x%" PRIx64, text) < 0 ||
+	    asprintf(&kv[nkv++], "kaslr_offset=0x%" PRIx64,
+		     (uint64_t)(text ? text - X86_64_TEXT_BASE : 0)) < 0 ||
+	    asprintf(&kv[nkv++], "record.format=%s",
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0 ||
+	    asprintf(&kv[nkv++], "record.buffer_words=%lu", words) < 0)
+		die("out of memory");
+	bid_len = kernel_build_id(bid, sizeof(bid));
+	if (bid_len) {
+		char hex[72];
+
+		for (uint32_t i = 0; i < bid_len; i++)
+			sprintf(hex + 2 * i, "%02x", bid[i]);
+		if (asprintf(&kv[nkv++], "kernel.build_id=%s", hex) < 0)
+			die("out of memory");
+	}
+	if (kcovdf_write_file_hdr(fd) ||
+	    kcovdf_write_meta(fd, (const char *const *)kv, nkv))
+		die("%s: write: %s", o->out, strerror(errno));
+	write_map(fd, KCOVDF_MAP_VMLINUX, text, 0,
+		  text ? text - X86_64_TEXT_BASE : 0, bid, bid_len, "vmlinux");
+	write_modules(fd);
+
+	memset(&sh, 0, sizeof(sh));
+	sh.pid = (uint32_t)pid;
+	sh.tid = (uint32_t)pid;
+	sh.kind = KCOVDF_STREAM_LOCAL;
+	sh.format = (uint32_t)o->format;
+	sh.nwords = n;
+	snprintf(comm, sizeof(comm), "%s", strrchr(o->cmd[0], '/') ?
+		 strrchr(o->cmd[0], '/') + 1 : o->cmd[0]);
+	memcpy(sh.comm, comm, sizeof(sh.comm));
+	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh, sizeof(sh),
+			       copy, n * 8))
+		die("%s: write: %s", o->out, strerror(errno));
+	memset(&loss, 0, sizeof(loss));
+	loss.pid = sh.pid;
+	loss.tid = sh.tid;
+	loss.records = st.records;
+	loss.dropped = st.dropped;
+	loss.truncated = st.truncated;
+	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &loss, sizeof(loss),
+			       NULL, 0))
+		die("%s: write: %s", o->out, strerror(errno));
+	write_syms(fd, copy, n, o->format);
+	if (close(fd))
+		die("%s: %s", o->out, strerror(errno));
+	munmap(buf, words * 8);
+	close(dev);
+	free(copy);
+	free(cmdline);
+	summarise(o->out);
+	return status;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct rec_opts o = { .out = "kcovdf.trace", .format = KCOVDF_FMT_V1 };
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage();
+			return 0;
+		}
+		if (!strcmp(a, "-o") && i + 1 < argc) {
+			o.out = argv[++i];
+		} else if (!strcmp(a, "--kernel")) {
+			o.mode = 1;
+		} else if (!strcmp(a, "--user")) {
+			o.mode = 2;
+		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			a = argv[++i];
+			if (!strcmp(a, "v1"))
+				o.format = KCOVDF_FMT_V1;
+			else if (!strcmp(a, "doc"))
+				o.format = KCOVDF_FMT_DOC;
+			else
+				die("--format: v1 or doc, not '%s'", a);
+		} else if (!strcmp(a, "--buffer") && i + 1 < argc) {
+			char *end;
+
+			o.words = strtoul(argv[++i], &end, 0);
+			if (*end || o.words < 16)
+				die("--buffer: a number of words >= 16");
+		} else if (a[0] == '-') {
+			usage();
+			die("record: unknown option '%s'", a);
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		usage();
+		die("record: no command given");
+	}
+	o.cmd = argv + i;
+	if (o.mode == 0)
+		o.mode = access(DEV_PATH, F_OK) == 0 ? 1 : 2;
+	return o.mode == 1 ? record_kernel(&o) : record_user(&o);
+}

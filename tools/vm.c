@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kcovdf vm build|run: the kernel build script and the QEMU runner. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kcovdf_tool.h"
+
+int cmd_vm(int argc, char **argv)
+{
+	char script[4096];
+	const char *which;
+
+	if (argc < 2 || !strcmp(argv[1], "--help")) {
+		fputs("usage: kcovdf vm build [VARIANT]\n"
+		      "       kcovdf vm run [--variant V] [--share DIR] "
+		      "[--add HOST[:GUEST]] -- SHELL-COMMAND\n", stderr);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "build"))
+		which = "build.sh";
+	else if (!strcmp(argv[1], "run"))
+		which = "vm.sh";
+	else
+		die("vm: unknown subcommand '%s' (build, run)", argv[1]);
+	snprintf(script, sizeof(script), "%s/kernel/%s", repo_root(), which);
+	argv[1] = script;
+	execv(script, argv + 1);
+	die("cannot run %s: %s", script, strerror(errno));
+}
