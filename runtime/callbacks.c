@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiler callbacks: __sanitizer_cov_trace_args/ret (KCOV_DF_FMT_V1
+ * records) and __sanitizer_cov_trace_pc{,_entry,_exit} (KCOV_TRACE_PC_EXT
+ * words). The hot path of a scalar record is: guard check, guard set,
+ * three stores, publish, guard clear. Everything else (first record of a
+ * thread, full buffer, struct fields, late records) is out of line.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "rt_internal.h"
+
+/*
+ * The inline gate of the plugin (-kcov-df-gate): instrumented code calls
+ * the callbacks only while it is non-zero. It starts at 1 so that the first
+ * call (possibly from a constructor that runs before ours) initialises the
+ * runtime; rt_init() clears it when KCOVDF_OUT is not set.
+ */
+int __kcov_df_gate = 1;
+
+__thread struct rt_thread kcovdf_tls
+	__attribute__((tls_model("initial-exec")));
+
+/* x86-64 user addresses are below 2^47 (2^56 with 5-level paging, which
+ * Linux hands out only on request). Anything above is a kernel or a
+ * non-canonical address: unreadable, and we do not even try. */
+#define RT_USER_TOP 0x0100000000000000ULL
+
+/* ------------------------------------------------------------------ */
+/* Header word                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * KCOV_DF_V1_HDR(kind, INFO_FLAGS(info), INFO_ARGIDX(info), 0, size) in
+ * fewer instructions: in the info word argidx (bits 0-7) and flags (8-19)
+ * are adjacent in the same order as in the header (bits 32-39, 40-51), so
+ * one mask and one shift move both. tests/ checks the equivalence.
+ */
+static inline __attribute__((always_inline)) uint64_t
+v1_hdr(uint64_t kind, uint64_t info, uint64_t nextra)
+{
+	uint64_t size = info >> 32;
+
+	if (size > 0xffff)
+		size = 0xffff;
+	return ((uint64_t)KCOV_DF_V1_TAG << 56) | (kind << 52) |
+	       ((info & 0xfffffULL) << 32) | (nextra << 16) | size;
+}
+
+/* ------------------------------------------------------------------ */
+/* Struct fields                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Bytes copied at once for a whole span; larger spans are read field by
+ * field. */
+#define RT_SPAN_MAX 1024
+
+static inline int user_range_ok(uint64_t addr, uint64_t len)
+{
+	return addr + len >= addr && addr + len <= RT_USER_TOP;
+}
+
+static KCOVDF_NOINSTR uint64_t field_value(const struct kcov_df_field *f,
+					   const unsigned char *src)
+{
+	unsigned int size = f->size;
+	uint64_t x = 0;
+	unsigned int bits;
+
+	if (size == 0 || size > 8)
+		size = 8;
+	memcpy(&x, src, size);	/* little-endian host: low bytes first */
+	if (f->bit_size) {
+		bits = f->bit_size > 64 ? 64 : f->bit_size;
+		x >>= f->bit_offset & 63;
+		if (bits < 64)
+			x &= (1ULL << bits) - 1;
+	} else {
+		bits = size * 8;
+	}
+	if ((f->flags & KCOV_DF_FIELD_SIGNED) && bits < 64 &&
+	    (x >> (bits - 1)) & 1)
+		x |= ~0ULL << bits;
+	return x;
+}
+
+static inline unsigned int field_bytes(const struct kcov_df_field *f)
+{
+	return f->size == 0 || f->size > 8 ? 8 : f->size;
+}
+
+/*
+ * Compose a FIELDS record in w[]; returns its length in words. value is the
+ * object's address (a pointer argument or, for BYVAL, the copy).
+ */
+static KCOVDF_NOINSTR unsigned int
+compose_fields(uint64_t *w, uint64_t kind, uint64_t func, uint64_t info,
+	       uint64_t value, const struct kcov_df_layout *l)
+{
+	uint64_t flags = KCOV_DF_INFO_FLAGS(info) | KCOV_DF_F_FIELDS;
+	uint64_t vals[KCOV_DF_MAX_FIELDS];
+	unsigned char span[RT_SPAN_MAX];
+	uint64_t bad = 0, nf, i, so, ss, e;
+	int span_ok = 0;
+
+	w[1] = func;
+	w[2] = value;
+	w[3] = l->type_id;
+	nf = l->nfields;
+	if (l->flags & KCOV_DF_LAYOUT_TRUNC)
+		flags |= KCOV_DF_F_TRUNC;
+	if (nf > KCOV_DF_MAX_FIELDS) {
+		nf = KCOV_DF_MAX_FIELDS;
+		flags |= KCOV_DF_F_TRUNC;
+	}
+	if (value == 0 || value >= (uint64_t)-4095) {
+		/* No object: the record keeps the type id and has no field
+		 * words (docs/runtime.md, "NULL and ERR_PTR"). */
+		flags |= value == 0 ? KCOV_DF_F_NULL : KCOV_DF_F_ERRPTR;
+		w[0] = v1_hdr(kind, (info & ~0xfff00ULL) | (flags << 8), 1);
+		return KCOV_DF_V1_FIXED_WORDS + 1;
+	}
+
+	/* One copy of the whole span when it is readable. */
+	so = l->span_offset;
+	ss = l->span_size;
+	if (ss && ss <= RT_SPAN_MAX && user_range_ok(value + so, ss) &&
+	    value + so >= value)
+		span_ok = rt_copy_nofault(span, value + so, ss) == 0;
+
+	for (i = 0; i < nf; i++) {
+		const struct kcov_df_field *f = &l->fields[i];
+		uint64_t off = f->offset, n = field_bytes(f);
+		unsigned char tmp[8];
+
+		if (span_ok && off >= so && off + n <= so + ss) {
+			vals[i] = field_value(f, span + (off - so));
+			continue;
+		}
+		/* Span unreadable (or field outside it): this field alone. */
+		if (user_range_ok(value + off, n) && value + off >= value &&
+		    rt_copy_nofault(tmp, value + off, n) == 0) {
+			vals[i] = field_value(f, tmp);
+		} else {
+			vals[i] = KCOV_DF_BAD_READ;
+			bad |= 1ULL << i;
+		}
+	}
+
+	e = 1;
+	if (bad) {
+		flags |= KCOV_DF_F_FAULT;
+		w[4] = bad;
+		e = 2;
+	}
+	memcpy(&w[3 + e], vals, nf * sizeof(vals[0]));
+	e += nf;
+	w[0] = v1_hdr(kind, (info & ~0xfff00ULL) | (flags << 8), e);
+	return (unsigned int)(KCOV_DF_V1_FIXED_WORDS + e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Slow paths                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Everything the hot path does not do: records with fields, the first record
+ * of a thread, a full buffer, unusual info words, late records, and the
+ * count of callbacks skipped because a signal handler interrupted one. The
+ * slow paths take the recursion guard themselves (the hot path has released
+ * it when it tail-calls them); a signal handler running between the two
+ * finds the guard free and records normally, which is correct: the hot path
+ * holds no state across the call.
+ */
+static KCOVDF_NOINSTR void df_slow(uint64_t kind, uint64_t func, uint64_t info,
+				   uint64_t value,
+				   const struct kcov_df_layout *layout)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	uint64_t w[RT_MAX_REC_WORDS];
+	unsigned int n;
+
+	if (atomic_load_explicit(&t->busy, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&t->df.skipped, 1,
+					  memory_order_relaxed);
+		return;
+	}
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (atomic_load(&t->state) != RT_T_ACTIVE && !rt_thread_start(t))
+		goto out;
+	if (layout && layout->version == KCOV_DF_LAYOUT_VERSION) {
+		n = compose_fields(w, kind, func, info, value, layout);
+	} else {
+		/* No layout (or one we cannot read): a plain value. */
+		w[0] = v1_hdr(kind, info & ~((uint64_t)KCOV_DF_F_FIELDS << 8),
+			      0);
+		w[1] = func;
+		w[2] = value;
+		n = KCOV_DF_V1_FIXED_WORDS;
+	}
+	rt_slow_record(t, &t->df, w, n);
+out:
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+}
+
+/* Same argument registers as the callbacks, so the hot path tail-calls. */
+static KCOVDF_NOINSTR __attribute__((noinline)) void
+df_slow_args(uint64_t func, uint64_t info, uint64_t value,
+	     const struct kcov_df_layout *layout)
+{
+	df_slow(KCOV_DF_KIND_ARG, func, info, value, layout);
+}
+
+static KCOVDF_NOINSTR __attribute__((noinline)) void
+df_slow_ret(uint64_t func, uint64_t info, uint64_t value,
+	    const struct kcov_df_layout *layout)
+{
+	df_slow(KCOV_DF_KIND_RET, func, info, value, layout);
+}
+
+static KCOVDF_NOINSTR __attribute__((noinline)) void pc_slow(uint64_t word)
+{
+	struct rt_thread *t = &kcovdf_tls;
+
+	if (atomic_load_explicit(&t->busy, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&t->pc.skipped, 1,
+					  memory_order_relaxed);
+		return;
+	}
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (atomic_load(&t->state) == RT_T_ACTIVE || rt_thread_start(t))
+		rt_slow_record(t, &t->pc, &word, 1);
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hot paths                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Info words the hot path handles: size <= 0xffff (no clamping), the
+ * reserved bits 20-31 clear, and no FIELDS flag (it needs a layout). Then
+ * the header's low 52 bits are the info word with its halves swapped:
+ * size moves to bits 0-15, argidx and flags to bits 32-51.
+ */
+#define HOT_INFO_REJECT 0xffff0000fff00000ULL
+#define HOT_INFO_REJECT_FIELDS ((uint64_t)KCOV_DF_F_FIELDS << 8)
+
+static inline __attribute__((always_inline)) int
+df_hot(uint64_t kind, uint64_t func, uint64_t info, uint64_t value,
+       const struct kcov_df_layout *layout)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	uint64_t *p;
+	uintptr_t lim;
+
+	/* One test for both: a struct record, or the guard is held (a
+	 * signal handler interrupted a callback of this thread). */
+	if (unlikely(((uintptr_t)layout |
+		      (uintptr_t)(unsigned int)atomic_load_explicit(&t->busy,
+						      memory_order_relaxed))))
+		return 0;
+	if (unlikely(info & (HOT_INFO_REJECT | HOT_INFO_REJECT_FIELDS)))
+		return 0;
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	/* The guard is set before any buffer word is read or written: the
+	 * signal fence keeps the compiler from moving buffer accesses above
+	 * the store (the CPU needs no fence: only this thread's signal
+	 * handlers look at the guard, and a thread sees its own stores in
+	 * program order). */
+	atomic_signal_fence(memory_order_seq_cst);
+	p = atomic_load_explicit(&t->df.cur, memory_order_relaxed);
+	lim = (uintptr_t)atomic_load_explicit(&t->df.lim,
+					      memory_order_relaxed);
+	if (unlikely((uintptr_t)p + 3 * sizeof(uint64_t) > lim)) {
+		/* Full, or no buffer yet, or the thread is LATE. */
+		atomic_signal_fence(memory_order_seq_cst);
+		atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+		return 0;
+	}
+	p[0] = ((uint64_t)KCOV_DF_V1_TAG << 56) | (kind << 52) |
+	       (info << 32) | (info >> 32);
+	p[1] = func;
+	p[2] = value;
+	/* Release: a thread flushing us at exit that sees the new cur sees
+	 * the three words too (a plain store on x86-64). */
+	atomic_store_explicit(&t->df.cur, p + 3, memory_order_release);
+	/* The guard is cleared only after the record is complete. */
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+	return 1;
+}
+
+static inline __attribute__((always_inline)) int pc_hot(uint64_t word)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	uint64_t *p;
+	uintptr_t lim;
+
+	if (unlikely(atomic_load_explicit(&t->busy, memory_order_relaxed)))
+		return 0;
+	atomic_store_explicit(&t->busy, 1, memory_order_relaxed);
+	atomic_signal_fence(memory_order_seq_cst);
+	p = atomic_load_explicit(&t->pc.cur, memory_order_relaxed);
+	lim = (uintptr_t)atomic_load_explicit(&t->pc.lim,
+					      memory_order_relaxed);
+	if (unlikely((uintptr_t)p + sizeof(uint64_t) > lim)) {
+		atomic_signal_fence(memory_order_seq_cst);
+		atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+		return 0;
+	}
+	p[0] = word;
+	atomic_store_explicit(&t->pc.cur, p + 1, memory_order_release);
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
+	return 1;
+}
+
+#define CB_ATTR KCOVDF_NOINSTR __attribute__((noinline, used))
+
+CB_ATTR void __sanitizer_cov_trace_args(uint64_t func, uint64_t info,
+					uint64_t value,
+					const struct kcov_df_layout *layout)
+{
+	if (unlikely(!__kcov_df_gate))
+		return;
+	if (likely(df_hot(KCOV_DF_KIND_ARG, func, info, value, layout)))
+		return;
+	df_slow_args(func, info, value, layout);
+}
+
+CB_ATTR void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info,
+				       uint64_t value,
+				       const struct kcov_df_layout *layout)
+{
+	if (unlikely(!__kcov_df_gate))
+		return;
+	if (likely(df_hot(KCOV_DF_KIND_RET, func, info, value, layout)))
+		return;
+	df_slow_ret(func, info, value, layout);
+}
+
+/* KCOV_TRACE_PC_EXT words: the caller's return address with the top byte
+ * replaced by the record type (seed 003: ENTRY 0x00, EXIT 0x10, NORMAL
+ * 0xf0). User-space addresses have a zero top byte, so a reader recovers
+ * the address as word & 0x00ffffffffffffff. */
+#define PCEXT_IP_MASK 0x00ffffffffffffffULL
+#define PCEXT_ENTRY 0x0000000000000000ULL
+#define PCEXT_EXIT 0x1000000000000000ULL
+#define PCEXT_NORMAL 0xf000000000000000ULL
+#define RET_IP ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+CB_ATTR void __sanitizer_cov_trace_pc_entry(void)
+{
+	if (unlikely(!__kcov_df_gate))
+		return;
+	uint64_t w = (RET_IP & PCEXT_IP_MASK) | PCEXT_ENTRY;
+
+	if (likely(pc_hot(w)))
+		return;
+	pc_slow(w);
+}
+
+CB_ATTR void __sanitizer_cov_trace_pc_exit(void)
+{
+	if (unlikely(!__kcov_df_gate))
+		return;
+	uint64_t w = (RET_IP & PCEXT_IP_MASK) | PCEXT_EXIT;
+
+	if (likely(pc_hot(w)))
+		return;
+	pc_slow(w);
+}
+
+CB_ATTR void __sanitizer_cov_trace_pc(void)
+{
+	if (unlikely(!__kcov_df_gate))
+		return;
+	uint64_t w = (RET_IP & PCEXT_IP_MASK) | PCEXT_NORMAL;
+
+	if (likely(pc_hot(w)))
+		return;
+	pc_slow(w);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exec and _exit: the process image goes away without running destructors,
+ * so the buffered records of every thread are written first (the same final
+ * flush as at exit: STREAM, LOSS and MAP chunks). If exec fails, recording
+ * goes back to buffering. The new image, when it is linked with the runtime
+ * too, appends to the same file (KCOVDF_OUT is in its environment).
+ *
+ * The exec family is interposed member by member because glibc implements
+ * execv, execvp, ... with internal calls that do not go through execve's
+ * PLT entry. In a vfork() child (getpid() differs from the recording pid,
+ * no atfork handler ran) nothing is flushed: it shares our memory.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+extern char **environ;
+
+typedef int (*execvpe_fn)(const char *, char *const[], char *const[]);
+typedef int (*fexecve_fn)(int, char *const[], char *const[]);
+
+static execvpe_fn real_execvpe;
+static fexecve_fn real_fexecve;
+
+/* Resolved before main, not in a vfork child. */
+static KCOVDF_NOINSTR __attribute__((constructor(101))) void exec_init(void)
+{
+	real_execvpe = (execvpe_fn)dlsym(RTLD_NEXT, "execvpe");
+	real_fexecve = (fexecve_fn)dlsym(RTLD_NEXT, "fexecve");
+}
+
+static void before(void)
+{
+	rt_final_flush("exec");
+}
+
+static int after(int r)
+{
+	int e = errno;
+
+	rt_resume_after_exec_failure();
+	errno = e;
+	return r;
+}
+
+KCOVDF_NOINSTR int execve(const char *path, char *const argv[],
+			  char *const envp[])
+{
+	before();
+	return after((int)syscall(SYS_execve, path, argv, envp));
+}
+
+KCOVDF_NOINSTR int execv(const char *path, char *const argv[])
+{
+	return execve(path, argv, environ);
+}
+
+KCOVDF_NOINSTR int execvpe(const char *file, char *const argv[],
+			   char *const envp[])
+{
+	if (!real_execvpe) {
+		errno = ENOSYS;
+		return -1;
+	}
+	before();
+	return after(real_execvpe(file, argv, envp));
+}
+
+KCOVDF_NOINSTR int execvp(const char *file, char *const argv[])
+{
+	return execvpe(file, argv, environ);
+}
+
+KCOVDF_NOINSTR int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	if (!real_fexecve) {
+		errno = ENOSYS;
+		return -1;
+	}
+	before();
+	return after(real_fexecve(fd, argv, envp));
+}
+
+/* execl, execle, execlp: collect the arguments, then as above. */
+#define COLLECT_ARGS(arg0, ap, argv, n)					\
+	do {								\
+		va_list cp;						\
+		n = 1;							\
+		va_copy(cp, ap);					\
+		while (va_arg(cp, char *))				\
+			n++;						\
+		va_end(cp);						\
+	} while (0)
+
+KCOVDF_NOINSTR int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	COLLECT_ARGS(arg, ap, argv, n);
+	{
+		char *argv[n + 1];
+
+		argv[0] = (char *)arg;
+		for (size_t i = 1; i <= n; i++)
+			argv[i] = va_arg(ap, char *);
+		va_end(ap);
+		return execve(path, argv, environ);
+	}
+}
+
+KCOVDF_NOINSTR int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	COLLECT_ARGS(arg, ap, argv, n);
+	{
+		char *argv[n + 1];
+
+		argv[0] = (char *)arg;
+		for (size_t i = 1; i <= n; i++)
+			argv[i] = va_arg(ap, char *);
+		va_end(ap);
+		return execvpe(file, argv, environ);
+	}
+}
+
+KCOVDF_NOINSTR int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, arg);
+	COLLECT_ARGS(arg, ap, argv, n);
+	{
+		char *argv[n + 1];
+		char *const *envp;
+
+		argv[0] = (char *)arg;
+		for (size_t i = 1; i <= n; i++)
+			argv[i] = va_arg(ap, char *);
+		envp = va_arg(ap, char *const *);
+		va_end(ap);
+		return execve(path, argv, envp);
+	}
+}
+
+/* _exit and _Exit skip atexit handlers and destructors. */
+KCOVDF_NOINSTR void _exit(int status)
+{
+	rt_final_flush("_exit");
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+KCOVDF_NOINSTR void _Exit(int status)
+{
+	_exit(status);
+}
