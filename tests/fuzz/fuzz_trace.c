@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness: the input is a trace file.
+ *
+ *  1. kcovdf_trace_parse(); on failure there must be a message.
+ *  2. The parsed trace is consistent (lengths, NUL-terminated strings,
+ *     unique streams) and survives a round trip through the writer:
+ *     parse(write(parse(x))) gives the same trace.
+ *  3. Every string a JSON exporter would print (comm, META, MAP paths,
+ *     SYMS names) goes through kcovdf_json_str(): the result is valid JSON.
+ *  4. For every DOC or V1 stream: a checked record walk, kcovdf_calls_build()
+ *     without a symboliser, the tree checked against the walk, and every
+ *     call described and printed in text and in JSON (fuzz_check.h).
+ */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz_check.h"
+
+static void check_trace(const struct kcovdf_trace *t, size_t len)
+{
+	size_t words = 0;
+
+	FZ_CHECK(t->major == KCOVDF_FILE_MAJOR, "major %u", t->major);
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+
+		FZ_CHECK(s->kind <= KCOVDF_STREAM_PCEXT &&
+			 s->format <= KCOVDF_FMT_KCOV_PCEXT,
+			 "stream %zu: kind %u format %u", i, s->kind,
+			 s->format);
+		FZ_CHECK(!s->nwords || s->words, "stream %zu: no words", i);
+		FZ_CHECK(s->comm[16] == 0, "stream %zu: comm not terminated",
+			 i);
+		for (size_t k = 0; k < i; k++)
+			FZ_CHECK(t->streams[k].pid != s->pid ||
+				 t->streams[k].tid != s->tid ||
+				 t->streams[k].kind != s->kind,
+				 "streams %zu and %zu have the same task", k, i);
+		words += s->nwords;
+	}
+	FZ_CHECK(words <= len / 8, "%zu stream words from %zu bytes", words,
+		 len);
+	for (size_t i = 0; i < t->nmeta; i++)
+		FZ_CHECK(t->meta[i][0] && strchr(t->meta[i], '='),
+			 "META entry %zu is \"%s\"", i, t->meta[i]);
+	for (size_t i = 0; i < t->nmaps; i++)
+		FZ_CHECK(t->maps[i].path && t->maps[i].build_id_len <= 32 &&
+			 t->maps[i].kind <= KCOVDF_MAP_MODULE,
+			 "MAP %zu inconsistent", i);
+	for (size_t i = 0; i < t->nsyms; i++)
+		FZ_CHECK(t->syms[i].name && t->syms[i].name[0],
+			 "SYMS entry %zu has no name", i);
+}
+
+/* Write the parsed trace back with the library's writer. */
+static int write_trace(int fd, const struct kcovdf_trace *t)
+{
+	int rc = kcovdf_write_file_hdr(fd);
+
+	if (t->nmeta)
+		rc |= kcovdf_write_meta(fd, (const char *const *)t->meta,
+					t->nmeta);
+	for (size_t i = 0; i < t->nmaps; i++) {
+		const struct kcovdf_map_entry *e = &t->maps[i];
+		struct kcovdf_map m = {
+			.pid = e->pid, .kind = e->kind, .start = e->start,
+			.end = e->end, .bias = e->bias,
+			.build_id_len = e->build_id_len,
+			.path_len = (uint32_t)strlen(e->path),
+		};
+
+		memcpy(m.build_id, e->build_id, sizeof(m.build_id));
+		rc |= kcovdf_write_chunk(fd, KCOVDF_CHUNK_MAP, 0, &m, sizeof(m),
+					 e->path, m.path_len);
+	}
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+		struct kcovdf_stream_hdr h = {
+			.pid = s->pid, .tid = s->tid, .kind = s->kind,
+			.format = s->format, .nwords = s->nwords,
+		};
+
+		memcpy(h.comm, s->comm, sizeof(h.comm));
+		rc |= kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h,
+					 sizeof(h), s->words, s->nwords * 8);
+	}
+	for (size_t i = 0; i < t->nlosses; i++)
+		rc |= kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0,
+					 &t->losses[i], sizeof(t->losses[i]),
+					 NULL, 0);
+	for (size_t i = 0; i < t->nsyms; i++) {
+		struct kcovdf_sym_entry e = {
+			.addr = t->syms[i].addr,
+			.name_len = (uint32_t)strlen(t->syms[i].name),
+		};
+
+		rc |= kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, &e,
+					 sizeof(e), t->syms[i].name,
+					 e.name_len);
+	}
+	return rc;
+}
+
+static void check_same(const struct kcovdf_trace *a,
+		       const struct kcovdf_trace *b)
+{
+	FZ_CHECK(a->nmeta == b->nmeta && a->nstreams == b->nstreams &&
+		 a->nmaps == b->nmaps && a->nlosses == b->nlosses &&
+		 a->nsyms == b->nsyms, "round trip changes the counts");
+	for (size_t i = 0; i < a->nmeta; i++)
+		FZ_CHECK(!strcmp(a->meta[i], b->meta[i]),
+			 "round trip changes META %zu", i);
+	for (size_t i = 0; i < a->nstreams; i++) {
+		const struct kcovdf_stream *x = &a->streams[i];
+		const struct kcovdf_stream *y = &b->streams[i];
+
+		FZ_CHECK(x->pid == y->pid && x->tid == y->tid &&
+			 x->kind == y->kind && x->format == y->format &&
+			 !memcmp(x->comm, y->comm, sizeof(x->comm)) &&
+			 x->nwords == y->nwords &&
+			 (!x->nwords ||
+			  !memcmp(x->words, y->words, x->nwords * 8)),
+			 "round trip changes stream %zu", i);
+	}
+	for (size_t i = 0; i < a->nmaps; i++) {
+		const struct kcovdf_map_entry *x = &a->maps[i];
+		const struct kcovdf_map_entry *y = &b->maps[i];
+
+		FZ_CHECK(x->pid == y->pid && x->kind == y->kind &&
+			 x->start == y->start && x->end == y->end &&
+			 x->bias == y->bias &&
+			 x->build_id_len == y->build_id_len &&
+			 !memcmp(x->build_id, y->build_id, 32) &&
+			 !strcmp(x->path, y->path),
+			 "round trip changes MAP %zu", i);
+	}
+	FZ_CHECK(!a->nlosses || !memcmp(a->losses, b->losses,
+					a->nlosses * sizeof(*a->losses)),
+		 "round trip changes LOSS chunks");
+	for (size_t i = 0; i < a->nsyms; i++)
+		FZ_CHECK(a->syms[i].addr == b->syms[i].addr &&
+			 !strcmp(a->syms[i].name, b->syms[i].name),
+			 "round trip changes SYMS entry %zu", i);
+}
+
+static void round_trip(const struct kcovdf_trace *t)
+{
+	static int fd = -1;
+	struct kcovdf_trace *t2;
+	char err[300] = "";
+	uint8_t *buf;
+	off_t n;
+
+	if (fd < 0)
+		fd = memfd_create("kcovdf-fuzz", MFD_CLOEXEC);
+	FZ_CHECK(fd >= 0, "memfd_create failed");
+	FZ_CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0,
+		 "cannot reset the memfd");
+	FZ_CHECK(write_trace(fd, t) == 0, "writer failed");
+	n = lseek(fd, 0, SEEK_CUR);
+	buf = malloc((size_t)n);
+	FZ_CHECK(buf && pread(fd, buf, (size_t)n, 0) == n, "read back failed");
+	t2 = kcovdf_trace_parse(buf, (size_t)n, err, sizeof(err));
+	FZ_CHECK(t2, "the writer's output of a parsed trace does not parse: %s",
+		 err);
+	check_same(t, t2);
+	kcovdf_trace_free(t2);
+	free(buf);
+}
+
+/* The strings of the trace as an exporter would put them in JSON. */
+static void strings_json(const struct kcovdf_trace *t)
+{
+	struct kcovdf_buf b = { 0 };
+
+	kcovdf_buf_printf(&b, "{\"streams\":[");
+	for (size_t i = 0; i < t->nstreams; i++) {
+		kcovdf_buf_printf(&b, "%s{\"pid\":%u,\"comm\":", i ? "," : "",
+				  t->streams[i].pid);
+		kcovdf_json_str(&b, t->streams[i].comm);
+		kcovdf_buf_printf(&b, "}");
+	}
+	kcovdf_buf_printf(&b, "],\"meta\":[");
+	for (size_t i = 0; i < t->nmeta; i++) {
+		kcovdf_buf_printf(&b, "%s", i ? "," : "");
+		kcovdf_json_str(&b, t->meta[i]);
+	}
+	kcovdf_buf_printf(&b, "],\"maps\":[");
+	for (size_t i = 0; i < t->nmaps; i++) {
+		kcovdf_buf_printf(&b, "%s", i ? "," : "");
+		kcovdf_json_str(&b, t->maps[i].path);
+	}
+	kcovdf_buf_printf(&b, "],\"syms\":[");
+	for (size_t i = 0; i < t->nsyms; i++) {
+		kcovdf_buf_printf(&b, "%s", i ? "," : "");
+		kcovdf_json_str(&b, t->syms[i].name);
+	}
+	kcovdf_buf_printf(&b, "]}");
+	fz_require_json(&b, "JSON of the trace's strings");
+	kcovdf_buf_free(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[300] = "";
+	struct kcovdf_trace *t = kcovdf_trace_parse(data, size, err,
+						    sizeof(err));
+
+	if (!t) {
+		FZ_CHECK(err[0], "trace rejected without a message");
+		return 0;
+	}
+	check_trace(t, size);
+	round_trip(t);
+	strings_json(t);
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *st = &t->streams[i];
+		struct kcovdf_calls calls;
+		struct fz_walk w;
+		int wrc, rc;
+
+		if (st->format != KCOVDF_FMT_DOC && st->format != KCOVDF_FMT_V1)
+			continue;
+		wrc = fz_walk_checked((int)st->format, st->words, st->nwords,
+				      &w);
+		err[0] = 0;
+		rc = kcovdf_calls_build(st, NULL, &calls, err, sizeof(err));
+		FZ_CHECK(rc == 0 || err[0], "call builder failed silently");
+		fz_check_calls(st, &calls, rc, &w, wrc);
+		for (struct kcovdf_call *c = calls.root; c;
+		     c = kcovdf_call_next(c))
+			fz_format_call(c, (int)st->format, NULL, st->pid);
+		kcovdf_calls_free(&calls);
+	}
+	kcovdf_trace_free(t);
+	kcovdf_val_reset();
+	return 0;
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes the seed corpus of the fuzz harnesses with the library's own
+ * writer: gen_corpus DIR makes DIR/fuzz_trace/seed-*.kcovdf (trace files
+ * with DOC and V1 streams, META, MAP, LOSS, SYMS and unknown chunks) and
+ * DIR/fuzz_records/seed-*.bin (control word + record words, see
+ * fuzz_records.c). The outputs are committed in tests/fuzz/corpus/;
+ * regenerate them with tests/fuzz/gen_corpus.sh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kcovdf.h"
+
+#define V1(kind, flags, idx, nextra, size) \
+	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+#define ARG KCOV_DF_KIND_ARG
+#define RET KCOV_DF_KIND_RET
+#define LOST KCOV_DF_KIND_LOST
+#define F_FIRST KCOV_DF_F_FIRST
+#define DOC_E(n, seq) KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_ENTRY, n, seq)
+#define DOC_R(n, seq) KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_RET, n, seq)
+#define NW(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *outdir;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "gen_corpus: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int create(const char *sub, const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, sub);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		die(path);
+	snprintf(path, sizeof(path), "%s/%s/%s", outdir, sub, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+static void chk(int rc)
+{
+	if (rc)
+		die("write");
+}
+
+static void stream(int fd, uint32_t pid, uint32_t tid, uint32_t kind,
+		   uint32_t format, uint64_t seq, const char *comm,
+		   const uint64_t *w, size_t n)
+{
+	struct kcovdf_stream_hdr h = {
+		.pid = pid, .tid = tid, .kind = kind, .format = format,
+		.nwords = n, .seq = seq,
+	};
+
+	strncpy(h.comm, comm, sizeof(h.comm));
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
+			       n * 8));
+}
+
+static void map(int fd, uint32_t pid, uint32_t kind, uint64_t start,
+		uint64_t end, uint64_t bias, const char *path, int idlen)
+{
+	struct kcovdf_map m = {
+		.pid = pid, .kind = kind, .start = start, .end = end,
+		.bias = bias, .build_id_len = (uint32_t)idlen,
+		.path_len = (uint32_t)strlen(path),
+	};
+
+	for (int i = 0; i < idlen; i++)
+		m.build_id[i] = (uint8_t)(0x11 * (i + 1));
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_MAP, 0, &m, sizeof(m), path,
+			       m.path_len));
+}
+
+static void loss(int fd, uint32_t pid, uint32_t tid, uint64_t dropped)
+{
+	struct kcovdf_loss l = {
+		.pid = pid, .tid = tid, .records = 100, .dropped = dropped,
+		.truncated = 1, .skipped = 2,
+	};
+
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &l, sizeof(l), NULL,
+			       0));
+}
+
+static void syms(int fd, const uint64_t *addr, const char *const *name,
+		 size_t n)
+{
+	uint8_t buf[1024];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct kcovdf_sym_entry e = {
+			.addr = addr[i],
+			.name_len = (uint32_t)strlen(name[i]),
+		};
+
+		memcpy(buf + len, &e, sizeof(e));
+		memcpy(buf + len + sizeof(e), name[i], e.name_len);
+		len += sizeof(e) + e.name_len;
+		while (len % 8)
+			buf[len++] = 0;
+	}
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0));
+}
+
+static void trace_v1_nested(void)
+{
+	int fd = create("fuzz_trace", "seed-v1-nested.kcovdf");
+	const char *kv[] = { "source=user", "pid=10", "argv=./prog -x" };
+	/* f(7, p={a=1, b=2, <fault>}) { g() {} ; h(ERR_PTR(-ENOMEM)) } */
+	uint64_t c0[] = {
+		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x401000, 7,
+		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 1, 5, 8), 0x401000,
+		0x7ffd0000, 0x1234abcd5678ef90ULL, 0x4, 1, 2, KCOV_DF_BAD_READ,
+		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x401100, 0,
+		V1(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x401100, 0,
+		V1(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0, 1, 8),
+		0x401200, (uint64_t)-12, 0x1234abcd5678ef90ULL,
+	};
+	/* = -22, then 5 records lost, then k() returns without an entry */
+	uint64_t c1[] = {
+		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x401000, (uint64_t)-22,
+		V1(LOST, 0, 0xff, 0, 0), 0, 5,
+		V1(RET, 0, 0xff, 0, 8), 0x401300, 0xffffffffffffffffULL,
+	};
+	const uint64_t a[] = { 0x401000, 0x401100, 0x401200, 0x401300 };
+	const char *n[] = { "f", "g", "h", "k" };
+
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, kv, NW(kv)));
+	map(fd, 10, KCOVDF_MAP_ELF, 0x400000, 0x402000, 0, "/usr/bin/prog",
+	    20);
+	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "prog", c0,
+	       NW(c0));
+	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 1, "prog", c1,
+	       NW(c1));
+	loss(fd, 10, 10, 5);
+	syms(fd, a, n, NW(a));
+	close(fd);
+}
+
+static void trace_doc(void)
+{
+	int fd = create("fuzz_trace", "seed-doc-kernel.kcovdf");
+	const char *kv[] = { "source=kernel", "kernel=6.12.0", "format=doc" };
+	uint64_t w[] = {
+		DOC_E(1, 1), 0xffffffff81234560ULL,
+		KCOV_DF_DOC_META(0, 4, 3), 3,
+		DOC_E(3, 2), 0xffffffff81234560ULL,
+		KCOV_DF_DOC_META(1, 24, 0xffff888012345678ULL), 11,
+		KCOV_DF_BAD_READ, 0xE0000000ULL,
+		DOC_R(1, 3), 0xffffffff81234560ULL,
+		KCOV_DF_DOC_META(0, 4, 0xffffffffffeaULL), (uint64_t)-22,
+		DOC_R(0, 5), 0xffffffffc0001000ULL, KCOV_DF_DOC_META(0, 8, 0), 0,
+		DOC_E(15, 6), 0xffffffffc0001000ULL,
+		KCOV_DF_DOC_META(0, 255, 0xffffc90000001000ULL),
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	};
+	const uint64_t a[] = { 0xffffffff81234560ULL, 0xffffffffc0001000ULL };
+	const char *n[] = { "do_sys_open", "ext4_lookup" };
+
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, kv, NW(kv)));
+	map(fd, 0, KCOVDF_MAP_VMLINUX, 0xffffffff81000000ULL,
+	    0xffffffff83000000ULL, 0x1a000000, "/boot/vmlinux-6.12", 20);
+	map(fd, 0, KCOVDF_MAP_MODULE, 0xffffffffc0000000ULL,
+	    0xffffffffc0010000ULL, 0, "ext4", 0);
+	stream(fd, 200, 201, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, 0, "cat", w,
+	       NW(w));
+	syms(fd, a, n, NW(a));
+	loss(fd, 200, 201, 0);
+	close(fd);
+}
+
+static void trace_multi(void)
+{
+	int fd = create("fuzz_trace", "seed-multi.kcovdf");
+	uint64_t local[] = {
+		V1(ARG, F_FIRST, 0, 0, 8), 0x1000, 1,
+		V1(RET, 0, 0xff, 0, 8), 0x1000, 2,
+	};
+	uint64_t remote[] = {
+		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 2), 0x2000, 0xffff,
+	};
+	uint64_t doc[] = {
+		DOC_E(1, 0), 0x3000, KCOV_DF_DOC_META(0, 1, 'A'), 'A',
+		DOC_E(1, 1), 0x3000, KCOV_DF_DOC_META(1, 1, 'B'), 'B',
+		DOC_E(1, 3), 0x3000, KCOV_DF_DOC_META(0, 1, 'C'), 'C',
+	};
+	uint64_t pcext[] = { 0xffffffff81000010ULL, 0xffffffff81000020ULL };
+	uint64_t unknown[2] = { 0x42, 0x43 };
+
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, NULL, 0));
+	stream(fd, 20, 20, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "multi",
+	       local, NW(local));
+	stream(fd, 20, 20, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_V1, 0, "kworker",
+	       remote, NW(remote));
+	chk(kcovdf_write_chunk(fd, 77, 0, unknown, 13, NULL, 0));
+	stream(fd, 20, 21, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, 0,
+	       "0123456789abcdef", doc, NW(doc));
+	stream(fd, 20, 22, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
+	       "pcext", pcext, NW(pcext));
+	stream(fd, 20, 23, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "empty",
+	       NULL, 0);
+	close(fd);
+}
+
+static void trace_fields(void)
+{
+	int fd = create("fuzz_trace", "seed-v1-fields.kcovdf");
+	uint64_t w[3 + 3 + 64 + 60];
+	size_t n = 0;
+
+	/* A call with a 64-field object, a NULL, a by-value struct, an
+	 * optimized-out parameter and a truncated object; returns a struct. */
+	w[n++] = V1(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_TRUNC, 0, 65, 8);
+	w[n++] = 0x5000;
+	w[n++] = 0x7fff00001000ULL;
+	w[n++] = 0xfeedfacecafebeefULL;
+	for (int i = 0; i < 64; i++)
+		w[n++] = (uint64_t)i * 0x0101010101010101ULL;
+	w[n++] = V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 1, 1, 8);
+	w[n++] = 0x5000;
+	w[n++] = 0;
+	w[n++] = 0xfeedfacecafebeefULL;
+	w[n++] = V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 16);
+	w[n++] = 0x5000;
+	w[n++] = 0x7fff00002000ULL;
+	w[n++] = 0x0123456789abcdefULL;
+	w[n++] = 0x3ff0000000000000ULL;	/* 1.0 */
+	w[n++] = 0x7ff8000000000000ULL;	/* NaN */
+	w[n++] = V1(ARG, KCOV_DF_F_OPTOUT, 3, 0, 4);
+	w[n++] = 0x5000;
+	w[n++] = 0;
+	w[n++] = V1(ARG, KCOV_DF_F_SIGNED, 4, 0, 1);
+	w[n++] = 0x5000;
+	w[n++] = (uint64_t)-1;
+	w[n++] = V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
+		    KCOV_DF_F_FAULT, 0xff, 4, 24);
+	w[n++] = 0x5000;
+	w[n++] = 0x7fff00003000ULL;
+	w[n++] = 0x0123456789abcdefULL;
+	w[n++] = 2;
+	w[n++] = 1;
+	w[n++] = KCOV_DF_BAD_READ;
+
+	chk(kcovdf_write_file_hdr(fd));
+	stream(fd, 30, 31, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "fields", w,
+	       n);
+	close(fd);
+}
+
+static void trace_flat(void)
+{
+	int fd = create("fuzz_trace", "seed-v1-args-only.kcovdf");
+	const char *kv[] = { "source=user", "mode=args" };
+	uint64_t w[] = {
+		V1(ARG, F_FIRST, 0, 0, 4), 0x6000, 1,
+		V1(ARG, 0, 1, 0, 4), 0x6000, 2,
+		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x6100, 0,
+		V1(ARG, 0, 1, 0, 4), 0x6000, 3,	/* after a loss: no FIRST */
+		V1(LOST, 0, 0xff, 0, 0), 0, 1000,
+	};
+
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, kv, NW(kv)));
+	stream(fd, 40, 40, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "flat", w,
+	       NW(w));
+	close(fd);
+}
+
+static void trace_header_only(void)
+{
+	int fd = create("fuzz_trace", "seed-header-only.kcovdf");
+
+	chk(kcovdf_write_file_hdr(fd));
+	close(fd);
+}
+
+/* ---- fuzz_records: control word, then words ---- */
+
+/* Type numbers of fuzz_records.c's synthetic types. */
+enum { T_INT = 0, T_ULONG = 1, T_CHAR = 2, T_BOOL = 3, T_FLOAT = 4,
+       T_DOUBLE = 5, T_ENUM = 6, T_UENUM = 7, T_PTR_S = 8, T_STRUCT_S = 9,
+       T_UNION_U = 10, T_LONG = 11, T_VOIDP = 12, T_SHORT = 13,
+       T_ARRAY = 14, T_ODDNAME = 15, T_VOID = 16, T_UNKNOWN = 17 };
+
+static void records(const char *name, int v1, int typed, int nparams,
+		    int ret, const int *ptypes, const uint64_t *w, size_t n)
+{
+	int fd = create("fuzz_records", name);
+	uint8_t ctl[8] = { 0 };
+
+	ctl[0] = (uint8_t)((v1 ? 1 : 0) | (typed ? 2 : 0));
+	ctl[1] = (uint8_t)(nparams | (ret << 3));
+	for (int i = 0; i < nparams && i < 6; i++)
+		ctl[2 + i] = (uint8_t)ptypes[i];
+	if (write(fd, ctl, 8) != 8 ||
+	    write(fd, w, n * 8) != (ssize_t)(n * 8))
+		die(name);
+	close(fd);
+}
+
+static void records_seeds(void)
+{
+	uint64_t doc[] = {
+		DOC_E(1, 1), 0xffffffff81000000ULL, KCOV_DF_DOC_META(0, 4, 5), 5,
+		DOC_E(3, 2), 0xffffffff81000000ULL,
+		KCOV_DF_DOC_META(1, 8, 0xffff888000001000ULL), (uint64_t)-1,
+		KCOV_DF_BAD_READ, 0x40490fdb,
+		DOC_E(1, 3), 0xffffffff81000000ULL, KCOV_DF_DOC_META(2, 4, 1), 1,
+		DOC_R(1, 4), 0xffffffff81000000ULL,
+		KCOV_DF_DOC_META(0, 4, 0xfffffffffff4ULL), (uint64_t)-12,
+	};
+	uint64_t v1[] = {
+		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x1000,
+		(uint64_t)-5,
+		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT | KCOV_DF_F_TRUNC, 1,
+		   6, 8), 0x1000, 0x7fff1000, 0xabcdef, 0x2, (uint64_t)-3,
+		KCOV_DF_BAD_READ, 0x1f, 0x4048f5c3,
+		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 8), 0x1000,
+		0x7fff2000, 0x1234, 0x3ff8000000000000ULL, 7,
+		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x2000, 0,
+		V1(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x2000, 0,
+		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x1000,
+		(uint64_t)-2,
+		V1(LOST, 0, 0xff, 0, 0), 0, 3,
+		V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0xff, 1, 8),
+		0x3000, (uint64_t)-4095, 0xabcdef,
+		V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8),
+		0x3000, 0, 0xabcdef,
+	};
+	const int doc_types[] = { T_INT, T_PTR_S, T_ENUM };
+	const int v1_types[] = { T_LONG, T_PTR_S, T_STRUCT_S, T_CHAR, T_BOOL,
+				 T_ODDNAME };
+	const int v1_types2[] = { T_FLOAT, T_UNION_U, T_UNION_U, T_UENUM,
+				  T_ARRAY, T_VOIDP | 0x80 };
+
+	records("seed-doc.bin", 0, 0, 0, 0, NULL, doc, NW(doc));
+	records("seed-doc-typed.bin", 0, 1, 3, T_INT, doc_types, doc,
+		NW(doc));
+	records("seed-v1.bin", 1, 0, 0, 0, NULL, v1, NW(v1));
+	records("seed-v1-typed.bin", 1, 1, 6, T_LONG, v1_types, v1, NW(v1));
+	records("seed-v1-typed2.bin", 1, 1, 6, T_DOUBLE, v1_types2, v1,
+		NW(v1));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fputs("usage: gen_corpus DIR\n", stderr);
+		return 2;
+	}
+	outdir = argv[1];
+	trace_v1_nested();
+	trace_doc();
+	trace_multi();
+	trace_fields();
+	trace_flat();
+	trace_header_only();
+	records_seeds();
+	return 0;
+}
