@@ -4,6 +4,7 @@
  * values become text ("f(a=1, p=0x... {x=2, y=3}) = 5") or JSON.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,7 +250,10 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		} else {
 			memcpy(&d, &v, sizeof(d));
 		}
-		kcovdf_buf_printf(b, "%.17g", d);
+		if (json && !isfinite(d))
+			kcovdf_buf_printf(b, "null");	/* JSON has no NaN, inf */
+		else
+			kcovdf_buf_printf(b, "%.17g", d);
 		return;
 	}
 	case KCOVDF_T_PTR:

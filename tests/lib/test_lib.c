@@ -301,12 +301,47 @@ static void test_calls(void)
 	kcovdf_calls_free(&c);
 }
 
+/* --- values (bugs found by tests/fuzz) ------------------------------ */
+
+static int buf_is(struct kcovdf_buf *b, const char *want)
+{
+	int same = b->s && !strcmp(b->s, want);
+
+	if (!same)
+		printf("# got \"%s\", want \"%s\"\n", b->s ? b->s : "(none)",
+		       want);
+	kcovdf_buf_free(b);
+	return same;
+}
+
+static void test_format(void)
+{
+	struct kcovdf_buf b = { 0 };
+	const uint64_t nan64 = 0x7ff8000000000000ULL;
+	const uint64_t ninf64 = 0xfff0000000000000ULL;
+
+	/* fuzz: crash-json-float-nan. JSON has no NaN or infinity. */
+	kcovdf_fmt_scalar(&b, NULL, nan64, 8, KCOV_DF_FIELD_FLOAT, 1);
+	ok(buf_is(&b, "null"), "JSON: a NaN double is null");
+	kcovdf_fmt_scalar(&b, NULL, ninf64, 8, KCOV_DF_FIELD_FLOAT, 1);
+	ok(buf_is(&b, "null"), "JSON: -inf is null");
+	kcovdf_fmt_scalar(&b, NULL, 0x7f800000, 4, KCOV_DF_FIELD_FLOAT, 1);
+	ok(buf_is(&b, "null"), "JSON: an infinite float is null");
+	kcovdf_fmt_scalar(&b, NULL, 0x3ff8000000000000ULL, 8,
+			  KCOV_DF_FIELD_FLOAT, 1);
+	ok(buf_is(&b, "1.5"), "JSON: a finite double is a number");
+	kcovdf_fmt_scalar(&b, NULL, ninf64, 8, KCOV_DF_FIELD_FLOAT, 0);
+	ok(buf_is(&b, "-inf"), "text: -inf stays -inf");
+
+}
+
 int main(void)
 {
 	test_v1();
 	test_doc();
 	test_trace();
 	test_calls();
+	test_format();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }
