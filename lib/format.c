@@ -56,18 +56,63 @@ void kcovdf_buf_free(struct kcovdf_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Length of the well-formed UTF-8 sequence (RFC 3629) at s, or 0. */
+static int utf8_len(const unsigned char *s, unsigned int *cp)
+{
+	unsigned int c = s[0], n, min;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1; *cp = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2; *cp = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3; *cp = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (unsigned int i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return (int)n + 1;
+}
+
+/*
+ * Strings from the trace (task names, paths, symbol names) are bytes, not
+ * necessarily UTF-8: control characters (C0, DEL, C1) are escaped, and a
+ * byte that does not begin a well-formed UTF-8 sequence becomes U+FFFD, so
+ * the output is always valid JSON text.
+ */
 void kcovdf_json_str(struct kcovdf_buf *b, const char *s)
 {
-	kcovdf_buf_printf(b, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
+	kcovdf_buf_printf(b, "\"");
+	while (p && *p) {
+		unsigned char c = *p;
+		unsigned int cp;
+		int n;
+
+		if (c == '"' || c == '\\') {
 			kcovdf_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
+		} else if (c < 0x20 || c == 0x7f) {
 			kcovdf_buf_printf(b, "\\u%04x", c);
-		else
+		} else if (c < 0x80) {
 			kcovdf_buf_printf(b, "%c", c);
+		} else if (!(n = utf8_len(p, &cp))) {
+			kcovdf_buf_printf(b, "\\ufffd");
+		} else {
+			if (cp <= 0x9f)
+				kcovdf_buf_printf(b, "\\u%04x", cp);
+			else
+				kcovdf_buf_printf(b, "%.*s", n, (const char *)p);
+			p += n;
+			continue;
+		}
+		p++;
 	}
 	kcovdf_buf_printf(b, "\"");
 }

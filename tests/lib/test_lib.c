@@ -333,6 +333,23 @@ static void test_format(void)
 	kcovdf_fmt_scalar(&b, NULL, ninf64, 8, KCOV_DF_FIELD_FLOAT, 0);
 	ok(buf_is(&b, "-inf"), "text: -inf stays -inf");
 
+	/* fuzz: crash-json-str-comm-utf8. Task names, paths and symbols are
+	 * bytes: JSON strings must still be valid UTF-8 without raw control
+	 * characters. */
+	kcovdf_json_str(&b, "a\"\\\n\x01\x7f");
+	ok(buf_is(&b, "\"a\\\"\\\\\\u000a\\u0001\\u007f\""),
+	   "JSON string: quote, backslash, C0 controls and DEL escaped");
+	kcovdf_json_str(&b, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	ok(buf_is(&b, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""),
+	   "JSON string: well-formed UTF-8 is kept");
+	kcovdf_json_str(&b, "\xc2\x85");
+	ok(buf_is(&b, "\"\\u0085\""), "JSON string: C1 control escaped");
+	kcovdf_json_str(&b, "x\xff\xc0\xaf\xed\xa0\x80\xc3");
+	ok(buf_is(&b, "\"x\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+		  "\\ufffd\""),
+	   "JSON string: invalid, overlong, surrogate and cut UTF-8 -> U+FFFD");
+	kcovdf_json_str(&b, NULL);
+	ok(buf_is(&b, "\"\""), "JSON string: NULL is empty");
 }
 
 int main(void)
