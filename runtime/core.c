@@ -37,6 +37,15 @@ struct rt_global kcovdf_rt = { .fd = -1 };
 static pthread_key_t rt_key;
 static uint32_t rt_init_tid;
 
+/* Counters of the stream an exec'ing thread had in the previous image
+ * (KCOVDF_EXEC_STATE): its records continue in this image. */
+#define RT_EXEC_ENV "KCOVDF_EXEC_STATE"
+static struct {
+	int valid;
+	uint32_t pid, tid;
+	uint64_t v[2][5];	/* df, pc: seq records dropped truncated skipped */
+} exec_state;
+
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
@@ -417,9 +426,73 @@ KCOVDF_NOINSTR int rt_thread_start(struct rt_thread *t)
 		atomic_store(&t->state, RT_T_LATE);
 		return 1;
 	}
+	if (exec_state.valid && exec_state.pid == rt.pid &&
+	    exec_state.tid == t->tid) {
+		struct rt_stream *ss[2] = { &t->df, &t->pc };
+
+		for (int i = 0; i < 2; i++) {
+			ss[i]->seq = exec_state.v[i][0];
+			ss[i]->records = exec_state.v[i][1];
+			ss[i]->dropped = exec_state.v[i][2];
+			ss[i]->truncated = exec_state.v[i][3];
+			atomic_store(&ss[i]->skipped, exec_state.v[i][4]);
+			ss[i]->loss_valid = ss[i]->records || ss[i]->seq;
+			/* force a LOSS chunk for this image at the end */
+			ss[i]->loss_written[0] = UINT64_MAX;
+		}
+		exec_state.valid = 0;
+	}
 	reg_insert(t);
 	atomic_store(&t->state, RT_T_ACTIVE);
 	return 1;
+}
+
+/* The calling thread's stream state, for the image exec() starts:
+ * "KCOVDF_EXEC_STATE=pid,tid,<df: seq,records,dropped,truncated,skipped>,
+ * <pc: same>". Called after the final flush. Returns 0 when none. */
+KCOVDF_NOINSTR int rt_exec_state(char *buf, size_t len)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	int n;
+
+	if (!rt.enabled || atomic_load(&t->state) == RT_T_NONE ||
+	    atomic_load(&t->state) == RT_T_OFF)
+		return 0;
+	n = snprintf(buf, len,
+		     RT_EXEC_ENV "=%u,%u,%llu,%llu,%llu,%llu,%llu,"
+		     "%llu,%llu,%llu,%llu,%llu",
+		     rt.pid, t->tid, (unsigned long long)t->df.seq,
+		     (unsigned long long)t->df.records,
+		     (unsigned long long)t->df.dropped,
+		     (unsigned long long)t->df.truncated,
+		     (unsigned long long)atomic_load(&t->df.skipped),
+		     (unsigned long long)t->pc.seq,
+		     (unsigned long long)t->pc.records,
+		     (unsigned long long)t->pc.dropped,
+		     (unsigned long long)t->pc.truncated,
+		     (unsigned long long)atomic_load(&t->pc.skipped));
+	return n > 0 && (size_t)n < len;
+}
+
+static void read_exec_state(void)
+{
+	const char *e = getenv(RT_EXEC_ENV);
+	unsigned long long v[12];
+
+	if (!e)
+		return;
+	if (sscanf(e, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
+		   "%llu,%llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7], &v[8], &v[9], &v[10], &v[11]) == 12 &&
+	    v[0] == rt.pid) {
+		exec_state.pid = (uint32_t)v[0];
+		exec_state.tid = (uint32_t)v[1];
+		for (int i = 0; i < 10; i++)
+			exec_state.v[i / 5][i % 5] = v[2 + i];
+		exec_state.valid = 1;
+	}
+	/* Not for our children. */
+	unsetenv(RT_EXEC_ENV);
 }
 
 /* Flush both streams, write their LOSS chunks, switch to LATE. Caller holds
@@ -832,6 +905,7 @@ static int do_init(void)
 	}
 	if (!out || !*out)
 		return 0;
+	read_exec_state();
 	snprintf(rt.path, sizeof(rt.path), "%s", out);
 	if (open_output(out) != 0)
 		return 0;
@@ -970,6 +1044,17 @@ KCOVDF_NOINSTR int kcovdf_rt_flush(void)
 		read_comm(t);
 		flush_locked(t, &t->df);
 		flush_locked(t, &t->pc);
+		/* The owner may rewind its own buffers. */
+		if (t->df.base) {
+			t->df.flushed = t->df.base;
+			atomic_store_explicit(&t->df.cur, t->df.base,
+					      memory_order_release);
+		}
+		if (t->pc.base) {
+			t->pc.flushed = t->pc.base;
+			atomic_store_explicit(&t->pc.cur, t->pc.base,
+					      memory_order_release);
+		}
 	}
 	rt_unlock(&t->lock);
 	atomic_signal_fence(memory_order_seq_cst);

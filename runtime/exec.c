@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,6 +42,36 @@ static void before(void)
 	rt_final_flush("exec");
 }
 
+/*
+ * envp plus KCOVDF_EXEC_STATE (the exec'ing thread's stream counters), so
+ * that the new image continues the counters of the stream its records
+ * continue: the last LOSS chunk then covers both images. Returns envp
+ * itself when there is nothing to add. out must hold n + 2 pointers.
+ */
+static char *const *with_state(char *const envp[], char **out, size_t n,
+			       char *state, size_t statelen)
+{
+	size_t k = 0;
+
+	if (!rt_exec_state(state, statelen))
+		return envp;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], "KCOVDF_EXEC_STATE=", 18) != 0)
+			out[k++] = envp[i];
+	out[k++] = state;
+	out[k] = NULL;
+	return out;
+}
+
+static size_t env_count(char *const envp[])
+{
+	size_t n = 0;
+
+	while (envp && envp[n])
+		n++;
+	return n;
+}
+
 static int after(int r)
 {
 	int e = errno;
@@ -53,8 +84,13 @@ static int after(int r)
 KCOVDF_NOINSTR int execve(const char *path, char *const argv[],
 			  char *const envp[])
 {
+	size_t n = env_count(envp);
+	char *env2[n + 2], state[256];
+
 	before();
-	return after((int)syscall(SYS_execve, path, argv, envp));
+	return after((int)syscall(SYS_execve, path, argv,
+				  with_state(envp, env2, n, state,
+					     sizeof(state))));
 }
 
 KCOVDF_NOINSTR int execv(const char *path, char *const argv[])
@@ -69,8 +105,13 @@ KCOVDF_NOINSTR int execvpe(const char *file, char *const argv[],
 		errno = ENOSYS;
 		return -1;
 	}
+	size_t n = env_count(envp);
+	char *env2[n + 2], state[256];
+
 	before();
-	return after(real_execvpe(file, argv, envp));
+	return after(real_execvpe(file, argv,
+				  with_state(envp, env2, n, state,
+					     sizeof(state))));
 }
 
 KCOVDF_NOINSTR int execvp(const char *file, char *const argv[])
@@ -84,8 +125,13 @@ KCOVDF_NOINSTR int fexecve(int fd, char *const argv[], char *const envp[])
 		errno = ENOSYS;
 		return -1;
 	}
+	size_t n = env_count(envp);
+	char *env2[n + 2], state[256];
+
 	before();
-	return after(real_fexecve(fd, argv, envp));
+	return after(real_fexecve(fd, argv,
+				  with_state(envp, env2, n, state,
+					     sizeof(state))));
 }
 
 /* execl, execle, execlp: collect the arguments, then as above. */

@@ -128,6 +128,7 @@ KCOVDF_HIDDEN void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 KCOVDF_HIDDEN int rt_thread_start(struct rt_thread *t);
 KCOVDF_HIDDEN void rt_final_flush(const char *why);
 KCOVDF_HIDDEN void rt_resume_after_exec_failure(void);
+KCOVDF_HIDDEN int rt_exec_state(char *buf, size_t len);
 KCOVDF_HIDDEN void rt_lock(atomic_int *l);
 KCOVDF_HIDDEN void rt_unlock(atomic_int *l);
 KCOVDF_HIDDEN uint32_t rt_gettid(void);

@@ -139,7 +139,8 @@ if [ -f "$plugin" ] && [ -f "$root/runtime/tests/e2e.c" ]; then
 		>>"$tmp/e2e.log" 2>&1; then
 		rm -f "$tmp/e2e.kdf"
 		if KCOVDF_OUT=$tmp/e2e.kdf "$e2e" >"$tmp/e2e.run" 2>&1 &&
-		   "$e2e-check" "$tmp/e2e.kdf" >"$tmp/e2e.chk" 2>&1; then
+		   "$e2e-check" "$tmp/e2e.kdf" "$tmp/e2e.run" \
+			>"$tmp/e2e.chk" 2>&1; then
 			ok "end to end: plugin-instrumented program, exact values"
 		else
 			sed 's/^/# /' "$tmp/e2e.run" "$tmp/e2e.chk" | head -30
