@@ -106,16 +106,16 @@ int main(int argc, char **argv)
 	       KCOV_DF_F_FIRST | KCOV_DF_F_SIGNED, 0);
 	scalar("add", 1, KCOV_DF_KIND_ARG, 1, 40, 4, KCOV_DF_F_SIGNED,
 	       KCOV_DF_F_FIRST);
-	scalar("add", 2, KCOV_DF_KIND_RET, 0, 42, 4, KCOV_DF_F_SIGNED, 0);
+	scalar("add", 2, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 42, 4, KCOV_DF_F_SIGNED, 0);
 	scalar("neg", 0, KCOV_DF_KIND_ARG, 0, (uint64_t)-5, 8,
 	       KCOV_DF_F_FIRST | KCOV_DF_F_SIGNED, 0);
-	scalar("neg", 1, KCOV_DF_KIND_RET, 0, 5, 8, KCOV_DF_F_SIGNED, 0);
+	scalar("neg", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 5, 8, KCOV_DF_F_SIGNED, 0);
 	scalar("low", 0, KCOV_DF_KIND_ARG, 0, 0x1234, 8, KCOV_DF_F_FIRST,
 	       KCOV_DF_F_SIGNED);
-	scalar("low", 1, KCOV_DF_KIND_RET, 0, 0x34, 1, 0, KCOV_DF_F_SIGNED);
+	scalar("low", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 0x34, 1, 0, KCOV_DF_F_SIGNED);
 	scalar("nothing", 0, KCOV_DF_KIND_ARG, KCOV_DF_ARGIDX_NONE, 0, 0,
 	       KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS, 0);
-	scalar("nothing", 1, KCOV_DF_KIND_RET, 0, 0, 0, KCOV_DF_F_VOID, 0);
+	scalar("nothing", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 0, 0, KCOV_DF_F_VOID, 0);
 
 	/* struct point *: fields x, y (4-bit), z (signed 5-bit), w. */
 	r = &fn("sum_point")->recs[0];
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		CHECK(r->fields[3] == 123456789012ULL, "w 0x%" PRIx64,
 		      r->fields[3]);
 	}
-	scalar("sum_point", 1, KCOV_DF_KIND_RET, 0,
+	scalar("sum_point", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE,
 	       (uint64_t)(int64_t)(int)(-7 + 9 - 16 + (int)123456789012L), 4,
 	       KCOV_DF_F_SIGNED, 0);
 
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		      (KCOV_DF_F_FIELDS | KCOV_DF_F_NULL) &&
 		      r->nfields == 0 && r->value == 0,
 	      "maybe(NULL) flags 0x%x nfields %u", r->flags, r->nfields);
-	scalar("maybe", 1, KCOV_DF_KIND_RET, 0, (uint64_t)-1, 4,
+	scalar("maybe", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, (uint64_t)-1, 4,
 	       KCOV_DF_F_SIGNED, 0);
 
 	/* struct point returned by value. */
