@@ -65,8 +65,9 @@ int main(void)
 	r += make_point(7).x;
 	nothing();
 	printf("add %p\nneg %p\nlow %p\nsum_point %p\nmaybe %p\n"
-	       "make_point %p\nnothing %p\n",
+	       "make_point %p\nnothing %p\nmain %p\n",
 	       (void *)add, (void *)neg, (void *)low, (void *)sum_point,
-	       (void *)maybe, (void *)make_point, (void *)nothing);
+	       (void *)maybe, (void *)make_point, (void *)nothing,
+	       (void *)main);
 	return r == 0;
 }

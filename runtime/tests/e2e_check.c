@@ -75,6 +75,74 @@ static void scalar(const char *name, int i, int kind, unsigned int argidx,
 	      name, i, r->flags, mustnot);
 }
 
+/* The function (among those listed) whose code holds ip. */
+static int fn_of(uint64_t ip)
+{
+	int best = -1;
+
+	for (int i = 0; i < nfns; i++)
+		if (fns[i].addr <= ip &&
+		    (best < 0 || fns[i].addr > fns[best].addr))
+			best = i;
+	return best;
+}
+
+/*
+ * Entry-exit mode (-fsanitize-coverage=trace-pc -mllvm -kcov-df-entry-exit):
+ * the PCEXT stream must be main's entry, then one balanced entry/exit pair
+ * per callee in call order, then main's exit; other words are 0xf0 blocks.
+ */
+static int check_pcext(const struct kcovdf_trace *t)
+{
+	static const char *order[] = { "main", "add", "neg", "low",
+				       "sum_point", "maybe", "make_point",
+				       "nothing" };
+	const struct kcovdf_stream *s = NULL;
+	int stack[16], sp = 0, k = 0;
+
+	for (size_t i = 0; i < t->nstreams; i++)
+		if (t->streams[i].kind == KCOVDF_STREAM_PCEXT)
+			s = &t->streams[i];
+	CHECK(s != NULL, "no PCEXT stream");
+	if (!s)
+		return 1;
+	CHECK(s->format == KCOVDF_FMT_KCOV_PCEXT, "format %u", s->format);
+	for (size_t i = 0; i < s->nwords; i++) {
+		uint64_t w = s->words[i], ip = w & 0x00ffffffffffffffULL;
+		int f = fn_of(ip);
+
+		CHECK(f >= 0, "word %zu 0x%" PRIx64 " in no function", i, w);
+		if (f < 0)
+			continue;
+		switch (w >> 56) {
+		case 0x00:
+			CHECK(k < 8 && strcmp(fns[f].name, order[k]) == 0,
+			      "entry %d is %s", k, fns[f].name);
+			k++;
+			CHECK(sp < 16, "too deep");
+			if (sp < 16)
+				stack[sp++] = f;
+			break;
+		case 0x10:
+			CHECK(sp > 0 && stack[sp - 1] == f,
+			      "exit of %s does not match", fns[f].name);
+			if (sp > 0)
+				sp--;
+			break;
+		case 0xf0:
+			CHECK(sp > 0 && stack[sp - 1] == f,
+			      "block of %s outside it", fns[f].name);
+			break;
+		default:
+			CHECK(0, "word %zu: top byte 0x%02x", i,
+			      (unsigned int)(w >> 56));
+		}
+	}
+	CHECK(k == 8, "%d entries", k);
+	CHECK(sp == 0, "depth %d at the end", sp);
+	return failures;
+}
+
 int main(int argc, char **argv)
 {
 	char err[256], line[256];
@@ -82,6 +150,12 @@ int main(int argc, char **argv)
 	FILE *a;
 	const struct kcovdf_rec *r;
 
+	int pcext = argc == 4 && strcmp(argv[1], "--pcext") == 0;
+
+	if (pcext) {
+		argv++;
+		argc--;
+	}
 	if (argc != 3)
 		return 2;
 	a = fopen(argv[2], "r");
@@ -94,6 +168,12 @@ int main(int argc, char **argv)
 	if (!t) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
+	}
+	if (pcext) {
+		if (check_pcext(t) == 0)
+			printf("e2e: entry/exit words balanced, in call order\n");
+		kcovdf_trace_free(t);
+		return failures ? 1 : 0;
 	}
 	for (size_t i = 0; i < t->nstreams; i++)
 		if (t->streams[i].kind == KCOVDF_STREAM_LOCAL &&
@@ -115,7 +195,8 @@ int main(int argc, char **argv)
 	scalar("low", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 0x34, 1, 0, KCOV_DF_F_SIGNED);
 	scalar("nothing", 0, KCOV_DF_KIND_ARG, KCOV_DF_ARGIDX_NONE, 0, 0,
 	       KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS, 0);
-	scalar("nothing", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 0, 0, KCOV_DF_F_VOID, 0);
+	scalar("nothing", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, 0, 0,
+	       KCOV_DF_F_VOID, 0);
 
 	/* struct point *: fields x, y (4-bit), z (signed 5-bit), w. */
 	r = &fn("sum_point")->recs[0];
@@ -143,8 +224,8 @@ int main(int argc, char **argv)
 		      (KCOV_DF_F_FIELDS | KCOV_DF_F_NULL) &&
 		      r->nfields == 0 && r->value == 0,
 	      "maybe(NULL) flags 0x%x nfields %u", r->flags, r->nfields);
-	scalar("maybe", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE, (uint64_t)-1, 4,
-	       KCOV_DF_F_SIGNED, 0);
+	scalar("maybe", 1, KCOV_DF_KIND_RET, KCOV_DF_ARGIDX_NONE,
+	       (uint64_t)-1, 4, KCOV_DF_F_SIGNED, 0);
 
 	/* struct point returned by value. */
 	{

@@ -150,8 +150,27 @@ if [ -f "$plugin" ] && [ -f "$root/runtime/tests/e2e.c" ]; then
 		sed 's/^/# /' "$tmp/e2e.log" | head -30
 		notok "end to end: build with the plugin"
 	fi
+	# Entry-exit mode: sancov's trace-pc turned into entry/exit calls.
+	if clang-22 -O2 -g -fsanitize-coverage=trace-pc \
+		-fpass-plugin="$plugin" -mllvm -kcov-df-entry-exit \
+		"$root/runtime/tests/e2e.c" -o "$e2e-ee" \
+		"$BUILD/libkcovdf-rt.a" -lpthread >"$tmp/ee.log" 2>&1; then
+		rm -f "$tmp/ee.kdf"
+		if KCOVDF_OUT=$tmp/ee.kdf "$e2e-ee" >"$tmp/ee.run" 2>&1 &&
+		   "$e2e-check" --pcext "$tmp/ee.kdf" "$tmp/ee.run" \
+			>"$tmp/ee.chk" 2>&1; then
+			ok "end to end: entry-exit mode, PC_EXT words balanced in call order"
+		else
+			sed 's/^/# /' "$tmp/ee.run" "$tmp/ee.chk" | head -30
+			notok "end to end: entry-exit mode, PC_EXT words balanced in call order"
+		fi
+	else
+		sed 's/^/# /' "$tmp/ee.log" | head -30
+		notok "end to end: entry-exit build with the plugin"
+	fi
 else
 	skip "end to end with the plugin" "build/kcovdf-plugin.so not built"
+	skip "end to end entry-exit mode" "build/kcovdf-plugin.so not built"
 fi
 
 echo "1..$n"
