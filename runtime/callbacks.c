@@ -53,8 +53,9 @@ v1_hdr(uint64_t kind, uint64_t info, uint64_t nextra)
 /* ------------------------------------------------------------------ */
 
 /* Bytes copied at once for a whole span; larger spans are read field by
- * field. */
-#define RT_SPAN_MAX 1024
+ * field. Bounded because the slow path may run on a signal handler's small
+ * alternate stack (the whole slow path uses about 2.5 KiB of stack). */
+#define RT_SPAN_MAX 512
 
 static inline int user_range_ok(uint64_t addr, uint64_t len)
 {

@@ -369,9 +369,16 @@ static void read_comm(struct rt_thread *t)
 		memcpy(t->comm, name, sizeof(t->comm));
 }
 
-static void reg_insert(struct rt_thread *t)
+/* Returns 0 (and does not insert) when the final flush has already run:
+ * checked under the lock the final flush holds, so a thread starting
+ * concurrently with exit either is flushed by it or starts LATE. */
+static int reg_insert(struct rt_thread *t)
 {
 	rt_lock(&rt.reg_lock);
+	if (atomic_load(&rt.final)) {
+		rt_unlock(&rt.reg_lock);
+		return 0;
+	}
 	t->prev = NULL;
 	t->next = rt.threads;
 	if (rt.threads)
@@ -379,6 +386,7 @@ static void reg_insert(struct rt_thread *t)
 	rt.threads = t;
 	t->registered = 1;
 	rt_unlock(&rt.reg_lock);
+	return 1;
 }
 
 static void reg_remove(struct rt_thread *t)
@@ -421,11 +429,6 @@ KCOVDF_NOINSTR int rt_thread_start(struct rt_thread *t)
 	read_comm(t);
 	rt_signals_thread_init(t);
 	pthread_setspecific(rt_key, t);	/* destructor at thread exit */
-	if (atomic_load(&rt.final)) {
-		/* The process is exiting: no buffer, write records at once. */
-		atomic_store(&t->state, RT_T_LATE);
-		return 1;
-	}
 	if (exec_state.valid && exec_state.pid == rt.pid &&
 	    exec_state.tid == t->tid) {
 		struct rt_stream *ss[2] = { &t->df, &t->pc };
@@ -442,7 +445,11 @@ KCOVDF_NOINSTR int rt_thread_start(struct rt_thread *t)
 		}
 		exec_state.valid = 0;
 	}
-	reg_insert(t);
+	if (!reg_insert(t)) {
+		/* The process is exiting: no buffer, write records at once. */
+		atomic_store(&t->state, RT_T_LATE);
+		return 1;
+	}
 	atomic_store(&t->state, RT_T_ACTIVE);
 	return 1;
 }
@@ -807,14 +814,27 @@ static int open_output(const char *path)
 	return atomic_load(&rt.broken) ? -1 : 0;
 }
 
+/*
+ * fork() holds the registry lock across the fork so that the child never
+ * inherits it held by a thread that does not exist there. The forking
+ * thread's recursion guard is held too: a signal handler running
+ * instrumented code in between would otherwise try to take the lock again
+ * (first record of the thread).
+ */
+static int fork_was_busy;
+
 static void atfork_prepare(void)
 {
+	fork_was_busy = atomic_exchange(&kcovdf_tls.busy, 1);
+	atomic_signal_fence(memory_order_seq_cst);
 	rt_lock(&rt.reg_lock);
 }
 
 static void atfork_parent(void)
 {
 	rt_unlock(&rt.reg_lock);
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&kcovdf_tls.busy, fork_was_busy);
 }
 
 static void stream_reset_child(struct rt_stream *s)
@@ -868,6 +888,8 @@ static void atfork_child(void)
 		write_proc_meta(ppid, "fork");
 		write_maps();
 	}
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&self->busy, fork_was_busy);
 }
 
 static void at_exit_flush(void)
