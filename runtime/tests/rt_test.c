@@ -879,7 +879,9 @@ static void my_segv_plain(int sig)
 static void run_usersegv(void)
 {
 	struct sigaction sa, old;
-	volatile int *bad = (volatile int *)0x18;
+	/* Opaque to the compiler: the faults are deliberate. */
+	static volatile uintptr_t bad_addr = 0x18;
+	volatile int *bad = (volatile int *)bad_addr;
 	char *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			  -1, 0);
 
@@ -974,8 +976,10 @@ static void check_usersegv(const char *path)
  * the exit status. */
 static void run_segvdie(void)
 {
+	static volatile uintptr_t addr = 0x20;
+
 	ARG(0x8100, KCOV_DF_INFO(0, 0, 4), 1);
-	*(volatile int *)0x20 = 1;
+	*(volatile int *)addr = 1;
 	ARG(0x8101, KCOV_DF_INFO(0, 0, 4), 2);	/* not reached */
 }
 
