@@ -14,6 +14,12 @@
 #include "kcovdf.h"
 
 static struct arena val_arena;
+static int errno_names;
+
+void kcovdf_fmt_errno_names(int on)
+{
+	errno_names = on;
+}
 
 void kcovdf_val_reset(void)
 {
@@ -117,23 +123,46 @@ void kcovdf_json_str(struct kcovdf_buf *b, const char *s)
 	kcovdf_buf_printf(b, "\"");
 }
 
-static const struct kcovdf_tfield *
-match_field(const struct kcovdf_type *t, const struct kcov_df_field *f)
+static int same_bytes(const struct kcovdf_tfield *x,
+		      const struct kcov_df_field *f)
 {
-	for (size_t i = 0; t && i < t->nfields; i++) {
-		const struct kcovdf_tfield *x = &t->fields[i];
+	return x->offset == f->offset && x->size == f->size &&
+	       x->bit_offset == f->bit_offset && x->bit_size == f->bit_size;
+}
 
-		if (x->offset == f->offset && x->size == f->size &&
-		    x->bit_offset == f->bit_offset &&
-		    x->bit_size == f->bit_size)
-			return x;
-	}
+/*
+ * The DWARF member that a layout field describes. Both lists come from the
+ * same flattening, so the field at the same index is tried first; union
+ * members share their bytes and are told apart by their flags.
+ */
+static const struct kcovdf_tfield *
+match_field(const struct kcovdf_type *t, const struct kcov_df_field *f,
+	    size_t idx)
+{
+	if (!t)
+		return NULL;
+	if (idx < t->nfields && same_bytes(&t->fields[idx], f) &&
+	    t->fields[idx].flags == f->flags)
+		return &t->fields[idx];
+	for (size_t i = 0; i < t->nfields; i++)
+		if (same_bytes(&t->fields[i], f) && t->fields[i].flags == f->flags)
+			return &t->fields[i];
+	for (size_t i = 0; i < t->nfields; i++)
+		if (same_bytes(&t->fields[i], f))
+			return &t->fields[i];
 	return NULL;
 }
 
 static int is_errptr(uint64_t v)
 {
 	return v >= (uint64_t)-4095;
+}
+
+/* Name of the error a negative value carries (-22: "EINVAL"), or NULL.
+ * Negates only values in errno range: -INT64_MIN does not exist. */
+static const char *neg_errno_name(int64_t v)
+{
+	return v < 0 && v >= -4095 ? kcovdf_errno_name((long)-v) : NULL;
 }
 
 void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
@@ -160,6 +189,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 	out->value = r->value;
 	out->optout = !!(r->flags & KCOV_DF_F_OPTOUT);
 	out->is_void = !!(r->flags & KCOV_DF_F_VOID);
+	out->rec_signed = !!(r->flags & KCOV_DF_F_SIGNED);
 
 	if (format == KCOVDF_FMT_DOC) {
 		if (!t || !t->fields) {
@@ -215,7 +245,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		fv->unreadable = i < 64 && ((r->unreadable >> i) & 1);
 		if (lay && i < lay->nfields) {
 			const struct kcov_df_field *lf = &lay->fields[i];
-			const struct kcovdf_tfield *x = match_field(t, lf);
+			const struct kcovdf_tfield *x = match_field(t, lf, i);
 
 			fv->flags = lf->flags;
 			if (x) {
@@ -307,7 +337,7 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		} else if (v == 0) {
 			kcovdf_buf_printf(b, "NULL");
 		} else if (is_errptr(v)) {
-			const char *e = kcovdf_errno_name(-(long)(int64_t)v);
+			const char *e = neg_errno_name((int64_t)v);
 
 			kcovdf_buf_printf(b, "ERR_PTR(-%s)", e ? e : "?");
 		} else {
@@ -325,6 +355,40 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		return;
 	}
 	case KCOVDF_T_ARRAY:
+		if (!json && t && t->target && t->target->size &&
+		    t->target->size <= 8 && t->target->kind == KCOVDF_T_INT) {
+			unsigned int es = (unsigned int)t->target->size;
+			uint64_t total = t->size ? t->size : 8;
+			unsigned int shown = (unsigned int)((total < 8 ? total : 8) / es);
+
+			if (t->target->is_char) {
+				kcovdf_buf_printf(b, "\"");
+				for (unsigned int i = 0; i < shown; i++) {
+					unsigned char ch = (unsigned char)(v >> (8 * i));
+
+					if (!ch)
+						break;
+					if (ch >= 32 && ch < 127 && ch != '"' &&
+					    ch != '\\')
+						kcovdf_buf_printf(b, "%c", ch);
+					else
+						kcovdf_buf_printf(b, "\\x%02x", ch);
+				}
+				kcovdf_buf_printf(b, "\"%s", total > 8 ? "..." : "");
+				return;
+			}
+			kcovdf_buf_printf(b, "{");
+			for (unsigned int i = 0; i < shown; i++) {
+				uint64_t e = es == 8 ? v : (v >> (8 * es * i)) &
+					     ((1ULL << (8 * es)) - 1);
+
+				kcovdf_buf_printf(b, "%s", i ? ", " : "");
+				kcovdf_fmt_scalar(b, t->target, e, es, 0, 0);
+			}
+			kcovdf_buf_printf(b, "%s}", total / es > shown ? ", ..." : "");
+			return;
+		}
+		/* fallthrough */
 	case KCOVDF_T_STRUCT:
 	case KCOVDF_T_UNION:
 		if (json)
@@ -372,9 +436,9 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 			kcovdf_json_str(b, n);
 		}
 	}
-	if (is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {
+	if (errno_names && is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {
 		int64_t sv = sext(v, (unsigned int)t->size * 8);
-		const char *e = sv < 0 ? kcovdf_errno_name(-(long)sv) : NULL;
+		const char *e = neg_errno_name(sv);
 
 		if (e) {
 			kcovdf_buf_printf(b, ",\"errno\":");
@@ -420,16 +484,18 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 {
 	const struct kcovdf_type *t = v->type;
 
-	if (is_ret && t && t->kind == KCOVDF_T_INT && t->is_signed) {
+	if (errno_names && is_ret && t && t->kind == KCOVDF_T_INT &&
+	    t->is_signed) {
 		int64_t sv = sext(v->value, (unsigned int)t->size * 8);
-		const char *e = sv < 0 ? kcovdf_errno_name(-(long)sv) : NULL;
+		const char *e = neg_errno_name(sv);
 
 		if (e) {
 			kcovdf_buf_printf(b, "-%s", e);
 			return;
 		}
 	}
-	kcovdf_fmt_scalar(b, t, v->value, v->size, 0, 0);
+	kcovdf_fmt_scalar(b, t, v->value, v->size,
+			  v->rec_signed ? KCOV_DF_FIELD_SIGNED : 0, 0);
 }
 
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
@@ -446,8 +512,9 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 			return;
 		}
 		kcovdf_fmt_scalar(b, v->type, v->value, v->size,
-				  v->type ? 0 : (v->has_object ?
-						 KCOV_DF_FIELD_PTR : 0), 1);
+				  v->type ? 0 : v->has_object ?
+				  KCOV_DF_FIELD_PTR : v->rec_signed ?
+				  KCOV_DF_FIELD_SIGNED : 0, 1);
 		return;
 	}
 	if (v->optout) {
@@ -465,7 +532,7 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 		return;
 	}
 	if (v->is_errptr) {
-		const char *e = kcovdf_errno_name(-(long)(int64_t)v->value);
+		const char *e = neg_errno_name((int64_t)v->value);
 
 		kcovdf_buf_printf(b, "ERR_PTR(-%s)", e ? e : "?");
 		return;
@@ -500,7 +567,7 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 	if (v->is_null)
 		kcovdf_buf_printf(b, ",\"null\":true");
 	if (v->is_errptr) {
-		const char *e = kcovdf_errno_name(-(long)(int64_t)v->value);
+		const char *e = neg_errno_name((int64_t)v->value);
 
 		kcovdf_buf_printf(b, ",\"err_ptr\":%" PRId64, (int64_t)v->value);
 		if (e) {

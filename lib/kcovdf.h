@@ -271,6 +271,7 @@ struct kcovdf_val {
 	uint64_t value;
 	unsigned int size;
 	int optout, is_null, is_errptr, byval, is_void, has_object;
+	int rec_signed;			/* the record says: signed scalar */
 	const char *object_name;	/* "struct foo" */
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
@@ -283,6 +284,9 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			 const struct kcovdf_rec *r, int format,
 			 struct kcovdf_val *out);
 void kcovdf_val_reset(void);
+/* Show negative int/long returns as error names (-EINVAL): on for kernel
+ * traces, where that is the convention, off for user space. */
+void kcovdf_fmt_errno_names(int on);
 
 /* Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
  * JSON to a growing string. */

@@ -32,6 +32,11 @@ struct elfsym {
 	const char *name;
 };
 
+struct curange {
+	uint64_t lo, hi;
+	Dwarf_Off die_off;	/* offset of the CU DIE */
+};
+
 struct ktype {
 	struct kcovdf_type pub;
 	Dwarf_Die die;		/* the type as referenced (not stripped) */
@@ -61,6 +66,9 @@ struct obj {
 	size_t tcache_cap, tcache_n;
 	int addr_size;
 	uint64_t text_sym;	/* ELF value of _text, 0 if none */
+	struct curange *cus;	/* address ranges of CUs, sorted */
+	size_t ncus;
+	int cus_built;
 };
 
 struct fncache_ent {
@@ -455,6 +463,9 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 
 		switch (m->kind) {
 		case KCOVDF_MAP_ELF:
+			/* The vDSO has no file; nothing we trace lives there. */
+			if (m->path[0] != '/')
+				break;
 			snprintf(path, sizeof(path), "%s%s",
 				 opt && opt->sysroot ? opt->sysroot : "",
 				 m->path);
@@ -527,6 +538,7 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 			close(o->fd);
 		free(o->syms);
 		free(o->tcache);
+		free(o->cus);
 	}
 	free(s->objs);
 	free(s->layouts);
@@ -1162,6 +1174,79 @@ static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
 		fn->line = line;
 }
 
+static int cmp_curange(const void *a, const void *b)
+{
+	const struct curange *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * clang emits no .debug_aranges, and dwarf_addrdie() in elfutils 0.188
+ * needs them: index the CUs' own address ranges instead.
+ */
+static void build_cu_index(struct obj *o)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, cap = 0;
+
+	o->cus_built = 1;
+	while (dwarf_nextcu(o->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t it = 0;
+
+		if (dwarf_offdie(o->dw, off + hsize, &cu)) {
+			while ((it = dwarf_ranges(&cu, it, &base, &lo, &hi)) > 0) {
+				if (hi <= lo)
+					continue;
+				if (o->ncus == cap) {
+					struct curange *n;
+
+					cap = cap ? cap * 2 : 256;
+					n = realloc(o->cus, cap * sizeof(*n));
+					if (!n)
+						return;
+					o->cus = n;
+				}
+				o->cus[o->ncus].lo = lo;
+				o->cus[o->ncus].hi = hi;
+				o->cus[o->ncus].die_off = off + hsize;
+				o->ncus++;
+			}
+		}
+		off = next;
+	}
+	qsort(o->cus, o->ncus, sizeof(*o->cus), cmp_curange);
+}
+
+static int cu_for_addr(struct obj *o, uint64_t a, Dwarf_Die *cu)
+{
+	size_t lo = 0, hi;
+
+	if (dwarf_addrdie(o->dw, a, cu))
+		return 0;
+	if (!o->cus_built)
+		build_cu_index(o);
+	hi = o->ncus;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->cus[mid].lo <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Ranges of different CUs may interleave; look back a little. */
+	for (size_t i = lo; i > 0 && i + 64 > lo; i--) {
+		const struct curange *r = &o->cus[i - 1];
+
+		if (r->lo <= a && a < r->hi)
+			return dwarf_offdie(o->dw, r->die_off, cu) ? 0 : -1;
+	}
+	return -1;
+}
+
 static struct obj *obj_for(struct kcovdf_sym *s, uint32_t pid, uint64_t pc)
 {
 	struct obj *any = NULL, *vmlinux = NULL;
@@ -1211,7 +1296,7 @@ static struct kcovdf_fn *lookup_fn(struct kcovdf_sym *s, uint32_t pid,
 								   es->name,
 								   &sp))
 					fill_from_dwarf(s, o, fn, &sp);
-			} else if (dwarf_addrdie(o->dw, ea, &cu) &&
+			} else if (!cu_for_addr(o, ea, &cu) &&
 				   !find_subprogram(&cu, ea, &sp, 0)) {
 				fill_from_dwarf(s, o, fn, &sp);
 			}

@@ -189,6 +189,11 @@ int cmd_view(int argc, char **argv)
 	t = kcovdf_trace_read(path, err, sizeof(err));
 	if (!t)
 		die("%s", err);
+	{
+		const char *src = kcovdf_trace_meta(t, "source");
+
+		kcovdf_fmt_errno_names(src && !strcmp(src, "kernel"));
+	}
 	v.sym = symargs_open(&sa, t);
 	if (!v.sym)
 		die("out of memory");
