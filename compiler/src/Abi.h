@@ -1,0 +1,65 @@
+//===- Abi.h - the kcov-dataflow compiler ABI, checked ---------*- C++ -*-===//
+//
+// The normative definitions live in include/uapi/linux/kcov_dataflow.h; this
+// file includes it and checks at compile time that the byte layout the
+// plugin emits (Layout.cpp builds the tables as packed IR structs with these
+// offsets) matches the C structs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KCOVDF_ABI_H
+#define KCOVDF_ABI_H
+
+#include "uapi/linux/kcov_dataflow.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace kcovdf {
+
+static_assert(sizeof(struct kcov_df_field) == 8, "kcov_df_field size");
+static_assert(offsetof(struct kcov_df_field, offset) == 0, "field.offset");
+static_assert(offsetof(struct kcov_df_field, size) == 4, "field.size");
+static_assert(offsetof(struct kcov_df_field, bit_offset) == 5,
+              "field.bit_offset");
+static_assert(offsetof(struct kcov_df_field, bit_size) == 6, "field.bit_size");
+static_assert(offsetof(struct kcov_df_field, flags) == 7, "field.flags");
+
+static_assert(sizeof(struct kcov_df_layout) == 32, "kcov_df_layout size");
+static_assert(offsetof(struct kcov_df_layout, type_id) == 0, "type_id");
+static_assert(offsetof(struct kcov_df_layout, size) == 8, "size");
+static_assert(offsetof(struct kcov_df_layout, nfields) == 12, "nfields");
+static_assert(offsetof(struct kcov_df_layout, flags) == 14, "flags");
+static_assert(offsetof(struct kcov_df_layout, span_offset) == 16,
+              "span_offset");
+static_assert(offsetof(struct kcov_df_layout, span_size) == 20, "span_size");
+static_assert(offsetof(struct kcov_df_layout, version) == 24, "version");
+static_assert(offsetof(struct kcov_df_layout, name_len) == 26, "name_len");
+static_assert(offsetof(struct kcov_df_layout, reserved) == 28, "reserved");
+static_assert(offsetof(struct kcov_df_layout, fields) == 32, "fields");
+
+// The flags the compiler may put into an info word; all fit in 12 bits.
+constexpr uint32_t CompilerInfoFlags =
+    KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS | KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
+    KCOV_DF_F_VOID | KCOV_DF_F_OPTOUT | KCOV_DF_F_SIGNED;
+static_assert((CompilerInfoFlags & ~0xfffu) == 0, "info flags are 12 bits");
+static_assert(KCOV_DF_INFO(0xff, 0xfff, 0xffffffffu) == 0xffffffff000fffffull,
+              "info word layout");
+static_assert(KCOV_DF_MAX_FIELDS == 64, "docs/layout.md MAX_FIELDS");
+
+/// The info word of a callback (header: KCOV_DF_INFO).
+constexpr uint64_t infoWord(uint32_t ArgIdx, uint32_t Flags, uint64_t Size) {
+  return KCOV_DF_INFO(ArgIdx, Flags, Size > 0xffffffffu ? 0xffffffffu : Size);
+}
+
+constexpr const char *TraceArgsName = "__sanitizer_cov_trace_args";
+constexpr const char *TraceRetName = "__sanitizer_cov_trace_ret";
+constexpr const char *TracePCName = "__sanitizer_cov_trace_pc";
+constexpr const char *TracePCEntryName = "__sanitizer_cov_trace_pc_entry";
+constexpr const char *TracePCExitName = "__sanitizer_cov_trace_pc_exit";
+constexpr const char *DefaultGateSymbol = "__kcov_df_gate";
+/// Function attribute marking a function this pass already instrumented.
+constexpr const char *InstrumentedAttr = "kcov-df-instrumented";
+
+} // namespace kcovdf
+
+#endif
