@@ -75,6 +75,7 @@ for h in $harnesses; do
 	start=$(date +%s)
 	"$out/$h" -seed="$seed" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+		-dict="$root/tests/fuzz/$h.dict" \
 		-artifact_prefix="$out/artifacts/$h-" \
 		"$work" "$root/tests/fuzz/corpus/$h" >"$log" 2>&1
 	rc=$?
