@@ -350,6 +350,61 @@ static void test_format(void)
 	   "JSON string: invalid, overlong, surrogate and cut UTF-8 -> U+FFFD");
 	kcovdf_json_str(&b, NULL);
 	ok(buf_is(&b, "\"\""), "JSON string: NULL is empty");
+
+	/* fuzz: crash-errptr-int64-min. An ERR_PTR flag on a value outside
+	 * the errno range; the error name was looked up as -value, which
+	 * overflows for INT64_MIN. */
+	{
+		uint64_t w[] = {
+			V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_FIELDS |
+			   KCOV_DF_F_ERRPTR, 0, 1, 8), 0x1000,
+			0x8000000000000000ULL, 0xabc,
+		};
+		struct kcovdf_rec r;
+		struct kcovdf_val v;
+		int n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, NULL, 0);
+
+		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(n == 4 && v.is_errptr && buf_is(&b, "ERR_PTR(-?)"),
+		   "text: ERR_PTR flag on INT64_MIN");
+		kcovdf_fmt_val_json_extra(&b, &v);
+		ok(buf_is(&b, ",\"err_ptr\":-9223372036854775808"),
+		   "JSON: ERR_PTR flag on INT64_MIN");
+		w[2] = (uint64_t)-12;
+		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, NULL, 0);
+		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(buf_is(&b, "ERR_PTR(-ENOMEM)"), "text: ERR_PTR(-ENOMEM)");
+	}
+	/* The same for a signed 64-bit return value of INT64_MIN. */
+	{
+		struct kcovdf_type long_t = { .kind = KCOVDF_T_INT,
+			.name = "long", .size = 8, .is_signed = 1 };
+		struct kcovdf_fn fn = { .name = "f", .ret = &long_t };
+		uint64_t w[] = { V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 8), 0x1000,
+				 0x8000000000000000ULL };
+		struct kcovdf_rec r;
+		struct kcovdf_val v;
+
+		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(buf_is(&b, "-9223372036854775808"),
+		   "text: a long return of INT64_MIN");
+		kcovdf_fmt_val_json_extra(&b, &v);
+		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
+		kcovdf_buf_free(&b);
+		w[2] = (uint64_t)-22;
+		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(buf_is(&b, "-EINVAL"), "text: a long return of -EINVAL");
+		kcovdf_fmt_val_json_extra(&b, &v);
+		ok(buf_is(&b, ",\"errno\":\"EINVAL\""),
+		   "JSON: errno of a long return of -22");
+	}
+	kcovdf_val_reset();
 }
 
 int main(void)
