@@ -395,6 +395,16 @@ static void test_format(void)
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
 		kcovdf_buf_free(&b);
+		kcovdf_fmt_errno_names(1);
+		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(buf_is(&b, "-9223372036854775808"),
+		   "text: a long return of INT64_MIN, errno names on");
+		kcovdf_fmt_val_json_extra(&b, &v);
+		ok(!b.s || !strstr(b.s, "errno"),
+		   "JSON: no errno for INT64_MIN, errno names on");
+		kcovdf_buf_free(&b);
 		w[2] = (uint64_t)-22;
 		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
 		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
@@ -403,6 +413,7 @@ static void test_format(void)
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(buf_is(&b, ",\"errno\":\"EINVAL\""),
 		   "JSON: errno of a long return of -22");
+		kcovdf_fmt_errno_names(0);
 	}
 	kcovdf_val_reset();
 }
