@@ -143,9 +143,10 @@ private:
   CallPlan planIRValue(Value *V, Type *Ty, bool SExt);
   std::optional<CallPlan> planRet(ReturnInst *R);
   Instruction *chooseArgsInsertPoint(const SmallVectorImpl<ParamInfo> &Ps);
-  bool pieceUsable(const Piece &Pc);
+  bool pieceUsable(const Piece &Pc, const std::vector<bool> *Need = nullptr);
   bool valueUsable(Value *V, unsigned Depth = 0);
-  bool memoryUsable(const Location &L, uint64_t Bytes);
+  bool memoryUsable(const Location &L, uint64_t Bytes,
+                    const std::vector<bool> *Need);
   bool argumentMemoryIntact(const Argument *A);
 
   // Emission.
@@ -327,8 +328,9 @@ bool FunctionInstrumenter::argumentMemoryIntact(const Argument *A) {
 }
 
 /// Whether memory location \p L holds the parameter's entry value for
-/// \p Bytes bytes at ArgsIP.
-bool FunctionInstrumenter::memoryUsable(const Location &L, uint64_t Bytes) {
+/// \p Bytes bytes at ArgsIP (with \p Need, only for the bytes it marks).
+bool FunctionInstrumenter::memoryUsable(const Location &L, uint64_t Bytes,
+                                        const std::vector<bool> *Need) {
   if (!valueUsable(L.Base))
     return false;
   int64_t Off = 0;
@@ -352,19 +354,31 @@ bool FunctionInstrumenter::memoryUsable(const Location &L, uint64_t Bytes) {
   auto *A = dyn_cast<AllocaInst>(Root);
   if (!A || int64_t(Begin) < 0)
     return false;
-  Instruction *Last = Pro.lastWriteCovering(A, Begin, End);
+  Instruction *Last =
+      Pro.lastWriteCovering(A, Begin, End, L.LoadBase ? nullptr : Need);
   return Last && Last->comesBefore(ArgsIP);
 }
 
-bool FunctionInstrumenter::pieceUsable(const Piece &Pc) {
+/// Whether piece \p Pc can be read at ArgsIP. \p Need marks the bytes of
+/// the variable that are read (fields, the low bytes of a scalar); bytes
+/// outside it need not be initialised.
+bool FunctionInstrumenter::pieceUsable(const Piece &Pc,
+                                       const std::vector<bool> *Need) {
   if (Pc.OffsetBits % 8 || Pc.SizeBits % 8 || Pc.SizeBits == 0)
     return false;
   const Location &L = Pc.Loc;
   switch (L.Kind) {
   case Location::Unknown:
     return false;
-  case Location::Memory:
-    return memoryUsable(L, Pc.SizeBits / 8);
+  case Location::Memory: {
+    if (!Need)
+      return memoryUsable(L, Pc.SizeBits / 8, nullptr);
+    uint64_t First = Pc.OffsetBits / 8;
+    std::vector<bool> PieceNeed(Pc.SizeBits / 8, false);
+    for (uint64_t I = 0; I < PieceNeed.size(); ++I)
+      PieceNeed[I] = First + I < Need->size() && (*Need)[First + I];
+    return memoryUsable(L, Pc.SizeBits / 8, &PieceNeed);
+  }
   case Location::Value: {
     if (!valueUsable(L.V))
       return false;
@@ -466,9 +480,16 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
       Plan.Flags |= KCOV_DF_F_FIELDS;
       Plan.Layout = LE->GV;
     }
+    // The bytes of the object that fields read.
+    std::vector<bool> Need(Plan.Size, false);
+    if (LE)
+      for (const LayoutField &Fd : LE->Desc.Fields)
+        for (uint64_t B = Fd.Offset; B < uint64_t(Fd.Offset) + Fd.Size; ++B)
+          if (B < Need.size())
+            Need[B] = true;
     // Already in memory (byval, indirect, -O0 spill): pass its address.
     if (P.isWhole() && P.Pieces[0].Loc.Kind == Location::Memory) {
-      if (!pieceUsable(P.Pieces[0]))
+      if (!pieceUsable(P.Pieces[0], &Need))
         return OptOut();
       Plan.Kind = CallPlan::Address;
       return Plan;
@@ -480,7 +501,7 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
                                               LE->Desc.spanSize());
     std::vector<bool> Covered(Extent * 8, false);
     for (const Piece &Pc : P.Pieces) {
-      if (!pieceUsable(Pc))
+      if (!pieceUsable(Pc, &Need))
         return OptOut();
       uint64_t End = Pc.OffsetBits + Pc.SizeBits;
       if (Pc.Loc.Kind == Location::Value && !locType(Pc.Loc)->isIntegerTy() &&

@@ -578,7 +578,8 @@ Prologue scanPrologue(BasicBlock &Entry,
 }
 
 Instruction *Prologue::lastWriteCovering(AllocaInst *A, uint64_t Begin,
-                                         uint64_t End) const {
+                                         uint64_t End,
+                                         const std::vector<bool> *Need) const {
   auto It = Writes.find(A);
   if (It == Writes.end())
     return nullptr;
@@ -595,8 +596,8 @@ Instruction *Prologue::lastWriteCovering(AllocaInst *A, uint64_t Begin,
       Covered[X - Begin] = true;
     Last = W.I; // writes are in block order
   }
-  for (bool C : Covered)
-    if (!C)
+  for (uint64_t I = 0; I < Covered.size(); ++I)
+    if (!Covered[I] && (!Need || (I < Need->size() && (*Need)[I])))
       return nullptr;
   return Last;
 }
@@ -616,7 +617,7 @@ Instruction *Prologue::lastWriteCovering(AllocaInst *A, uint64_t Begin,
 //
 //   !kcov.df.entrymap !{!Sig, !Param...}
 //   !Sig   = !{<poison of each IR argument's type>...}
-//   !Param = !{i32 DWARFArgNo, !Piece...}
+//   !Param = !{i32 DWARFArgNo, i64 VariableBits, !Piece...}
 //   !Piece = !{i32 Kind, i64 OffsetBits, i64 SizeBits, i32 IRArgNo,
 //              i32 CastOp [, <poison of the cast's result type>]}
 //
@@ -685,7 +686,8 @@ bool recordEntryMap(Function &F) {
         Metadata *Piece = MDTuple::get(
             C, {Int(I32, 1), Int(I64, 0), Int(I64, P.SizeBits),
                 Int(I32, Arg->getArgNo()), Int(I32, 0)});
-        Ops.push_back(MDTuple::get(C, {Int(I32, P.ArgNo), Piece}));
+        Ops.push_back(
+            MDTuple::get(C, {Int(I32, P.ArgNo), Int(I64, P.SizeBits), Piece}));
         continue;
       }
     }
@@ -711,7 +713,7 @@ bool recordEntryMap(Function &F) {
     if (It == Pro.Writes.end() || P->SizeBits % 8 || !Bytes)
       continue;
     std::vector<bool> Covered(Bytes, false);
-    SmallVector<Metadata *, 4> POps{Int(I32, P->ArgNo)};
+    SmallVector<Metadata *, 4> POps{Int(I32, P->ArgNo), Int(I64, P->SizeBits)};
     bool OK = true;
     for (const Prologue::Write &W : It->second) {
       auto *SI = dyn_cast<StoreInst>(W.I);
@@ -746,7 +748,8 @@ bool recordEntryMap(Function &F) {
         Piece.push_back(ConstantAsMetadata::get(PoisonValue::get(CastTy)));
       POps.push_back(MDTuple::get(C, Piece));
     }
-    OK &= llvm::all_of(Covered, [](bool B) { return B; });
+    // Bytes no store covers are padding (or not from the arguments): the
+    // user of the map checks that every byte a field reads is covered.
     if (OK)
       Ops.push_back(MDTuple::get(C, POps));
   }
@@ -777,14 +780,15 @@ EntryMap readEntryMap(Function &F) {
   }
   for (unsigned I = 1; I < N->getNumOperands(); ++I) {
     auto *PN = dyn_cast<MDTuple>(N->getOperand(I));
-    if (!PN || PN->getNumOperands() < 2)
+    if (!PN || PN->getNumOperands() < 3)
       continue;
     std::optional<uint64_t> ArgNo = mdInt(PN->getOperand(0));
-    if (!ArgNo)
+    std::optional<uint64_t> VarBits = mdInt(PN->getOperand(1));
+    if (!ArgNo || !VarBits)
       continue;
     SmallVector<Piece, 2> Pieces;
     bool OK = true;
-    for (unsigned J = 1; J < PN->getNumOperands() && OK; ++J) {
+    for (unsigned J = 2; J < PN->getNumOperands() && OK; ++J) {
       auto *PC = dyn_cast<MDTuple>(PN->getOperand(J));
       if (!PC || PC->getNumOperands() < 5) {
         OK = false;
@@ -840,10 +844,9 @@ EntryMap readEntryMap(Function &F) {
     llvm::sort(Pieces, [](const Piece &A, const Piece &B) {
       return A.OffsetBits < B.OffsetBits;
     });
-    // recordEntryMap() only records complete coverage: a single piece is the
-    // whole variable.
     for (Piece &Pc : Pieces)
-      Pc.IsFragment = !(Pieces.size() == 1 && Pc.OffsetBits == 0);
+      Pc.IsFragment = !(Pieces.size() == 1 && Pc.OffsetBits == 0 &&
+                        Pc.SizeBits == *VarBits);
     Map[static_cast<unsigned>(*ArgNo)] = std::move(Pieces);
   }
   return Map;

@@ -15,6 +15,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace llvm {
 class AllocaInst;
@@ -146,9 +147,13 @@ struct Prologue {
   llvm::Instruction *Stop = nullptr;
 
   /// The last write in the prologue that initialises bytes [Begin, End) of
-  /// \p A, or null when those bytes are not all initialised there.
+  /// \p A, or null when those bytes are not all initialised there. With
+  /// \p Need, only bytes Begin + I with Need[I] set must be initialised
+  /// (padding need not be).
   llvm::Instruction *lastWriteCovering(llvm::AllocaInst *A, uint64_t Begin,
-                                       uint64_t End) const;
+                                       uint64_t End,
+                                       const std::vector<bool> *Need =
+                                           nullptr) const;
 };
 
 Prologue
