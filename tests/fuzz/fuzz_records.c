@@ -5,6 +5,8 @@
  * Input: an 8-byte control word, then 64-bit little-endian record words
  * (trailing bytes that do not fill a word are ignored).
  *   control byte 0, bit 0: format (0 KCOV_DF_FMT_DOC, 1 KCOV_DF_FMT_V1)
+ *   control byte 0, bit 2: error names for negative returns
+ *                          (kcovdf_fmt_errno_names)
  *   control byte 0, bit 1: describe values with a synthetic function whose
  *                          parameter and return types (the DWARF the
  *                          symboliser would give) are chosen by:
@@ -26,7 +28,7 @@
 enum {
 	T_INT, T_ULONG, T_CHAR, T_BOOL, T_FLOAT, T_DOUBLE, T_ENUM, T_UENUM,
 	T_PTR_S, T_STRUCT_S, T_UNION_U, T_LONG, T_VOIDP, T_SHORT, T_ARRAY,
-	T_ODDNAME, T_VOID, T_UNKNOWN, NTYPES
+	T_ODDNAME, T_CHARARR, T_U16ARR, T_USHORT, T_VOID, T_UNKNOWN, NTYPES
 };
 
 static struct kcovdf_type types[NTYPES];
@@ -107,6 +109,12 @@ static void init_types(void)
 	/* A name that needs every kind of JSON escaping. */
 	t[T_ODDNAME] = (struct kcovdf_type){ .kind = KCOVDF_T_INT,
 		.name = "odd \"type\"\\\n\t\x01\x7f caf\xc3\xa9", .size = 8 };
+	t[T_CHARARR] = (struct kcovdf_type){ .kind = KCOVDF_T_ARRAY,
+		.name = "char[12]", .size = 12, .target = &t[T_CHAR] };
+	t[T_U16ARR] = (struct kcovdf_type){ .kind = KCOVDF_T_ARRAY,
+		.name = "unsigned short[3]", .size = 6, .target = &t[T_USHORT] };
+	t[T_USHORT] = (struct kcovdf_type){ .kind = KCOVDF_T_INT,
+		.name = "unsigned short", .size = 2 };
 	t[T_VOID] = (struct kcovdf_type){ .kind = KCOVDF_T_VOID,
 		.name = "void" };
 }
@@ -260,6 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	init_types();
 	format = (data[0] & 1) ? KCOVDF_FMT_V1 : KCOVDF_FMT_DOC;
+	kcovdf_fmt_errno_names(!!(data[0] & 4));
 	make_fn(&fn, params, data);
 	n = (size - 8) / 8;
 	/* Exactly n words on the heap: ASan sees any read past the end. */

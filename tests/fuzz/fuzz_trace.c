@@ -214,6 +214,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_trace(t, size);
 	round_trip(t);
 	strings_json(t);
+	/* As `kcovdf view` does: error names for kernel traces only. */
+	{
+		const char *src = kcovdf_trace_meta(t, "source");
+
+		kcovdf_fmt_errno_names(src && !strcmp(src, "kernel"));
+	}
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *st = &t->streams[i];
 		struct kcovdf_calls calls;

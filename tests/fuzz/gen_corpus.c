@@ -298,15 +298,18 @@ static void trace_header_only(void)
 enum { T_INT = 0, T_ULONG = 1, T_CHAR = 2, T_BOOL = 3, T_FLOAT = 4,
        T_DOUBLE = 5, T_ENUM = 6, T_UENUM = 7, T_PTR_S = 8, T_STRUCT_S = 9,
        T_UNION_U = 10, T_LONG = 11, T_VOIDP = 12, T_SHORT = 13,
-       T_ARRAY = 14, T_ODDNAME = 15, T_VOID = 16, T_UNKNOWN = 17 };
+       T_ARRAY = 14, T_ODDNAME = 15, T_CHARARR = 16, T_U16ARR = 17,
+       T_USHORT = 18, T_VOID = 19, T_UNKNOWN = 20 };
 
-static void records(const char *name, int v1, int typed, int nparams,
+static void records(const char *name, int v1, int typed, int errnames,
+		    int nparams,
 		    int ret, const int *ptypes, const uint64_t *w, size_t n)
 {
 	int fd = create("fuzz_records", name);
 	uint8_t ctl[8] = { 0 };
 
-	ctl[0] = (uint8_t)((v1 ? 1 : 0) | (typed ? 2 : 0));
+	ctl[0] = (uint8_t)((v1 ? 1 : 0) | (typed ? 2 : 0) |
+			   (errnames ? 4 : 0));
 	ctl[1] = (uint8_t)(nparams | (ret << 3));
 	for (int i = 0; i < nparams && i < 6; i++)
 		ctl[2 + i] = (uint8_t)ptypes[i];
@@ -350,13 +353,17 @@ static void records_seeds(void)
 				 T_ODDNAME };
 	const int v1_types2[] = { T_FLOAT, T_UNION_U, T_UNION_U, T_UENUM,
 				  T_ARRAY, T_VOIDP | 0x80 };
+	const int v1_types3[] = { T_CHARARR, T_U16ARR, T_ARRAY };
 
-	records("seed-doc.bin", 0, 0, 0, 0, NULL, doc, NW(doc));
-	records("seed-doc-typed.bin", 0, 1, 3, T_INT, doc_types, doc,
+	records("seed-doc.bin", 0, 0, 0, 0, 0, NULL, doc, NW(doc));
+	records("seed-doc-typed.bin", 0, 1, 1, 3, T_INT, doc_types, doc,
 		NW(doc));
-	records("seed-v1.bin", 1, 0, 0, 0, NULL, v1, NW(v1));
-	records("seed-v1-typed.bin", 1, 1, 6, T_LONG, v1_types, v1, NW(v1));
-	records("seed-v1-typed2.bin", 1, 1, 6, T_DOUBLE, v1_types2, v1,
+	records("seed-v1.bin", 1, 0, 0, 0, 0, NULL, v1, NW(v1));
+	records("seed-v1-typed.bin", 1, 1, 1, 6, T_LONG, v1_types, v1,
+		NW(v1));
+	records("seed-v1-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v1_types2, v1,
+		NW(v1));
+	records("seed-v1-arrays.bin", 1, 1, 0, 3, T_U16ARR, v1_types3, v1,
 		NW(v1));
 }
 
