@@ -74,15 +74,26 @@ static void push(struct builder *b, struct kcovdf_call *c)
 	b->stack[b->depth++] = c;
 }
 
+/*
+ * The args array grows by doubling; its capacity is implicit: 4, then the
+ * nargs at which it filled up (a power of two) times two. A damaged stream
+ * can give one call any number of arguments, so growing one slot at a time
+ * (quadratic arena use) is not an option.
+ */
 static void add_arg(struct builder *b, struct kcovdf_call *c,
 		    const struct kcovdf_rec *r)
 {
-	struct kcovdf_rec *na = arena_alloc(&b->a, (c->nargs + 1) * sizeof(*na));
+	size_t n = c->nargs;
 
-	if (c->nargs)
-		memcpy(na, c->args, c->nargs * sizeof(*na));
-	na[c->nargs++] = *r;
-	c->args = na;
+	if (n < 4 ? !c->args : !(n & (n - 1))) {
+		struct kcovdf_rec *na = arena_alloc(&b->a, (n < 4 ? 4 : 2 * n) *
+						    sizeof(*na));
+
+		if (n)
+			memcpy(na, c->args, n * sizeof(*na));
+		c->args = na;
+	}
+	c->args[c->nargs++] = *r;
 }
 
 static int on_rec_v1(const struct kcovdf_rec *r, void *arg)
