@@ -170,6 +170,11 @@ static int add_map(struct kcovdf_trace *t, const uint8_t *p, uint64_t size,
 			  m.path_len, size, m.build_id_len, m.kind);
 		return -1;
 	}
+	if (memchr(p + sizeof(m), 0, m.path_len)) {
+		fail_null(err, errlen, "offset %" PRIu64
+			  ": MAP path contains a NUL", off);
+		return -1;
+	}
 	e = xrealloc(t->maps, t->nmaps + 1, sizeof(*e));
 	if (!e)
 		goto oom;
@@ -183,17 +188,12 @@ static int add_map(struct kcovdf_trace *t, const uint8_t *p, uint64_t size,
 	e->bias = m.bias;
 	memcpy(e->build_id, m.build_id, sizeof(e->build_id));
 	e->build_id_len = m.build_id_len;
-	e->path = malloc(m.path_len + 1);
+	/* size_t: path_len + 1 wraps to 0 in 32 bits. */
+	e->path = malloc((size_t)m.path_len + 1);
 	if (!e->path)
 		goto oom;
 	memcpy(e->path, p + sizeof(m), m.path_len);
 	e->path[m.path_len] = 0;
-	if (strlen(e->path) != m.path_len) {
-		free(e->path);
-		fail_null(err, errlen, "offset %" PRIu64
-			  ": MAP path contains a NUL", off);
-		return -1;
-	}
 	t->nmaps++;
 	return 0;
 oom:
@@ -244,7 +244,7 @@ static int add_syms(struct kcovdf_trace *t, const uint8_t *p, uint64_t size,
 		t->syms = n;
 		n = &t->syms[t->nsyms];
 		n->addr = e.addr;
-		n->name = malloc(e.name_len + 1);
+		n->name = malloc((size_t)e.name_len + 1);
 		if (!n->name)
 			goto oom;
 		memcpy(n->name, p + i + sizeof(e), e.name_len);

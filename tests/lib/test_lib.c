@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "kcovdf.h"
@@ -269,6 +270,41 @@ static void test_trace(void)
 	ok(!t && strstr(err, "No such file"), "missing file");
 }
 
+/* fuzz review: a MAP chunk with path_len 0xffffffff. path_len + 1 was
+ * computed in 32 bits: malloc(0), then a 4 GB memcpy into it. The file is
+ * mapped, not allocated: untouched pages read as zeros and cost nothing. */
+static void test_trace_huge_map(void)
+{
+	struct kcovdf_file_hdr fh = { .magic = KCOVDF_FILE_MAGIC,
+		.major = KCOVDF_FILE_MAJOR, .hdr_size = sizeof(fh) };
+	struct kcovdf_map m = { .path_len = 0xffffffffU };
+	struct kcovdf_chunk_hdr ch = { .type = KCOVDF_CHUNK_MAP,
+		.size = sizeof(m) + (uint64_t)m.path_len };
+	size_t len = sizeof(fh) + sizeof(ch) + (size_t)ch.size;
+	struct kcovdf_trace *t;
+	char err[300] = "";
+	uint8_t *b;
+
+	if (sizeof(size_t) < 8) {
+		ok(1, "# SKIP 4 GB MAP chunk: 32-bit");
+		return;
+	}
+	b = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b == MAP_FAILED) {
+		ok(1, "# SKIP 4 GB MAP chunk: cannot map 4 GB");
+		return;
+	}
+	memcpy(b, &fh, sizeof(fh));
+	memcpy(b + sizeof(fh), &ch, sizeof(ch));
+	memcpy(b + sizeof(fh) + sizeof(ch), &m, sizeof(m));
+	t = kcovdf_trace_parse(b, len, err, sizeof(err));
+	ok(!t && strstr(err, "NUL"),
+	   "4 GB MAP path of NULs: rejected before any copy");
+	kcovdf_trace_free(t);
+	munmap(b, len);
+}
+
 /* --- calls --------------------------------------------------------- */
 
 static void test_calls(void)
@@ -484,6 +520,7 @@ int main(void)
 	test_v1();
 	test_doc();
 	test_trace();
+	test_trace_huge_map();
 	test_calls();
 	test_calls_many_args();
 	test_format();
