@@ -140,6 +140,7 @@ private:
   void planArgsFromDI();
   void planArgsFromIR();
   CallPlan planParam(const ParamInfo &P);
+  std::vector<bool> neededBytes(const ParamInfo &P);
   CallPlan planIRValue(Value *V, Type *Ty, bool SExt);
   std::optional<CallPlan> planRet(ReturnInst *R);
   Instruction *chooseArgsInsertPoint(const SmallVectorImpl<ParamInfo> &Ps);
@@ -451,6 +452,24 @@ static const DIType *pointeeOf(const DIType *S) {
   }
 }
 
+/// The bytes of a parameter the runtime reads: the bytes of the fields of
+/// an object passed by value, the low (up to 8) bytes of a scalar.
+std::vector<bool> FunctionInstrumenter::neededBytes(const ParamInfo &P) {
+  uint64_t Size = P.SizeBits / 8;
+  std::vector<bool> Need(Size, false);
+  if (isAggregateDI(stripType(P.Ty))) {
+    if (const LayoutTables::Entry *LE = MI.Layouts.get(P.Ty))
+      for (const LayoutField &Fd : LE->Desc.Fields)
+        for (uint64_t B = Fd.Offset; B < uint64_t(Fd.Offset) + Fd.Size; ++B)
+          if (B < Size)
+            Need[B] = true;
+    return Need;
+  }
+  for (uint64_t B = 0; B < Size && B < 8; ++B)
+    Need[B] = true;
+  return Need;
+}
+
 CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
   CallPlan Plan;
   Plan.Param = &P;
@@ -480,13 +499,7 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
       Plan.Flags |= KCOV_DF_F_FIELDS;
       Plan.Layout = LE->GV;
     }
-    // The bytes of the object that fields read.
-    std::vector<bool> Need(Plan.Size, false);
-    if (LE)
-      for (const LayoutField &Fd : LE->Desc.Fields)
-        for (uint64_t B = Fd.Offset; B < uint64_t(Fd.Offset) + Fd.Size; ++B)
-          if (B < Need.size())
-            Need[B] = true;
+    std::vector<bool> Need = neededBytes(P);
     // Already in memory (byval, indirect, -O0 spill): pass its address.
     if (P.isWhole() && P.Pieces[0].Loc.Kind == Location::Memory) {
       if (!pieceUsable(P.Pieces[0], &Need))
@@ -546,9 +559,10 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     Plan.Layout = LE->GV;
   }
   Plan.LoadBytes = static_cast<unsigned>(std::min<uint64_t>(Plan.Size, 8));
+  std::vector<bool> Need = neededBytes(P);
   if (P.isWhole()) {
     const Piece &Pc = P.Pieces[0];
-    if (!pieceUsable(Pc))
+    if (!pieceUsable(Pc, &Need))
       return OptOut();
     if (Pc.Loc.Kind == Location::Value && locType(Pc.Loc)->isAggregateType() &&
         Pc.Loc.Steps.empty()) {
@@ -562,21 +576,20 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
   }
   // A scalar in pieces (e.g. __int128 in two registers): assemble, then read
   // its low bytes, all of which must be known.
-  uint64_t Need = uint64_t(Plan.LoadBytes) * 8, Got = 0;
+  uint64_t NeedBits = uint64_t(Plan.LoadBytes) * 8, Got = 0;
   uint64_t Extent = Plan.Size;
   for (const Piece &Pc : P.Pieces) {
-    if (!pieceUsable(Pc))
+    if (!pieceUsable(Pc, &Need))
       return OptOut();
-    if (Pc.OffsetBits != Got && Pc.OffsetBits < Need)
+    if (Pc.OffsetBits != Got && Pc.OffsetBits < NeedBits)
       return OptOut();
     Got = std::max(Got, Pc.OffsetBits + Pc.SizeBits);
     Extent = std::max<uint64_t>(Extent, (Pc.OffsetBits + Pc.SizeBits) / 8);
   }
-  if (Got < Need)
+  if (Got < NeedBits)
     return OptOut();
   Plan.Kind = CallPlan::ScratchScalar;
   Plan.ScratchBytes = Extent;
-  Plan.ZeroFill = true;
   return Plan;
 }
 
@@ -692,7 +705,9 @@ void FunctionInstrumenter::planArgsFromDI() {
     auto It = Map.find(P.ArgNo);
     if (P.Source != ParamInfo::Declare || It == Map.end())
       continue;
-    if (!all_of(P.Pieces, [&](const Piece &Pc) { return pieceUsable(Pc); })) {
+    std::vector<bool> Need = neededBytes(P);
+    if (!all_of(P.Pieces,
+                [&](const Piece &Pc) { return pieceUsable(Pc, &Need); })) {
       P.Pieces = It->second;
       P.Source = ParamInfo::EntryMap;
     }
@@ -879,7 +894,7 @@ std::optional<CallPlan> FunctionInstrumenter::planRet(ReturnInst *R) {
     Plan.LoadBytes = static_cast<unsigned>(std::min<uint64_t>(Plan.Size, 8));
     Plan.ScratchBytes =
         std::max<uint64_t>(Plan.Size, DL.getTypeStoreSize(T).getFixedValue());
-    Plan.ZeroFill = true;
+    Plan.ZeroFill = DL.getTypeStoreSize(T).getFixedValue() < Plan.LoadBytes;
     return Plan;
   }
   if (T->isIntegerTy() || T->isPointerTy() || T->isFloatingPointTy() ||

@@ -8,6 +8,8 @@
       must emit (type id = xxh64 of the text, size, fields, flags, span,
       version, name) and compares it with the global
       @__kcov_df_layout_<id> in FILE.ll, number by number.
+  layout.py checklines TEXT       print FileCheck lines matching the table
+                                  whose canonical text is TEXT (\\n escapes)
   layout.py selftest              check the xxh64 implementation.
 
 Nothing here uses the plugin's code: xxh64 is implemented below from the
@@ -185,6 +187,13 @@ def check(path, expected_path, name):
 def main(argv):
     if len(argv) >= 2 and argv[1] == "selftest":
         return 0 if selftest() else 1
+    if len(argv) == 3 and argv[1] == "checklines":
+        text = argv[2].encode().decode("unicode_escape").encode()
+        h = xxh64(text)
+        signed = h - (1 << 64) if h >> 63 else h
+        print("CHECK: @__kcov_df_layout_%016x = linkonce_odr hidden constant "
+              "{{.*}} <{ i64 %d, " % (h, signed))
+        return 0
     if len(argv) == 3 and argv[1] == "xxh64":
         text = argv[2].encode().decode("unicode_escape").encode()
         print("%016x" % xxh64(text))
