@@ -20,6 +20,13 @@
 #include "arena.h"
 #include "kcovdf.h"
 
+/* How many calls of a function are on the stack. */
+struct pc_count {
+	uint64_t pc;
+	size_t n;
+	int used;
+};
+
 struct builder {
 	struct arena a;
 	struct kcovdf_calls *out;
@@ -27,6 +34,8 @@ struct builder {
 	struct kcovdf_sym *sym;
 	struct kcovdf_call **stack;
 	size_t depth, cap;
+	struct pc_count *open;		/* open calls per pc (hash table) */
+	size_t nopen, open_cap;
 	struct kcovdf_call *last_top;	/* last top-level call */
 	struct kcovdf_call *cur;	/* call whose arguments are filling */
 	uint64_t index;
@@ -60,6 +69,55 @@ static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
 	return c;
 }
 
+/*
+ * The count of open calls of pc (inserted as 0 when new). It lets a RET
+ * whose function has no open call (recording began inside it) skip the
+ * stack scan; otherwise every call above the match is popped, so each
+ * scan is paid for by the calls it closes. Without it a stream of such
+ * RETs under a deep stack took quadratic time: 2 MB took 5 s.
+ */
+static size_t *open_count(struct builder *b, uint64_t pc)
+{
+	size_t i, mask;
+
+	if (2 * (b->nopen + 1) > b->open_cap) {
+		size_t nc = b->open_cap ? 2 * b->open_cap : 64;
+		struct pc_count *nt = calloc(nc, sizeof(*nt));
+
+		if (!nt)
+			abort();
+		for (size_t k = 0; k < b->open_cap; k++) {
+			if (!b->open[k].used)
+				continue;
+			i = (size_t)((b->open[k].pc * 0x9e3779b97f4a7c15ULL) >> 32);
+			while (nt[i & (nc - 1)].used)
+				i++;
+			nt[i & (nc - 1)] = b->open[k];
+		}
+		free(b->open);
+		b->open = nt;
+		b->open_cap = nc;
+	}
+	mask = b->open_cap - 1;
+	i = (size_t)((pc * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+	while (b->open[i].used && b->open[i].pc != pc)
+		i = (i + 1) & mask;
+	if (!b->open[i].used) {
+		b->open[i].used = 1;
+		b->open[i].pc = pc;
+		b->nopen++;
+	}
+	return &b->open[i].n;
+}
+
+static struct kcovdf_call *pop(struct builder *b)
+{
+	struct kcovdf_call *c = b->stack[--b->depth];
+
+	(*open_count(b, c->pc))--;
+	return c;
+}
+
 static void push(struct builder *b, struct kcovdf_call *c)
 {
 	if (b->depth == b->cap) {
@@ -72,6 +130,7 @@ static void push(struct builder *b, struct kcovdf_call *c)
 		b->cap = nc;
 	}
 	b->stack[b->depth++] = c;
+	(*open_count(b, c->pc))++;
 }
 
 /*
@@ -122,21 +181,20 @@ static int on_rec_v1(const struct kcovdf_rec *r, void *arg)
 			add_arg(b, b->cur, r);
 		return 0;
 	case KCOVDF_REC_RET: {
-		size_t i;
+		size_t i = 0;
 
 		b->cur = NULL;
-		for (i = b->depth; i > 0; i--)
-			if (b->stack[i - 1]->pc == r->pc)
-				break;
+		if (*open_count(b, r->pc))
+			for (i = b->depth; i > 0; i--)
+				if (b->stack[i - 1]->pc == r->pc)
+					break;
 		if (i == 0) {
 			c = new_call(b, r->pc);
 			c->no_entry = 1;
 		} else {
-			while (b->depth > i) {
-				b->stack[b->depth - 1]->no_exit = 1;
-				b->depth--;
-			}
-			c = b->stack[--b->depth];
+			while (b->depth > i)
+				pop(b)->no_exit = 1;
+			c = pop(b);
 		}
 		c->ret = *r;
 		c->has_ret = 1;
@@ -210,6 +268,8 @@ int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
 		b->stack[i]->no_exit = 1;
 	free(b->stack);
 	b->stack = NULL;
+	free(b->open);
+	b->open = NULL;
 	return rc ? -1 : 0;
 }
 
