@@ -627,9 +627,10 @@ Instruction *Prologue::lastWriteCovering(AllocaInst *A, uint64_t Begin,
 // IR arguments are SSA values, so after optimization the argument still
 // holds the parameter's entry value as long as (1) the function still has
 // the recorded signature (DeadArgElim and ArgPromotion replace the function
-// and copy its metadata, but change the signature) and (2) the argument is
-// not dead: DeadArgElim may make callers pass poison for an argument without
-// uses, and then replaces its debug uses with poison too.
+// and copy its metadata, but change the signature) and (2) callers still
+// pass it: DeadArgElim may make callers pass poison for an argument without
+// uses, and then also replaces its debug uses with poison and drops its
+// noundef attribute. An argument with uses, debug uses or noundef is fine.
 
 static constexpr const char *EntryMapKind = "kcov.df.entrymap";
 
@@ -817,8 +818,11 @@ EntryMap readEntryMap(Function &F) {
         Pieces.push_back(std::move(Pc));
         continue;
       }
-      if (A->use_empty() && !A->isUsedByMetadata()) {
-        OK = false; // dead: callers may pass poison
+      // DeadArgElim makes callers pass poison only for an argument without
+      // uses, and then also drops its debug uses and its noundef.
+      if (A->use_empty() && !A->isUsedByMetadata() &&
+          !A->hasAttribute(Attribute::NoUndef)) {
+        OK = false; // callers may pass poison
         break;
       }
       Pc.Loc.Kind = Location::Value;
