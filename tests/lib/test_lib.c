@@ -306,6 +306,61 @@ static void test_trace_huge_map(void)
 	munmap(b, len);
 }
 
+/* fuzz review: every STREAM chunk looked its stream up with a scan of all
+ * streams: 100000 one-chunk streams (6 MB) took 9 s to read. */
+static void test_trace_many_streams(void)
+{
+	enum { N = 50000 };
+	size_t per = sizeof(struct kcovdf_chunk_hdr) +
+		     sizeof(struct kcovdf_stream_hdr) + 8;
+	size_t len = sizeof(struct kcovdf_file_hdr) + (2 * N + 1) * per;
+	struct kcovdf_file_hdr fh = { .magic = KCOVDF_FILE_MAGIC,
+		.major = KCOVDF_FILE_MAJOR, .hdr_size = sizeof(fh) };
+	uint8_t *b = calloc(1, len), *p = b;
+	struct kcovdf_trace *t;
+	char err[300];
+	clock_t t0;
+	double secs;
+	int same = 1;
+
+	memcpy(p, &fh, sizeof(fh));
+	p += sizeof(fh);
+	/* Two chunks for each of N tasks, then a remote stream of task 0. */
+	for (size_t i = 0; i < 2 * N + 1; i++) {
+		struct kcovdf_chunk_hdr ch = { .type = KCOVDF_CHUNK_STREAM,
+			.size = sizeof(struct kcovdf_stream_hdr) + 8 };
+		struct kcovdf_stream_hdr h = { .pid = 7,
+			.tid = (uint32_t)(i % N), .format = KCOVDF_FMT_V1,
+			.kind = i == 2 * N ? KCOVDF_STREAM_REMOTE
+					   : KCOVDF_STREAM_LOCAL,
+			.nwords = 1, .seq = i / N };
+		uint64_t word = i;
+
+		memcpy(p, &ch, sizeof(ch));
+		p += sizeof(ch);
+		memcpy(p, &h, sizeof(h));
+		p += sizeof(h);
+		memcpy(p, &word, 8);
+		p += 8;
+	}
+	t0 = clock();
+	t = kcovdf_trace_parse(b, len, err, sizeof(err));
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	for (size_t i = 0; t && i < N; i++)
+		same &= t->streams[i].tid == i && t->streams[i].nwords == 2 &&
+			t->streams[i].words[0] == i &&
+			t->streams[i].words[1] == N + i;
+	ok(t && t->nstreams == N + 1 && same &&
+	   t->streams[N].kind == KCOVDF_STREAM_REMOTE &&
+	   t->streams[N].tid == 0 && t->streams[N].words[0] == 2 * N,
+	   "50000 tasks: streams in order, chunks joined, kinds apart");
+	ok(secs < 2.0, "50000 tasks: read in linear time");
+	if (secs >= 2.0)
+		printf("# took %.1f s of CPU\n", secs);
+	kcovdf_trace_free(t);
+	free(b);
+}
+
 /* --- calls --------------------------------------------------------- */
 
 static void test_calls(void)
@@ -583,6 +638,7 @@ int main(void)
 	test_doc();
 	test_trace();
 	test_trace_huge_map();
+	test_trace_many_streams();
 	test_calls();
 	test_calls_many_args();
 	test_calls_deep_stack();
