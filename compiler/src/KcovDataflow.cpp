@@ -23,7 +23,6 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/BinaryFormat/Dwarf.h"
 #include "llvm/IR/Constants.h"
@@ -36,14 +35,11 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/Debug.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
 #include "llvm/Transforms/Utils/Instrumentation.h"
 
 #include <algorithm>
-
-#define DEBUG_TYPE "kcov-dataflow"
 
 using namespace llvm;
 
@@ -490,8 +486,10 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     O.Flags = KCOV_DF_F_OPTOUT;
     return O;
   };
-  if (P.Pieces.empty() || Plan.Size == 0)
-    return P.Pieces.empty() ? OptOut() : CallPlan{};
+  if (P.Pieces.empty())
+    return OptOut();
+  if (Plan.Size == 0)
+    return Plan; // nothing to read (an empty struct): value 0
 
   if (ByValue) {
     Plan.Flags = KCOV_DF_F_BYVAL;

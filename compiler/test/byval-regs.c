@@ -82,3 +82,14 @@ int f_anon(anon_t t) { return t.x; }
 long f_two(int k, struct s2 s, int z) { return s.b + k + z; }
 
 
+
+// An empty struct (GNU C) takes no register and has no location: OPTOUT
+// with size 0, keeping its index; the parameters around it are unaffected.
+// info(1, OPTOUT, 0) = 131073, info(2, SIGNED, 4) = 17180393474
+// CHECK-LABEL: define {{.*}} @f_empty(
+// CHECK: call void @__sanitizer_cov_trace_args({{.*}}, i64 17180393728,
+// CHECK: call void @__sanitizer_cov_trace_args({{.*}}, i64 131073, i64 0, ptr null)
+// CHECK: call void @__sanitizer_cov_trace_args({{.*}}, i64 17180393474,
+#pragma clang diagnostic ignored "-Wgnu-empty-struct"
+struct empty {};
+int f_empty(int a, struct empty e, int b) { return a + b; }
