@@ -287,16 +287,38 @@ bool FunctionInstrumenter::valueUsable(Value *V, unsigned Depth) {
 }
 
 /// Whether nothing before ArgsIP can have written the memory argument \p A
-/// points to. Writes to local allocas cannot; for byval and noalias
+/// points to. Writes to local allocas cannot. For byval and noalias
 /// arguments (memory no other pointer names) only writes through \p A and
-/// calls can.
+/// calls can, as long as \p A has not escaped before ArgsIP.
 bool FunctionInstrumenter::argumentMemoryIntact(const Argument *A) {
-  const DataLayout &DL = this->DL;
   bool Private = A->hasByValAttr() || A->hasNoAliasAttr();
+  // Values before ArgsIP that are A or addresses computed from it.
+  SmallPtrSet<const Value *, 8> Derived{A};
+  auto UsesA = [&](const Instruction &I) {
+    return any_of(I.operands(),
+                  [&](const Use &U) { return Derived.count(U.get()); });
+  };
   for (Instruction &I : *Entry) {
     if (&I == ArgsIP)
       return true;
-    if (!I.mayWriteToMemory() || isa<DbgInfoIntrinsic>(I))
+    if (isa<DbgInfoIntrinsic>(I))
+      continue;
+    if (UsesA(I)) {
+      if (isa<GetElementPtrInst>(I) || isa<BitCastInst>(I) ||
+          isa<AddrSpaceCastInst>(I)) {
+        Derived.insert(&I);
+        continue;
+      }
+      // Any other use of the address (stored, passed, converted to an
+      // integer) lets other pointers name the memory from here on.
+      bool Access =
+          (isa<LoadInst>(I)) ||
+          (isa<StoreInst>(I) && !Derived.count(cast<StoreInst>(I).getValueOperand())) ||
+          isa<MemTransferInst>(I) || isa<MemSetInst>(I);
+      if (!Access)
+        Private = false;
+    }
+    if (!I.mayWriteToMemory())
       continue;
     if (auto *CI = dyn_cast<CallInst>(&I))
       if (Function *Callee = CI->getCalledFunction())
