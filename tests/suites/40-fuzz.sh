@@ -9,9 +9,8 @@
 # never into the repository; crashes are saved under build/fuzz/artifacts/.
 # TAP output; exits non-zero on any build failure, crash or invariant failure.
 #
-# Replay one input:  build/fuzz/fuzz_trace FILE
-# Repeat a run:      build/fuzz/fuzz_trace -seed=N -max_total_time=S \
-#                        DIR tests/fuzz/corpus/fuzz_trace
+# Replay one input:  build/fuzz/fuzz_trace FILE   (exact; a fuzz run with
+# the same seed explores much the same inputs, not the same ones bit for bit)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
