@@ -122,8 +122,18 @@ static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 			return fail(err, errlen,
 				    "record without FIELDS has %u extra words",
 				    nextra);
+		if (flags & (KCOV_DF_F_FAULT | KCOV_DF_F_NULL |
+			     KCOV_DF_F_ERRPTR))
+			return fail(err, errlen,
+				    "FAULT/NULL/ERRPTR flag without FIELDS");
 		return (int)words;
 	}
+	if ((flags & KCOV_DF_F_ERRPTR) && w[2] < (uint64_t)-4095)
+		return fail(err, errlen,
+			    "ERRPTR flag on 0x%016" PRIx64
+			    ", which is not an error pointer", w[2]);
+	if ((flags & KCOV_DF_F_NULL) && w[2] != 0)
+		return fail(err, errlen, "NULL flag on a non-zero pointer");
 	meta_words = 1 + ((flags & KCOV_DF_F_FAULT) ? 1 : 0);
 	if (nextra < meta_words)
 		return fail(err, errlen,

@@ -73,24 +73,37 @@ static void flush_line(struct view_opts *v, int depth)
 	kcovdf_val_reset();
 }
 
+/* Iterative, so a trace nested 300,000 deep prints instead of overflowing
+ * the stack. */
 static void print_text(struct view_opts *v, const struct kcovdf_call *c)
 {
-	for (; c; c = c->next) {
+	while (c) {
 		if (c->lost) {
 			kcovdf_buf_printf(&v->line, "<%" PRIu64
 					  " records lost here>", c->lost);
 			flush_line(v, c->depth);
-			continue;
-		}
-		text_args(v, c);
-		if (c->child) {
-			kcovdf_buf_printf(&v->line, " {");
+		} else {
+			text_args(v, c);
+			if (c->child) {
+				kcovdf_buf_printf(&v->line, " {");
+				flush_line(v, c->depth);
+				c = c->child;
+				continue;
+			}
+			text_ret(v, c);
 			flush_line(v, c->depth);
-			print_text(v, c->child);
-			kcovdf_buf_printf(&v->line, "}");
 		}
-		text_ret(v, c);
-		flush_line(v, c->depth);
+		/* Close every call whose last child this was. */
+		while (c && !c->next) {
+			c = c->parent;
+			if (c) {
+				kcovdf_buf_printf(&v->line, "}");
+				text_ret(v, c);
+				flush_line(v, c->depth);
+			}
+		}
+		if (c)
+			c = c->next;
 	}
 }
 
