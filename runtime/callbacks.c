@@ -207,15 +207,26 @@ out:
 	atomic_store_explicit(&t->busy, 0, memory_order_relaxed);
 }
 
-/* Same argument registers as the callbacks, so the hot path tail-calls. */
-static KCOVDF_NOINSTR __attribute__((noinline)) void
+#if defined(__x86_64__) || defined(__aarch64__)
+#define CB_VALUE_CC __attribute__((preserve_most))
+#else
+#define CB_VALUE_CC
+#endif
+
+/*
+ * Same argument registers as the callbacks, so the hot path tail-calls; and
+ * the same preserve_most convention, so the callbacks save no registers for
+ * a call that only the slow path makes: these save everything df_slow()
+ * (an ordinary C function) may clobber, on the slow path only.
+ */
+static KCOVDF_NOINSTR __attribute__((noinline)) CB_VALUE_CC void
 df_slow_args(uint64_t func, uint64_t info, uint64_t value,
 	     const struct kcov_df_layout *layout)
 {
 	df_slow(KCOV_DF_KIND_ARG, func, info, value, layout);
 }
 
-static KCOVDF_NOINSTR __attribute__((noinline)) void
+static KCOVDF_NOINSTR __attribute__((noinline)) CB_VALUE_CC void
 df_slow_ret(uint64_t func, uint64_t info, uint64_t value,
 	    const struct kcov_df_layout *layout)
 {
@@ -324,7 +335,16 @@ static inline __attribute__((always_inline)) int pc_hot(uint64_t word)
 
 #define CB_ATTR KCOVDF_NOINSTR __attribute__((noinline, used))
 
-CB_ATTR void __sanitizer_cov_trace_args(uint64_t func, uint64_t info,
+/*
+ * The plugin calls the value callbacks with the preserve_most convention on
+ * x86-64 (header: "Calling convention"): we save what we use, the
+ * instrumented function saves nothing. Every instrumented object references
+ * the ABI symbol of the convention it was built for; we implement both.
+ */
+__attribute__((used)) const char __kcov_df_abi_1_pm = 1;
+__attribute__((used)) const char __kcov_df_abi_1_c = 1;
+
+CB_ATTR CB_VALUE_CC void __sanitizer_cov_trace_args(uint64_t func, uint64_t info,
 					uint64_t value,
 					const struct kcov_df_layout *layout)
 {
@@ -335,7 +355,7 @@ CB_ATTR void __sanitizer_cov_trace_args(uint64_t func, uint64_t info,
 	df_slow_args(func, info, value, layout);
 }
 
-CB_ATTR void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info,
+CB_ATTR CB_VALUE_CC void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info,
 				       uint64_t value,
 				       const struct kcov_df_layout *layout)
 {

@@ -57,6 +57,11 @@ constexpr const char *TracePCName = "__sanitizer_cov_trace_pc";
 constexpr const char *TracePCEntryName = "__sanitizer_cov_trace_pc_entry";
 constexpr const char *TracePCExitName = "__sanitizer_cov_trace_pc_exit";
 constexpr const char *DefaultGateSymbol = "__kcov_df_gate";
+/// Every module calling the args/ret callbacks references one of these, so
+/// a runtime of another calling convention fails to link instead of
+/// corrupting registers (header: "Calling convention").
+constexpr const char *AbiSymbolPM = KCOV_DF_ABI_SYM_PRESERVE_MOST;
+constexpr const char *AbiSymbolC = KCOV_DF_ABI_SYM_C;
 /// Function attribute marking a function this pass already instrumented.
 constexpr const char *InstrumentedAttr = "kcov-df-instrumented";
 

@@ -35,6 +35,8 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/EscapeEnumerator.h"
 #include "llvm/Transforms/Utils/Instrumentation.h"
@@ -102,10 +104,12 @@ public:
   LayoutTables Layouts;
   FunctionCallee TraceArgs, TraceRet, PCEntry, PCExit;
   Value *Gate = nullptr;
+  CallingConv::ID CallbackCC = CallingConv::C;
 
 private:
   bool shouldInstrument(Function &F) const;
   void declareCallbacks();
+  void referenceAbiSymbol(llvm::StringRef Sym);
   SmallPtrSet<const Function *, 8> CtorsAndDtors;
 };
 
@@ -1191,6 +1195,7 @@ void FunctionInstrumenter::emitCall(IRBuilder<> &B, FunctionCallee Callee,
                            : ConstantPointerNull::get(PtrTy);
   CallInst *CI = B.CreateCall(Callee, {Func, Info, Val, Layout});
   CI->setTailCallKind(CallInst::TCK_NoTail);
+  CI->setCallingConv(MI.CallbackCC);
 }
 
 void FunctionInstrumenter::run() {
@@ -1315,8 +1320,47 @@ void ModuleInstrumenter::declareCallbacks() {
     PCEntry = M.getOrInsertFunction(TracePCEntryName, NoUnwind, Void);
     PCExit = M.getOrInsertFunction(TracePCExitName, NoUnwind, Void);
   }
-  if (Opts.Gate && (Opts.Args || Opts.Ret))
+  if (Opts.Args || Opts.Ret) {
+    Triple T(M.getTargetTriple());
+    bool PM = Opts.PreserveMost &&
+              (T.getArch() == Triple::x86_64 || T.isAArch64());
+    CallingConv::ID CC = PM ? CallingConv::PreserveMost : CallingConv::C;
+
+    for (FunctionCallee *FC : {&TraceArgs, &TraceRet})
+      if (FC->getCallee())
+        if (auto *Fn = dyn_cast<Function>(FC->getCallee()))
+          Fn->setCallingConv(CC);
+    CallbackCC = CC;
+    referenceAbiSymbol(PM ? AbiSymbolPM : AbiSymbolC);
+  }
+  if (Opts.Gate && (Opts.Args || Opts.Ret)) {
     Gate = M.getOrInsertGlobal(Opts.GateSymbol, Type::getInt32Ty(C));
+    // Code that is not position independent, and executables (PIE), can
+    // reach the gate directly: one "cmpl $0, gate(%rip)" instead of a GOT
+    // load that ties up a callee-saved register for the whole function.
+    if (auto *GV = dyn_cast<GlobalVariable>(Gate))
+      if (GV->isDeclaration() && (M.getPICLevel() == PICLevel::NotPIC ||
+                                  M.getPIELevel() != PIELevel::Default))
+        GV->setDSOLocal(true);
+  }
+}
+
+/// A hidden, mergeable pointer to the ABI symbol, kept by
+/// llvm.compiler.used: the link fails with "undefined symbol: <sym>" when the
+/// runtime does not implement this calling convention.
+void ModuleInstrumenter::referenceAbiSymbol(StringRef Sym) {
+  std::string RefName = (Twine(Sym) + ".ref").str();
+  if (M.getNamedGlobal(RefName))
+    return;
+  GlobalVariable *Target = cast<GlobalVariable>(
+      M.getOrInsertGlobal(Sym, Type::getInt8Ty(C)));
+  auto *Ref = new GlobalVariable(M, PointerType::getUnqual(C), true,
+                                 GlobalValue::LinkOnceODRLinkage, Target,
+                                 RefName);
+  Ref->setVisibility(GlobalValue::HiddenVisibility);
+  if (Triple(M.getTargetTriple()).supportsCOMDAT())
+    Ref->setComdat(M.getOrInsertComdat(RefName));
+  appendToCompilerUsed(M, {Ref});
 }
 
 bool ModuleInstrumenter::run() {

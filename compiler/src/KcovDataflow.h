@@ -14,6 +14,9 @@ struct Options {
   bool Ret = false;
   bool EntryExit = false;
   bool Gate = false;
+  /// Call the args/ret callbacks with the preserve_most convention (on
+  /// x86-64 and AArch64; elsewhere the C convention is used).
+  bool PreserveMost = true;
   std::string GateSymbol;
   unsigned MaxFields = 64;
   unsigned MaxDepth = 4;

@@ -37,6 +37,12 @@ static cl::opt<bool>
     ClGate("kcov-df-gate", cl::init(false), cl::cat(Category),
            cl::desc("kcov-dataflow: make the args/ret callbacks conditional "
                     "on a global int (see -kcov-df-gate-symbol)"));
+static cl::opt<bool> ClPreserveMost(
+    "kcov-df-preserve-most", cl::init(true), cl::cat(Category),
+    cl::desc("kcov-dataflow: call the args/ret callbacks with the "
+             "preserve_most convention on x86-64 and AArch64, so the "
+             "instrumented function saves no registers for them (the "
+             "runtime must define them __attribute__((preserve_most)))"));
 static cl::opt<std::string> ClGateSymbol(
     "kcov-df-gate-symbol", cl::init(kcovdf::DefaultGateSymbol),
     cl::cat(Category), cl::value_desc("name"),
@@ -61,6 +67,7 @@ Options Options::fromCommandLine() {
   O.Ret = ClRet;
   O.EntryExit = ClEntryExit;
   O.Gate = ClGate;
+  O.PreserveMost = ClPreserveMost;
   O.GateSymbol = ClGateSymbol;
   O.MaxFields = ClMaxFields;
   O.MaxDepth = ClMaxDepth;

@@ -27,13 +27,13 @@ extern int g(int);
 // CHECK-NOT: {{call|store|load}}
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
-// CHECK: call void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
 // CHECK: br i1
 // Later blocks keep SanitizerCoverage's calls.
 // PC: call void @__sanitizer_cov_trace_pc()
 // NOPC-NOT: call void @__sanitizer_cov_trace_pc()
-// CHECK: call void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
 // CHECK-NEXT: notail call void @__sanitizer_cov_trace_pc_exit()
 // CHECK-NEXT: ret i32
 // CHECK: {{^}$}}
@@ -53,7 +53,7 @@ int ee(int x) {
 // CHECK-LABEL: define {{.*}} @ee_void(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
-// CHECK: call void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
 // CHECK-NEXT: notail call void @__sanitizer_cov_trace_pc_exit()
 // CHECK-NEXT: ret void
 void ee_void(void) {}

@@ -34,8 +34,11 @@
 #include "kcovdf.h"
 #include "kcovdf_rt.h"
 
+/* The convention the plugin calls them with (header: "Calling convention"). */
+__attribute__((preserve_most))
 void __sanitizer_cov_trace_args(uint64_t func, uint64_t info, uint64_t value,
 				const struct kcov_df_layout *layout);
+__attribute__((preserve_most))
 void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info, uint64_t value,
 			       const struct kcov_df_layout *layout);
 void __sanitizer_cov_trace_pc_entry(void);

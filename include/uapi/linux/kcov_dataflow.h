@@ -145,7 +145,7 @@ struct kcov_df_stats {
 #define KCOV_DF_F_TRUNC		0x080	/* the object has more fields than
 					 * were recorded */
 #define KCOV_DF_F_VOID		0x100	/* return of a void function */
-#define KCOV_DF_F_OPTOUT	0x200	/* parameter optimized out */
+#define KCOV_DF_F_OPTOUT	0x200	/* value optimized out */
 #define KCOV_DF_F_REMOTE	0x400	/* recorded in a remote section */
 #define KCOV_DF_F_SIGNED	0x800	/* scalar value is signed */
 
@@ -193,8 +193,25 @@ struct kcov_df_stats {
  * before a musttail call.
  *
  * With the inline gate, calls are made only while the global int named by
- * the plugin's -kcov-df-gate option (default __kcov_df_gate) is non-zero.
+ * the plugin's -kcov-df-gate-symbol option (default __kcov_df_gate) is
+ * non-zero.
+ *
+ * Calling convention: on x86-64 and arm64 the two callbacks are called with
+ * the preserve_most convention (clang's __attribute__((preserve_most)), the
+ * kernel's __preserve_most): arguments as in C, but the callee saves every
+ * register it uses, so an instrumented function keeps no registers free for
+ * a call that almost never happens. A runtime must define them with that
+ * attribute and define the symbol KCOV_DF_ABI_SYM_PRESERVE_MOST, which every
+ * instrumented object references so that a runtime of the wrong convention
+ * fails to link. With -kcov-df-preserve-most=false, or on other
+ * architectures, the C convention is used and KCOV_DF_ABI_SYM_C is
+ * referenced instead; a preserve_most runtime may define both.
+ *
+ * KCOV_DF_F_OPTOUT on a RET record means the returned value was optimized
+ * out (the function returns poison, or its value was folded away).
  */
+#define KCOV_DF_ABI_SYM_PRESERVE_MOST	"__kcov_df_abi_1_pm"
+#define KCOV_DF_ABI_SYM_C		"__kcov_df_abi_1_c"
 #define KCOV_DF_INFO_ARGIDX(i)	((__u32)((i) & 0xff))
 #define KCOV_DF_INFO_FLAGS(i)	((__u32)(((i) >> 8) & 0xfff))
 #define KCOV_DF_INFO_SIZE(i)	((__u32)(((i) >> 32) & 0xffffffff))

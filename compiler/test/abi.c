@@ -1,0 +1,33 @@
+// The calling convention of the value callbacks and the ABI symbol every
+// instrumented module references (header: "Calling convention").
+// RUN: %kcc -g -O2 -S -emit-llvm \
+// RUN:   -mllvm -kcov-df-args -mllvm -kcov-df-ret %s -o - | FileCheck %s --check-prefix=PM
+// RUN: %kcc -g -O2 -S -emit-llvm \
+// RUN:   -mllvm -kcov-df-args -mllvm -kcov-df-ret \
+// RUN:   -mllvm -kcov-df-preserve-most=false %s -o - | FileCheck %s --check-prefix=C
+// RUN: %clang --target=riscv64-unknown-linux-gnu -fpass-plugin=%plugin -g -O2 -S -emit-llvm \
+// RUN:   -mllvm -kcov-df-args %s -o - | FileCheck %s --check-prefix=C
+// Non-PIC kernel code reaches the gate directly (no GOT).
+// RUN: %kcc -g -O2 -S \
+// RUN:   -fno-PIE -mcmodel=kernel -mllvm -kcov-df-args -mllvm -kcov-df-ret \
+// RUN:   -mllvm -kcov-df-gate %s -o - | FileCheck %s --check-prefix=ASM
+
+// PM: $__kcov_df_abi_1_pm.ref = comdat any
+// PM: @__kcov_df_abi_1_pm = external global i8
+// PM: @__kcov_df_abi_1_pm.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_1_pm, comdat
+// PM: @llvm.compiler.used = {{.*}}@__kcov_df_abi_1_pm.ref
+// PM: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// PM: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// PM: declare preserve_mostcc void @__sanitizer_cov_trace_args(
+// C-NOT: preserve_mostcc
+// C: @__kcov_df_abi_1_c.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_1_c
+// C-NOT: preserve_mostcc
+// C: call void @__sanitizer_cov_trace_args(
+// C-NOT: preserve_mostcc
+
+// ASM-LABEL: f:
+// ASM: cmpl $0, __kcov_df_gate(%rip)
+// ASM-NOT: GOTPCREL
+// ASM: retq
+
+int f(int x) { return x + 1; }
