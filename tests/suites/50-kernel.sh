@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The kernel side: the series' copy of the uapi header, then for each kernel
+# variant (KCOVDF_KERNEL_VARIANTS, default "small"): build it, build the
+# kselftests, boot it under QEMU and run them. Prints TAP: one line per
+# guest test, one for the boot-time self-checks, one for "no kernel report
+# in the guest log". Exits non-zero on any failure.
+#
+# Variants worth running besides small: debug (KASAN, lockdep), all (the
+# whole kernel instrumented), module (only the test module instrumented).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+variants=${KCOVDF_KERNEL_VARIANTS:-small}
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+
+if out=$("$root/tests/check-uapi-copy.sh" 2>&1); then
+	ok "kernel: include/uapi/linux/kcov_dataflow.h in the series is the project's"
+else
+	echo "$out" | sed 's/^/# /'
+	notok "kernel: include/uapi/linux/kcov_dataflow.h in the series is the project's"
+fi
+
+if [ ! -f "$root/build/kcovdf-plugin.so" ]; then
+	echo "# building the compiler plugin"
+	make -s -C "$root" plugin >/dev/null 2>&1 || true
+fi
+
+for v in $variants; do
+	start=$(date +%s)
+	log=$root/build/kernel/$v-suite.log
+	if ! KCOVDF_REQUIRE_PLUGIN=1 KCOVDF_BUILD_QUIET=1 \
+	     "$root/kernel/build.sh" "$v" > "$log" 2>&1; then
+		tail -n 20 "$log" | sed 's/^/# /'
+		notok "$v: kernel builds (log: $log)"
+		continue
+	fi
+	ok "$v: kernel builds ($(( $(date +%s) - start ))s)"
+
+	src=$root/build/kernel/src
+	kout=$root/build/kernel/$v
+	kst=$kout/kselftest
+	rm -rf "$kst"
+	if ! make -s -C "$src/tools/testing/selftests/kcov_dataflow" \
+	     OUTPUT="$kst" KHDR_INCLUDES="-isystem $kout/usr/include" \
+	     CC=gcc >> "$log" 2>&1; then
+		tail -n 20 "$log" | sed 's/^/# /'
+		notok "$v: kselftests build (log: $log)"
+		continue
+	fi
+	ok "$v: kselftests build"
+
+	start=$(date +%s)
+	guest=$("$root/kernel/vm.sh" --variant "$v" --no-build \
+		--add "$kst:/kselftest" --timeout "${KCOVDF_VM_TIMEOUT:-900}" -- \
+		'modprobe test_kcov_dataflow && cd /kselftest && ./kcov_dataflow_test' \
+		2> "$log.vm")
+	rc=$?
+	glog=$(sed -n 's/.*\(log\|guest log:\) \(\/[^ ]*guest.log\).*/\2/p' "$log.vm" | tail -n 1)
+	printf '%s\n' "$guest" > "$log.guest"
+	# One host TAP line per guest test line.
+	tests=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*|"not ok "*)
+			name=$(printf '%s' "$line" | sed -E 's/^(not )?ok [0-9]+ //')
+			tests=$((tests + 1))
+			if [ "${line#not }" = "$line" ]; then
+				ok "$v: $name"
+			else
+				notok "$v: $name"
+			fi
+			;;
+		esac
+	done <<< "$guest"
+	if [ $tests -eq 0 ]; then
+		printf '%s\n' "$guest" | tail -n 20 | sed 's/^/# /'
+		notok "$v: the guest ran the selftests (vm.sh status $rc)"
+	fi
+	grep -E '^# (FAILED|PASSED|Totals)' <<< "$guest" | sed "s/^# /# $v: /"
+	if [ -n "$glog" ] && grep -q 'CONFIG_DEBUG_KCOV_DATAFLOW=y' "$kout/.config"; then
+		if grep -q 'kcov_dataflow: selftest passed' "$glog"; then
+			ok "$v: boot-time self-checks"
+		else
+			grep 'kcov_dataflow' "$glog" | head -n 20 | sed 's/^/# /'
+			notok "$v: boot-time self-checks (log: $glog)"
+		fi
+	fi
+	if [ $rc -eq 240 ] || [ $rc -eq 241 ] || [ $rc -eq 242 ] || [ $rc -eq 243 ]; then
+		sed 's/^/# /' "$log.vm"
+		notok "$v: no kernel reports in the guest log (vm.sh status $rc)"
+	else
+		ok "$v: no kernel reports in the guest log ($(( $(date +%s) - start ))s in the guest)"
+	fi
+done
+
+echo "1..$n"
+[ $failed -eq 0 ]
