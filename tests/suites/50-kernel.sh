@@ -42,6 +42,7 @@ for v in $variants; do
 	kout=$root/build/kernel/$v
 	kst=$kout/kselftest
 	rm -rf "$kst"
+	mkdir -p "$kst"
 	if ! make -s -C "$src/tools/testing/selftests/kcov_dataflow" \
 	     OUTPUT="$kst" KHDR_INCLUDES="-isystem $kout/usr/include" \
 	     CC=gcc >> "$log" 2>&1; then
