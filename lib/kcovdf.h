@@ -307,4 +307,131 @@ void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
 void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b,
 			       const struct kcovdf_val *v);
 
+/* ------------------------------------------------------------------ */
+/* Items: a call's values by name (report, check, diff, export)        */
+/* ------------------------------------------------------------------ */
+
+enum kcovdf_item_state {
+	KCOVDF_ITEM_OK = 0,
+	KCOVDF_ITEM_OPTOUT,	/* the parameter was optimized out */
+	KCOVDF_ITEM_UNREADABLE,	/* the field could not be read */
+};
+
+/* One value of a call: an argument, a field of an argument, the return
+ * value or one of its fields. Named as the tools show it: "max",
+ * "p->refcnt" (field of a pointed-to object), "m.lo.x" (field of an object
+ * passed by value), "ret", "ret->x". */
+struct kcovdf_item {
+	const char *param;	/* parameter name ("max", "arg2") or "ret" */
+	const char *field;	/* "refcnt", "lo.x"; NULL: the value itself */
+	int arrow;		/* field reached through a pointer */
+	int is_ret;
+	unsigned int argidx;	/* KCOV_DF_ARGIDX_NONE for the return */
+	unsigned int order;	/* 0: the value, 1 + i: field i */
+	const struct kcovdf_type *type;	/* NULL when unknown */
+	uint64_t value;
+	unsigned int size;	/* bytes, used when the type is unknown */
+	unsigned int fflags;	/* KCOV_DF_FIELD_* hints (PTR, SIGNED, ...) */
+	int state;		/* enum kcovdf_item_state */
+};
+
+/*
+ * The items of a call, in order: each argument's value (not for an object
+ * passed by value: its fields carry the values), then its fields, then the
+ * return value and its fields (none for void). ret, when not NULL, is used
+ * as the call's return (DOC streams keep returns apart from entries).
+ * Memory lives until kcovdf_items_reset(), which also does
+ * kcovdf_val_reset(). Returns the number of items.
+ */
+size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
+			 const struct kcovdf_rec *ret, int format,
+			 struct kcovdf_item **out);
+void kcovdf_items_reset(void);
+/* The item's name: "max", "p->refcnt", "m.lo.x", "ret". */
+void kcovdf_item_path(struct kcovdf_buf *b, const struct kcovdf_item *it);
+/* The value as `kcovdf view` shows it ("-EINVAL" for a kernel return,
+ * "RED", "NULL", "<optimized out>"), or as JSON (null when unknown). */
+void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
+		      int json);
+
+/* An item's value as a number, for comparisons. */
+enum kcovdf_num_kind { KCOVDF_NUM_INT = 1, KCOVDF_NUM_FLOAT };
+struct kcovdf_num {
+	int kind;		/* enum kcovdf_num_kind */
+	int is_signed;		/* INT: u holds an int64_t */
+	int is_ptr;
+	uint64_t u;		/* INT: sign- or zero-extended from its width */
+	double d;		/* FLOAT */
+	const struct kcovdf_type *type;	/* for enumerator names, or NULL */
+};
+/* 0, or -1 when the value is unknown (optimized out, unreadable). */
+int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n);
+/* -1, 0, 1: by value; a negative signed number is below every unsigned
+ * one; an integer compared with a float is converted to double. */
+int kcovdf_num_cmp(const struct kcovdf_num *a, const struct kcovdf_num *b);
+/* The number of an error name ("EINVAL" -> 22, kernel-internal names such
+ * as "EPROBE_DEFER" too), or 0. The inverse of kcovdf_errno_name(). */
+long kcovdf_errno_value(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Contract rules (docs/rules.md)                                      */
+/* ------------------------------------------------------------------ */
+
+struct kcovdf_rules;
+
+/* Parse rules text (len bytes). Returns NULL with "FILE:LINE:COLUMN:
+ * message" in err on a syntax error. */
+struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
+					const char *file, char *err,
+					size_t errlen);
+void kcovdf_rules_free(struct kcovdf_rules *rs);
+size_t kcovdf_rules_count(const struct kcovdf_rules *rs);
+
+struct kcovdf_rule_info {
+	unsigned int line;	/* first line of the rule in its file */
+	const char *text;	/* as written, comments removed */
+	const char *kind;	/* "assert", "unique", "before", "balances" */
+	/* Counters of the last kcovdf_rules_check(): */
+	uint64_t calls;		/* calls of the rule's functions */
+	uint64_t checked;	/* calls the rule could decide */
+	uint64_t violations;
+	uint64_t unknown;	/* a value it needs was not recorded */
+	uint64_t not_applicable;	/* it names what the call has not */
+};
+void kcovdf_rules_info(const struct kcovdf_rules *rs, size_t i,
+		       struct kcovdf_rule_info *out);
+
+/* The streams to check, with their call trees. */
+struct kcovdf_check_task {
+	const struct kcovdf_stream *st;
+	const struct kcovdf_calls *calls;
+};
+
+struct kcovdf_violation {
+	size_t rule;			/* index of the rule */
+	size_t task;			/* index into the tasks */
+	const struct kcovdf_call *call;	/* the call that breaks it */
+	const struct kcovdf_rec *ret;	/* DOC: its return, kept apart */
+	int has_other;			/* an earlier call is involved */
+	size_t other_task;
+	const struct kcovdf_call *other;
+	const struct kcovdf_rec *other_ret;
+	const char *message;		/* the values that decided */
+};
+/* Called for each violation; must not call kcovdf_items_reset(). */
+typedef void (*kcovdf_violation_cb)(const struct kcovdf_violation *v,
+				    void *arg);
+
+/*
+ * Check every rule over the calls of the tasks (in order; each task's
+ * calls in the order they began). kernel selects the default scope of
+ * unique() (the whole trace; else per process). Returns 0, or -1 with
+ * "FILE:LINE:COLUMN: message" in err when a rule names something that is
+ * no parameter, field, enumerator or error name of any call it applies to.
+ */
+int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
+		       const struct kcovdf_check_task *tasks, size_t ntasks,
+		       int kernel, kcovdf_violation_cb cb, void *arg,
+		       char *err, size_t errlen);
+
 #endif /* KCOVDF_H */

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Open addressing with linear probing; the table is kept at most half full. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+
+uint64_t hmap_hash(const void *key, size_t klen)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ULL ^ klen;
+
+	for (size_t i = 0; i < klen; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static void grow(struct hmap *m)
+{
+	size_t nc = m->cap ? 2 * m->cap : 64;
+	struct hmap_ent *ne = calloc(nc, sizeof(*ne));
+
+	if (!ne)
+		abort();
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->e[i].key)
+			continue;
+		j = (size_t)m->e[i].hash & (nc - 1);
+		while (ne[j].key)
+			j = (j + 1) & (nc - 1);
+		ne[j] = m->e[i];
+	}
+	free(m->e);
+	m->e = ne;
+	m->cap = nc;
+}
+
+static struct hmap_ent *find(const struct hmap *m, const void *key,
+			     size_t klen, uint64_t h)
+{
+	size_t j;
+
+	if (!m->cap)
+		return NULL;
+	j = (size_t)h & (m->cap - 1);
+	while (m->e[j].key) {
+		if (m->e[j].hash == h && m->e[j].klen == klen &&
+		    !memcmp(m->e[j].key, key, klen))
+			return &m->e[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	return &m->e[j];
+}
+
+void **hmap_slot(struct hmap *m, const void *key, size_t klen, int *created)
+{
+	uint64_t h = hmap_hash(key, klen);
+	struct hmap_ent *e;
+
+	if (2 * (m->n + 1) > m->cap)
+		grow(m);
+	e = find(m, key, klen, h);
+	if (created)
+		*created = !e->key;
+	if (!e->key) {
+		e->key = xmalloc(klen);
+		memcpy(e->key, key, klen);
+		e->klen = klen;
+		e->hash = h;
+		e->val = NULL;
+		m->n++;
+	}
+	return &e->val;
+}
+
+void *hmap_get(const struct hmap *m, const void *key, size_t klen)
+{
+	struct hmap_ent *e = find(m, key, klen, hmap_hash(key, klen));
+
+	return e && e->key ? e->val : NULL;
+}
+
+void hmap_free(struct hmap *m, void (*free_val)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->e[i].key)
+			continue;
+		free(m->e[i].key);
+		if (free_val)
+			free_val(m->e[i].val);
+	}
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
