@@ -11,6 +11,10 @@ int cmd_cc(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Directory holding the kcovdf executable (build/), and the source tree. */
 const char *tool_dir(void);
@@ -30,5 +34,94 @@ struct symargs {
 int symargs_parse(struct symargs *sa, int argc, char **argv, int *i);
 struct kcovdf_sym *symargs_open(struct symargs *sa,
 				const struct kcovdf_trace *t);
+
+/* ---- common.c: what the reading commands share ---- */
+
+/* Print "kcovdf: message" and exit 2: bad input, bad usage. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* A stream with its call tree. */
+struct tool_task {
+	const struct kcovdf_stream *st;
+	struct kcovdf_calls calls;
+	int format;		/* KCOVDF_FMT_DOC or _V1 */
+	int damaged;		/* an invalid record stopped the tree */
+	char err[256];
+};
+
+struct tool_trace {
+	const char *path;
+	struct kcovdf_trace *t;
+	struct kcovdf_sym *sym;
+	int kernel;		/* META source=kernel */
+	struct tool_task *tasks;	/* record streams (not PCEXT) */
+	size_t ntasks;
+};
+
+/* Read, symbolise, build every stream's calls; turns errno naming on for
+ * kernel traces. An unreadable file is fatal (exit 2), and so is an
+ * invalid record unless keep_damaged (then the task is marked damaged and
+ * keeps the calls before the record). */
+void tool_trace_open(struct tool_trace *tt, const char *path,
+		     struct symargs *sa, int keep_damaged);
+void tool_trace_close(struct tool_trace *tt);
+void tool_warn_losses(const struct tool_trace *tt);
+
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum { C_RESET, C_FUNC, C_ERR, C_DIM, C_WARN, C_OK, C_BOLD };
+int tool_color_parse(const char *when);	/* -1 when not a mode */
+/* auto: stdout is a terminal, NO_COLOR unset, TERM not "dumb". */
+void tool_color_init(int mode);
+int tool_color_enabled(void);
+const char *tc(int which);	/* the escape sequence, or "" */
+/* Append a value's text, in red when it shows an error. */
+void tool_put_value(struct kcovdf_buf *b, const char *text);
+
+/* -f/--func: comma-separated glob patterns. */
+struct tool_filter {
+	char **globs;
+	size_t n;
+};
+void tool_filter_add(struct tool_filter *f, const char *list);
+int tool_filter_match(const struct tool_filter *f, const char *name);
+void tool_filter_free(struct tool_filter *f);
+
+/* --task: PIDs or TIDs. */
+struct tool_tasks {
+	uint32_t id[64];
+	size_t n;
+};
+void tool_tasks_add(struct tool_tasks *ts, const char *list);
+int tool_tasks_match(const struct tool_tasks *ts,
+		     const struct kcovdf_stream *st);
+
+/* Function name, or "0x<pc>" (static buffer). */
+const char *tool_fn_name(const struct kcovdf_call *c);
+/* "f(a=1, p=0x... {x=1})" as view shows it (colour when on). */
+void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c);
+/* " = 5", a "no return recorded" comment, or nothing (void). ret, when
+ * not NULL, is used instead of the call's own (DOC pairing). */
+void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
+		   const struct tool_task *tk, const struct kcovdf_call *c,
+		   const struct kcovdf_rec *ret);
+/* Both: the call on one line. */
+void tool_call_line(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c,
+		    const struct kcovdf_rec *ret);
+/* "main > f > g" */
+void tool_call_path(struct kcovdf_buf *b, const struct kcovdf_call *c);
+/* The call as `view --json` prints it (docs/json.md). */
+void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c,
+		    const struct kcovdf_rec *ret);
+
+/* Option with a value: "-f VALUE", "-fVALUE", "--func VALUE",
+ * "--func=VALUE". shortname or longname may be NULL. */
+int tool_opt(int argc, char **argv, int *i, const char *shortname,
+	     const char *longname, const char **val);
+/* --color[=auto|always|never], --no-color */
+int tool_color_opt(int argc, char **argv, int *i, int *mode);
+unsigned long tool_number(const char *opt, const char *v);
 
 #endif

@@ -17,7 +17,16 @@ static void usage(FILE *f)
 	      "\n"
 	      "  cc ARGS...                 clang-22 with the plugin and runtime\n"
 	      "  record [-o FILE] -- CMD    run CMD and write a trace file\n"
-	      "  view [--json] FILE         call tree with names and values\n"
+	      "  view [OPTIONS] TRACE       call tree with names and values\n"
+	      "  report [OPTIONS] TRACE     per function: calls, values seen, "
+	      "errors\n"
+	      "  check [OPTIONS] RULES TRACE\n"
+	      "                             verify contracts (docs/rules.md)\n"
+	      "  diff [OPTIONS] A B         values that differ between two "
+	      "traces\n"
+	      "  export --chrome [-o FILE] TRACE\n"
+	      "                             Trace Event JSON for Perfetto / "
+	      "chrome://tracing\n"
 	      "  vm build [VARIANT]         build the patched kernel\n"
 	      "  vm run [--share DIR] -- SHELL-COMMAND\n"
 	      "                             boot it under QEMU and run a command\n"
@@ -142,6 +151,14 @@ int main(int argc, char **argv)
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
 		return cmd_view(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "export"))
+		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "vm"))
 		return cmd_vm(argc - 1, argv + 1);
 	fprintf(stderr, "kcovdf: unknown command '%s'\n", argv[1]);

@@ -2,7 +2,9 @@
 /*
  * kcovdf view: the call tree of a trace, with function, parameter, type and
  * field names from DWARF and the recorded values. --json prints one object
- * per call per line (schema: docs/json.md).
+ * per call per line (schema: docs/json.md). Filters select functions (with
+ * their subtrees), tasks and a depth; --style=multiline puts each argument
+ * and field on a line of its own.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,55 +16,16 @@
 
 struct view_opts {
 	int json;
-	int format;
-	const struct kcovdf_stream *st;
-	struct kcovdf_sym *sym;
-	struct kcovdf_buf line;
+	int multiline;
+	long maxdepth;		/* levels shown below a root; -1: all */
+	struct tool_filter funcs;
+	struct tool_tasks tasks;
+	struct tool_trace tt;
+	const struct tool_task *tk;
+	int base;		/* depth of the subtree being printed */
+	int header_done;
+	struct kcovdf_buf line, tmp;
 };
-
-static const char *fn_name(const struct kcovdf_call *c)
-{
-	static char buf[32];
-
-	if (c->fn && c->fn->name)
-		return c->fn->name;
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, c->pc);
-	return buf;
-}
-
-static void text_args(struct view_opts *v, const struct kcovdf_call *c)
-{
-	struct kcovdf_buf *b = &v->line;
-
-	kcovdf_buf_printf(b, "%s(", fn_name(c));
-	for (size_t i = 0; i < c->nargs; i++) {
-		struct kcovdf_val val;
-
-		kcovdf_val_describe(v->sym, c->fn, &c->args[i], v->format,
-				    &val);
-		kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", val.name);
-		kcovdf_fmt_val(b, &val, 0);
-	}
-	if (c->no_entry)
-		kcovdf_buf_printf(b, "%s", c->nargs ? ", ..." : "...");
-	kcovdf_buf_printf(b, ")");
-}
-
-static void text_ret(struct view_opts *v, const struct kcovdf_call *c)
-{
-	struct kcovdf_val val;
-
-	if (!c->has_ret) {
-		if (c->no_exit && v->format == KCOVDF_FMT_V1)
-			kcovdf_buf_printf(&v->line, " /* no return recorded */");
-		return;
-	}
-	kcovdf_val_describe(v->sym, c->fn, &c->ret, v->format, &val);
-	if (val.is_void)
-		return;
-	kcovdf_buf_printf(&v->line, " = ");
-	kcovdf_fmt_val(&v->line, &val, 0);
-}
 
 static void flush_line(struct view_opts *v, int depth)
 {
@@ -70,182 +33,304 @@ static void flush_line(struct view_opts *v, int depth)
 	v->line.len = 0;
 	if (v->line.s)
 		v->line.s[0] = 0;
-	kcovdf_val_reset();
 }
 
-/* Iterative, so a trace nested 300,000 deep prints instead of overflowing
- * the stack. */
-static void print_text(struct view_opts *v, const struct kcovdf_call *c)
+static void header(struct view_opts *v)
 {
+	const struct kcovdf_stream *st = v->tk->st;
+
+	if (v->header_done || v->json)
+		return;
+	v->header_done = 1;
+	printf("%s# pid %u tid %u (%s)%s%s%s\n", tc(C_DIM), st->pid, st->tid,
+	       st->comm, st->kind == KCOVDF_STREAM_REMOTE ? " remote" : "",
+	       st->format == KCOVDF_FMT_DOC ?
+	       " [documented format: not nested]" : "", tc(C_RESET));
+}
+
+static size_t count_below(const struct kcovdf_call *root)
+{
+	size_t n = 0;
+	const struct kcovdf_call *c = root->child;
+
 	while (c) {
-		if (c->lost) {
-			kcovdf_buf_printf(&v->line, "<%" PRIu64
-					  " records lost here>", c->lost);
-			flush_line(v, c->depth);
-		} else {
-			text_args(v, c);
-			if (c->child) {
-				kcovdf_buf_printf(&v->line, " {");
-				flush_line(v, c->depth);
-				c = c->child;
-				continue;
-			}
-			text_ret(v, c);
-			flush_line(v, c->depth);
-		}
-		/* Close every call whose last child this was. */
-		while (c && !c->next) {
-			c = c->parent;
-			if (c) {
-				kcovdf_buf_printf(&v->line, "}");
-				text_ret(v, c);
-				flush_line(v, c->depth);
-			}
-		}
-		if (c)
-			c = c->next;
-	}
-}
-
-static void json_val(struct view_opts *v, const struct kcovdf_val *val)
-{
-	struct kcovdf_buf *b = &v->line;
-
-	kcovdf_buf_printf(b, "\"value\":");
-	kcovdf_fmt_val(b, val, 1);
-	if (val->type) {
-		kcovdf_buf_printf(b, ",\"type\":");
-		kcovdf_json_str(b, val->type->name);
-	}
-	kcovdf_fmt_val_json_extra(b, val);
-}
-
-static void print_json(struct view_opts *v, const struct kcovdf_call *c)
-{
-	struct kcovdf_buf *b = &v->line;
-
-	for (; c; c = kcovdf_call_next((struct kcovdf_call *)c)) {
-		kcovdf_buf_printf(b, "{\"pid\":%u,\"tid\":%u,\"depth\":%d,",
-				  v->st->pid, v->st->tid, c->depth);
-		if (c->lost) {
-			kcovdf_buf_printf(b, "\"lost\":%" PRIu64 "}", c->lost);
-			flush_line(v, 0);
+		n++;
+		if (c->child) {
+			c = c->child;
 			continue;
 		}
-		kcovdf_buf_printf(b, "\"func\":");
-		kcovdf_json_str(b, fn_name(c));
-		kcovdf_buf_printf(b, ",\"pc\":%" PRIu64 ",\"args\":[", c->pc);
-		for (size_t i = 0; i < c->nargs; i++) {
-			struct kcovdf_val val;
-
-			kcovdf_val_describe(v->sym, c->fn, &c->args[i],
-					    v->format, &val);
-			kcovdf_buf_printf(b, "%s{\"name\":", i ? "," : "");
-			kcovdf_json_str(b, val.name);
-			kcovdf_buf_printf(b, ",");
-			json_val(v, &val);
-			kcovdf_buf_printf(b, "}");
-		}
-		kcovdf_buf_printf(b, "],\"ret\":");
-		if (c->has_ret) {
-			struct kcovdf_val val;
-
-			kcovdf_val_describe(v->sym, c->fn, &c->ret, v->format,
-					    &val);
-			kcovdf_fmt_val(b, &val, 1);
-			if (!val.is_void) {
-				kcovdf_buf_printf(b, ",\"ret_detail\":{");
-				json_val(v, &val);
-				kcovdf_buf_printf(b, "}");
-			}
-		} else {
-			kcovdf_buf_printf(b, "null");
-		}
-		if (c->no_entry)
-			kcovdf_buf_printf(b, ",\"no_entry\":true");
-		if (c->no_exit)
-			kcovdf_buf_printf(b, ",\"no_exit\":true");
-		kcovdf_buf_printf(b, "}");
-		flush_line(v, 0);
+		while (c != root && !c->next)
+			c = c->parent;
+		c = c == root ? NULL : c->next;
 	}
+	return n;
+}
+
+/* One argument (or field list) per line, fields indented further. */
+static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
+			   int depth)
+{
+	int ind = depth * 2 + 4;
+
+	for (size_t i = 0; i < c->nargs; i++) {
+		struct kcovdf_val val;
+
+		kcovdf_val_describe(v->tt.sym, c->fn, &c->args[i],
+				    v->tk->format, &val);
+		if (!val.has_object || val.is_null || val.is_errptr ||
+		    val.optout) {
+			v->tmp.len = 0;
+			kcovdf_buf_printf(&v->tmp, "%s", "");
+			kcovdf_fmt_val(&v->tmp, &val, 0);
+			kcovdf_buf_printf(&v->line, "%s = ", val.name);
+			tool_put_value(&v->line, v->tmp.s);
+			printf("%*s%s\n", ind, "", v->line.s);
+			v->line.len = 0;
+			continue;
+		}
+		if (val.byval)
+			printf("%*s%s = {\n", ind, "", val.name);
+		else
+			printf("%*s%s = 0x%" PRIx64 " {\n", ind, "", val.name,
+			       val.value);
+		for (size_t f = 0; f < val.nfields; f++) {
+			const struct kcovdf_fieldval *fv = &val.fields[f];
+
+			v->tmp.len = 0;
+			kcovdf_buf_printf(&v->tmp, "%s", "");
+			if (fv->unreadable)
+				kcovdf_buf_printf(&v->tmp, "<unreadable>");
+			else
+				kcovdf_fmt_scalar(&v->tmp, fv->type, fv->value,
+						  0, fv->flags, 0);
+			printf("%*s%s = %s\n", ind + 4, "", fv->name,
+			       v->tmp.s);
+		}
+		if (val.fields_trunc)
+			printf("%*s...\n", ind + 4, "");
+		printf("%*s}\n", ind, "");
+	}
+	if (c->no_entry)
+		printf("%*s...\n", ind, "");
+}
+
+/* Print a call's own line(s); suffix: " {", or what follows the
+ * arguments of a leaf. */
+static void call_lines(struct view_opts *v, const struct kcovdf_call *c,
+		       int depth, const char *suffix)
+{
+	if (c->lost) {
+		kcovdf_buf_printf(&v->line, "%s<%" PRIu64 " records lost "
+				  "here>%s", tc(C_WARN), c->lost, tc(C_RESET));
+		flush_line(v, depth);
+		return;
+	}
+	if (!v->multiline || (!c->nargs && !c->no_entry)) {
+		tool_call_args(&v->line, &v->tt, v->tk, c);
+		kcovdf_buf_printf(&v->line, "%s", suffix);
+		flush_line(v, depth);
+		return;
+	}
+	kcovdf_buf_printf(&v->line, "%s%s%s(", tc(C_FUNC), tool_fn_name(c),
+			  tc(C_RESET));
+	flush_line(v, depth);
+	multiline_args(v, c, depth);
+	kcovdf_buf_printf(&v->line, ")%s", suffix);
+	flush_line(v, depth);
+}
+
+static const char *ret_text(struct view_opts *v, const struct kcovdf_call *c,
+			    size_t hidden)
+{
+	v->tmp.len = 0;
+	kcovdf_buf_printf(&v->tmp, "%s", "");
+	if (hidden)
+		kcovdf_buf_printf(&v->tmp, " { %s/* %zu call%s */%s }",
+				  tc(C_DIM), hidden, hidden == 1 ? "" : "s",
+				  tc(C_RESET));
+	tool_call_ret(&v->tmp, &v->tt, v->tk, c, NULL);
+	return v->tmp.s;
+}
+
+/* The subtree of root, iteratively (a trace nested 300,000 deep prints
+ * instead of overflowing the stack). */
+static void print_tree(struct view_opts *v, const struct kcovdf_call *root)
+{
+	const struct kcovdf_call *c = root;
+	struct kcovdf_buf suffix = { 0 };
+
+	header(v);
+	for (;;) {
+		int d = c->depth - v->base;
+		int open = c->child && (v->maxdepth < 0 || d + 1 < v->maxdepth);
+
+		suffix.len = 0;
+		kcovdf_buf_printf(&suffix, "%s", open ? " {" :
+				  ret_text(v, c, c->child ? count_below(c) : 0));
+		call_lines(v, c, d, suffix.s);
+		kcovdf_items_reset();
+		if (open) {
+			c = c->child;
+			continue;
+		}
+		/* Close every call whose last child this was. */
+		while (c != root && !c->next) {
+			c = c->parent;
+			kcovdf_buf_printf(&v->line, "}%s", ret_text(v, c, 0));
+			flush_line(v, c->depth - v->base);
+			kcovdf_items_reset();
+		}
+		if (c == root)
+			break;
+		c = c->next;
+	}
+	kcovdf_buf_free(&suffix);
+}
+
+static void print_json(struct view_opts *v, const struct kcovdf_call *root)
+{
+	const struct kcovdf_call *c = root;
+
+	for (;;) {
+		int d = c->depth - v->base;
+
+		if (v->maxdepth < 0 || d < v->maxdepth) {
+			tool_call_json(&v->line, &v->tt, v->tk, c, NULL);
+			flush_line(v, 0);
+			kcovdf_items_reset();
+		}
+		if (c->child && (v->maxdepth < 0 || d + 1 < v->maxdepth)) {
+			c = c->child;
+			continue;
+		}
+		while (c != root && !c->next)
+			c = c->parent;
+		if (c == root)
+			break;
+		c = c->next;
+	}
+}
+
+static void print_subtree(struct view_opts *v, const struct kcovdf_call *c)
+{
+	v->base = c->depth;
+	if (v->json)
+		print_json(v, c);
+	else
+		print_tree(v, c);
+}
+
+/* The call after c's subtree in pre-order. */
+static const struct kcovdf_call *skip_subtree(const struct kcovdf_call *c)
+{
+	while (c && !c->next)
+		c = c->parent;
+	return c ? c->next : NULL;
+}
+
+static void view_task(struct view_opts *v)
+{
+	const struct kcovdf_call *c = v->tk->calls.root;
+
+	v->header_done = 0;
+	if (!v->funcs.n) {
+		header(v);
+		for (; c; c = c->next)
+			print_subtree(v, c);
+		return;
+	}
+	while (c) {
+		if (!c->lost && tool_filter_match(&v->funcs, tool_fn_name(c))) {
+			print_subtree(v, c);
+			c = skip_subtree(c);
+		} else {
+			c = kcovdf_call_next((struct kcovdf_call *)c);
+		}
+	}
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: kcovdf view [OPTIONS] TRACE\n"
+	      "\n"
+	      "  -f, --func F[,F...]   only calls of these functions (glob "
+	      "patterns),\n"
+	      "                        each with its subtree\n"
+	      "  --depth N             at most N levels of calls (below each "
+	      "shown call)\n"
+	      "  --task ID[,ID...]     only tasks with this PID or TID\n"
+	      "  --style S             compact (one line per call) or "
+	      "multiline\n"
+	      "  --color[=WHEN]        auto (default: on a terminal), always, "
+	      "never\n"
+	      "  --json                one JSON object per call "
+	      "(docs/json.md)\n"
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                        where to find symbols and debug info\n",
+	      f);
 }
 
 int cmd_view(int argc, char **argv)
 {
-	struct view_opts v = { 0 };
+	struct view_opts v = { .maxdepth = -1 };
 	struct symargs sa = { 0 };
-	const char *path = NULL;
-	struct kcovdf_trace *t;
-	char err[512];
-	int rc = 0;
+	const char *path = NULL, *val;
+	int color = COLOR_AUTO, rc = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			v.json = 1;
+		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
+			tool_filter_add(&v.funcs, val);
+		else if (tool_opt(argc, argv, &i, NULL, "--depth", &val))
+			v.maxdepth = (long)tool_number("--depth", val);
+		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
+			tool_tasks_add(&v.tasks, val);
+		else if (tool_opt(argc, argv, &i, NULL, "--style", &val)) {
+			if (!strcmp(val, "multiline"))
+				v.multiline = 1;
+			else if (strcmp(val, "compact"))
+				fatal("view: --style: '%s' is not compact or "
+				      "multiline", val);
+		} else if (tool_color_opt(argc, argv, &i, &color))
+			;
 		else if (symargs_parse(&sa, argc, argv, &i))
 			;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs("usage: kcovdf view [--json] [--vmlinux FILE] "
-			      "[--modules DIR] [--kallsyms FILE]\n"
-			      "                   [--sysroot DIR] TRACE\n",
-			      stdout);
+			usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1])
-			die("view: unknown option '%s'", argv[i]);
-		else if (!path)
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			usage(stderr);
+			fatal("view: unknown option '%s'", argv[i]);
+		} else if (!path)
 			path = argv[i];
 		else
-			die("view: more than one trace file given");
+			fatal("view: more than one trace file given");
 	}
 	if (!path)
-		die("view: no trace file given");
-	t = kcovdf_trace_read(path, err, sizeof(err));
-	if (!t)
-		die("%s", err);
-	{
-		const char *src = kcovdf_trace_meta(t, "source");
-
-		kcovdf_fmt_errno_names(src && !strcmp(src, "kernel"));
-	}
-	v.sym = symargs_open(&sa, t);
-	if (!v.sym)
-		die("out of memory");
-	if (*kcovdf_sym_warnings(v.sym))
-		fprintf(stderr, "%s", kcovdf_sym_warnings(v.sym));
-	for (size_t i = 0; i < t->nstreams; i++) {
-		const struct kcovdf_stream *st = &t->streams[i];
-		struct kcovdf_calls calls;
-
-		if (st->format == KCOVDF_FMT_KCOV_PCEXT)
+		fatal("view: no trace file given");
+	if (v.maxdepth == 0)
+		fatal("view: --depth must be at least 1");
+	tool_color_init(v.json ? COLOR_NEVER : color);
+	tool_trace_open(&v.tt, path, &sa, 1);
+	for (size_t i = 0; i < v.tt.ntasks; i++) {
+		v.tk = &v.tt.tasks[i];
+		if (!tool_tasks_match(&v.tasks, v.tk->st))
 			continue;
-		v.st = st;
-		v.format = (int)st->format;
-		if (kcovdf_calls_build(st, v.sym, &calls, err, sizeof(err))) {
+		view_task(&v);
+		if (v.tk->damaged) {
+			fflush(stdout);
 			fprintf(stderr, "kcovdf: %s: stream %u/%u: %s "
 				"(showing the calls before it)\n", path,
-				st->pid, st->tid, err);
-			rc = 1;
+				v.tk->st->pid, v.tk->st->tid, v.tk->err);
+			rc = 2;
 		}
-		if (!v.json)
-			printf("# pid %u tid %u (%s)%s%s\n", st->pid, st->tid,
-			       st->comm,
-			       st->kind == KCOVDF_STREAM_REMOTE ? " remote" : "",
-			       st->format == KCOVDF_FMT_DOC ?
-			       " [documented format: not nested]" : "");
-		if (v.json)
-			print_json(&v, calls.root);
-		else
-			print_text(&v, calls.root);
-		kcovdf_calls_free(&calls);
 	}
-	for (size_t i = 0; i < t->nlosses; i++)
-		if (t->losses[i].dropped)
-			fprintf(stderr, "kcovdf: WARNING: pid %u tid %u lost "
-				"%" PRIu64 " records\n", t->losses[i].pid,
-				t->losses[i].tid, t->losses[i].dropped);
+	fflush(stdout);
+	tool_warn_losses(&v.tt);
 	kcovdf_buf_free(&v.line);
-	kcovdf_val_reset();
-	kcovdf_sym_free(v.sym);
-	kcovdf_trace_free(t);
+	kcovdf_buf_free(&v.tmp);
+	tool_filter_free(&v.funcs);
+	tool_trace_close(&v.tt);
 	return rc;
 }

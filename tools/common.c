@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the reading commands (view, report, check, diff, export) share:
+ * opening a trace with its symbols and call trees, colour, function and
+ * task filters, and a call as one line of text or as a JSON object.
+ */
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kcovdf_tool.h"
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kcovdf: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Traces                                                              */
+/* ------------------------------------------------------------------ */
+
+void tool_trace_open(struct tool_trace *tt, const char *path,
+		     struct symargs *sa, int keep_damaged)
+{
+	char err[512];
+	const char *src;
+
+	memset(tt, 0, sizeof(*tt));
+	tt->path = path;
+	tt->t = kcovdf_trace_read(path, err, sizeof(err));
+	if (!tt->t)
+		fatal("%s", err);
+	src = kcovdf_trace_meta(tt->t, "source");
+	tt->kernel = src && !strcmp(src, "kernel");
+	kcovdf_fmt_errno_names(tt->kernel);
+	tt->sym = symargs_open(sa, tt->t);
+	if (!tt->sym)
+		fatal("out of memory");
+	if (*kcovdf_sym_warnings(tt->sym))
+		fprintf(stderr, "%s", kcovdf_sym_warnings(tt->sym));
+	tt->tasks = calloc(tt->t->nstreams ? tt->t->nstreams : 1,
+			   sizeof(*tt->tasks));
+	if (!tt->tasks)
+		fatal("out of memory");
+	for (size_t i = 0; i < tt->t->nstreams; i++) {
+		const struct kcovdf_stream *st = &tt->t->streams[i];
+		struct tool_task *tk = &tt->tasks[tt->ntasks];
+
+		if (st->format == KCOVDF_FMT_KCOV_PCEXT)
+			continue;
+		tk->st = st;
+		tk->format = (int)st->format;
+		if (kcovdf_calls_build(st, tt->sym, &tk->calls, tk->err,
+				       sizeof(tk->err))) {
+			tk->damaged = 1;
+			if (!keep_damaged)
+				fatal("%s: stream %u/%u: %s", path, st->pid,
+				      st->tid, tk->err);
+		}
+		tt->ntasks++;
+	}
+}
+
+void tool_trace_close(struct tool_trace *tt)
+{
+	for (size_t i = 0; i < tt->ntasks; i++)
+		kcovdf_calls_free(&tt->tasks[i].calls);
+	free(tt->tasks);
+	kcovdf_items_reset();
+	if (tt->sym)
+		kcovdf_sym_free(tt->sym);
+	if (tt->t)
+		kcovdf_trace_free(tt->t);
+	memset(tt, 0, sizeof(*tt));
+}
+
+void tool_warn_losses(const struct tool_trace *tt)
+{
+	for (size_t i = 0; i < tt->t->nlosses; i++)
+		if (tt->t->losses[i].dropped)
+			fprintf(stderr, "kcovdf: WARNING: pid %u tid %u lost "
+				"%" PRIu64 " records\n", tt->t->losses[i].pid,
+				tt->t->losses[i].tid,
+				tt->t->losses[i].dropped);
+}
+
+/* ------------------------------------------------------------------ */
+/* Colour                                                              */
+/* ------------------------------------------------------------------ */
+
+static int color_on;
+
+int tool_color_parse(const char *when)
+{
+	if (!strcmp(when, "auto"))
+		return COLOR_AUTO;
+	if (!strcmp(when, "always"))
+		return COLOR_ALWAYS;
+	if (!strcmp(when, "never"))
+		return COLOR_NEVER;
+	return -1;
+}
+
+void tool_color_init(int mode)
+{
+	const char *term = getenv("TERM");
+	const char *no = getenv("NO_COLOR");
+
+	if (mode == COLOR_ALWAYS)
+		color_on = 1;
+	else if (mode == COLOR_NEVER)
+		color_on = 0;
+	else
+		color_on = isatty(STDOUT_FILENO) && !(no && *no) &&
+			   !(term && !strcmp(term, "dumb"));
+}
+
+int tool_color_enabled(void)
+{
+	return color_on;
+}
+
+const char *tc(int which)
+{
+	static const char *const seq[] = {
+		[C_RESET] = "\033[0m", [C_FUNC] = "\033[1;36m",
+		[C_ERR] = "\033[1;31m", [C_DIM] = "\033[2m",
+		[C_WARN] = "\033[33m", [C_OK] = "\033[1;32m",
+		[C_BOLD] = "\033[1m",
+	};
+
+	return color_on ? seq[which] : "";
+}
+
+/* Text of a value that shows an error: "-EINVAL", "ERR_PTR(-ENOMEM)". */
+static int is_error_text(const char *s)
+{
+	return (s[0] == '-' && s[1] == 'E' && s[2] >= 'A' && s[2] <= 'Z') ||
+	       !strncmp(s, "ERR_PTR(", 8);
+}
+
+void tool_put_value(struct kcovdf_buf *b, const char *text)
+{
+	if (color_on && is_error_text(text))
+		kcovdf_buf_printf(b, "%s%s%s", tc(C_ERR), text, tc(C_RESET));
+	else
+		kcovdf_buf_printf(b, "%s", text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Filters                                                             */
+/* ------------------------------------------------------------------ */
+
+void tool_filter_add(struct tool_filter *f, const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+
+	if (!copy)
+		fatal("out of memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char **nv;
+
+		while (*tok == ' ')
+			tok++;
+		if (!*tok)
+			continue;
+		nv = realloc(f->globs, (f->n + 1) * sizeof(*nv));
+		if (!nv)
+			fatal("out of memory");
+		f->globs = nv;
+		f->globs[f->n] = strdup(tok);
+		if (!f->globs[f->n++])
+			fatal("out of memory");
+	}
+	free(copy);
+}
+
+int tool_filter_match(const struct tool_filter *f, const char *name)
+{
+	if (!f->n)
+		return 1;
+	for (size_t i = 0; i < f->n; i++)
+		if (!fnmatch(f->globs[i], name, 0))
+			return 1;
+	return 0;
+}
+
+void tool_filter_free(struct tool_filter *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->globs[i]);
+	free(f->globs);
+	memset(f, 0, sizeof(*f));
+}
+
+void tool_tasks_add(struct tool_tasks *ts, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p || v > UINT32_MAX || (*end && *end != ','))
+			fatal("--task: '%s' is not a list of PIDs or TIDs",
+			      list);
+		if (ts->n == sizeof(ts->id) / sizeof(ts->id[0]))
+			fatal("--task: at most %zu tasks",
+			      sizeof(ts->id) / sizeof(ts->id[0]));
+		ts->id[ts->n++] = (uint32_t)v;
+		p = *end ? end + 1 : end;
+	}
+}
+
+int tool_tasks_match(const struct tool_tasks *ts, const struct kcovdf_stream *st)
+{
+	if (!ts->n)
+		return 1;
+	for (size_t i = 0; i < ts->n; i++)
+		if (ts->id[i] == st->pid || ts->id[i] == st->tid)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls as text and JSON                                              */
+/* ------------------------------------------------------------------ */
+
+const char *tool_fn_name(const struct kcovdf_call *c)
+{
+	static char buf[32];
+
+	if (c->fn && c->fn->name)
+		return c->fn->name;
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, c->pc);
+	return buf;
+}
+
+void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c)
+{
+	struct kcovdf_buf tmp = { 0 };
+
+	kcovdf_buf_printf(b, "%s%s%s(", tc(C_FUNC), tool_fn_name(c),
+			  tc(C_RESET));
+	for (size_t i = 0; i < c->nargs; i++) {
+		struct kcovdf_val val;
+
+		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
+				    &val);
+		kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", val.name);
+		tmp.len = 0;
+		kcovdf_buf_printf(&tmp, "%s", "");
+		kcovdf_fmt_val(&tmp, &val, 0);
+		tool_put_value(b, tmp.s);
+	}
+	if (c->no_entry)
+		kcovdf_buf_printf(b, "%s", c->nargs ? ", ..." : "...");
+	kcovdf_buf_printf(b, ")");
+	kcovdf_buf_free(&tmp);
+}
+
+void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
+		   const struct tool_task *tk, const struct kcovdf_call *c,
+		   const struct kcovdf_rec *ret)
+{
+	struct kcovdf_val val;
+	struct kcovdf_buf tmp = { 0 };
+
+	if (!ret && c->has_ret)
+		ret = &c->ret;
+	if (!ret) {
+		if (c->no_exit && tk->format == KCOVDF_FMT_V1)
+			kcovdf_buf_printf(b, " %s/* no return recorded */%s",
+					  tc(C_WARN), tc(C_RESET));
+		return;
+	}
+	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+	if (val.is_void)
+		return;
+	kcovdf_buf_printf(b, " = ");
+	kcovdf_buf_printf(&tmp, "%s", "");
+	kcovdf_fmt_val(&tmp, &val, 0);
+	tool_put_value(b, tmp.s);
+	kcovdf_buf_free(&tmp);
+}
+
+void tool_call_line(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c,
+		    const struct kcovdf_rec *ret)
+{
+	if (c->lost) {
+		kcovdf_buf_printf(b, "%s<%" PRIu64 " records lost here>%s",
+				  tc(C_WARN), c->lost, tc(C_RESET));
+		return;
+	}
+	tool_call_args(b, tt, tk, c);
+	tool_call_ret(b, tt, tk, c, ret);
+}
+
+void tool_call_path(struct kcovdf_buf *b, const struct kcovdf_call *c)
+{
+	const struct kcovdf_call *chain[64];
+	size_t n = 0, skipped = 0;
+
+	for (const struct kcovdf_call *p = c; p; p = p->parent) {
+		if (n < 64)
+			chain[n++] = p;
+		else
+			skipped++;
+	}
+	/* Deep chains: the outermost 64 are dropped, the innermost kept. */
+	if (skipped)
+		kcovdf_buf_printf(b, "... > ");
+	while (n--) {
+		kcovdf_buf_printf(b, "%s%s", tool_fn_name(chain[n]),
+				  n ? " > " : "");
+	}
+}
+
+static void json_val(struct kcovdf_buf *b, const struct kcovdf_val *val)
+{
+	kcovdf_buf_printf(b, "\"value\":");
+	kcovdf_fmt_val(b, val, 1);
+	if (val->type) {
+		kcovdf_buf_printf(b, ",\"type\":");
+		kcovdf_json_str(b, val->type->name);
+	}
+	kcovdf_fmt_val_json_extra(b, val);
+}
+
+void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
+		    const struct tool_task *tk, const struct kcovdf_call *c,
+		    const struct kcovdf_rec *ret)
+{
+	kcovdf_buf_printf(b, "{\"pid\":%u,\"tid\":%u,\"depth\":%d,",
+			  tk->st->pid, tk->st->tid, c->depth);
+	if (c->lost) {
+		kcovdf_buf_printf(b, "\"lost\":%" PRIu64 "}", c->lost);
+		return;
+	}
+	kcovdf_buf_printf(b, "\"func\":");
+	kcovdf_json_str(b, tool_fn_name(c));
+	kcovdf_buf_printf(b, ",\"pc\":%" PRIu64 ",\"args\":[", c->pc);
+	for (size_t i = 0; i < c->nargs; i++) {
+		struct kcovdf_val val;
+
+		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
+				    &val);
+		kcovdf_buf_printf(b, "%s{\"name\":", i ? "," : "");
+		kcovdf_json_str(b, val.name);
+		kcovdf_buf_printf(b, ",");
+		json_val(b, &val);
+		kcovdf_buf_printf(b, "}");
+	}
+	kcovdf_buf_printf(b, "],\"ret\":");
+	if (!ret && c->has_ret)
+		ret = &c->ret;
+	if (ret) {
+		struct kcovdf_val val;
+
+		kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+		kcovdf_fmt_val(b, &val, 1);
+		if (!val.is_void) {
+			kcovdf_buf_printf(b, ",\"ret_detail\":{");
+			json_val(b, &val);
+			kcovdf_buf_printf(b, "}");
+		}
+	} else {
+		kcovdf_buf_printf(b, "null");
+	}
+	if (c->no_entry)
+		kcovdf_buf_printf(b, ",\"no_entry\":true");
+	if (c->no_exit && !(ret && ret != &c->ret))
+		kcovdf_buf_printf(b, ",\"no_exit\":true");
+	kcovdf_buf_printf(b, "}");
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+int tool_opt(int argc, char **argv, int *i, const char *shortname,
+	     const char *longname, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n;
+
+	if (longname) {
+		n = strlen(longname);
+		if (!strncmp(a, longname, n) && a[n] == '=') {
+			*val = a + n + 1;
+			return 1;
+		}
+	}
+	if ((longname && !strcmp(a, longname)) ||
+	    (shortname && !strcmp(a, shortname))) {
+		if (*i + 1 >= argc)
+			fatal("%s needs a value", a);
+		*val = argv[++*i];
+		return 1;
+	}
+	/* -fmain: a short option glued to its value */
+	if (shortname && !strncmp(a, shortname, strlen(shortname)) &&
+	    a[strlen(shortname)]) {
+		*val = a + strlen(shortname);
+		return 1;
+	}
+	return 0;
+}
+
+int tool_color_opt(int argc, char **argv, int *i, int *mode)
+{
+	const char *v;
+
+	if (!strcmp(argv[*i], "--color") || !strcmp(argv[*i], "--colour")) {
+		*mode = COLOR_ALWAYS;
+		return 1;
+	}
+	if (!strcmp(argv[*i], "--no-color")) {
+		*mode = COLOR_NEVER;
+		return 1;
+	}
+	if (!strncmp(argv[*i], "--color=", 8) ||
+	    !strncmp(argv[*i], "--colour=", 9)) {
+		v = strchr(argv[*i], '=') + 1;
+		*mode = tool_color_parse(v);
+		if (*mode < 0)
+			fatal("--color: '%s' is not auto, always or never", v);
+		return 1;
+	}
+	(void)argc;
+	return 0;
+}
+
+unsigned long tool_number(const char *opt, const char *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!*v || *v == '-')
+		fatal("%s: '%s' is not a number", opt, v);
+	n = strtoul(v, &end, 10);
+	if (*end)
+		fatal("%s: '%s' is not a number", opt, v);
+	return n;
+}
