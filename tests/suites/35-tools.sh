@@ -1,0 +1,469 @@
+#!/usr/bin/env bash
+# The reading commands: view (filters, depth, styles, colour), report,
+# check (tests/tools/contracts.rules over tests/tools/contracts.c: every
+# planted violation caught, the correct code passing), diff, export
+# --chrome; on real user-space traces (kcovdf cc -O2, kcovdf record --user)
+# and on hand-built kernel traces (tests/tools/mktrace.c, read with a
+# stand-in vmlinux). Outputs are compared with tests/tools/expected/ after
+# replacing what changes from run to run (pids, addresses). Damaged trace
+# files go through every command of an ASan/UBSan build of the tool.
+#
+# Regenerate the expected outputs (then read the diff!):
+#   UPDATE_EXPECTED=1 tests/suites/35-tools.sh
+# TAP output; exits non-zero on any failure.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$root/build}
+K=$BUILD/kcovdf
+out=$BUILD/tests/tools
+exp=$root/tests/tools/expected
+mkdir -p "$out"
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+show() { sed 's/^/#   /' "$1" | head -n "${2:-30}"; }
+
+# What differs between runs: task ids, user-space addresses (stack, PIE,
+# heap), as text and as JSON numbers.
+norm() {
+	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
+	       -e 's/pid [0-9]+ tid [0-9]+/pid PID tid TID/g' \
+	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g'
+}
+
+# expect NAME FILE: FILE (normalized) equals tests/tools/expected/NAME.
+expect() {
+	local name=$1 file=$2
+	norm <"$file" >"$out/$name.norm"
+	if [ -n "${UPDATE_EXPECTED:-}" ]; then
+		mkdir -p "$exp"
+		cp "$out/$name.norm" "$exp/$name"
+	fi
+	if diff -u "$exp/$name" "$out/$name.norm" >"$out/$name.diff" 2>&1; then
+		ok "$name: output as expected"
+	else
+		show "$out/$name.diff" 40
+		notok "$name: output as expected"
+	fi
+}
+
+# status WANT DESC CMD...: exit status WANT.
+status() {
+	local want=$1 desc=$2 rc
+	shift 2
+	"$@" >"$out/status.out" 2>"$out/status.err"
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$desc (exit $rc)"
+	else
+		show "$out/status.err" 10
+		notok "$desc: exit $rc, want $want"
+	fi
+}
+
+cd "$root" || exit 1
+
+# ---- builds --------------------------------------------------------------
+log=$out/build.log
+if make -s lib tools >"$log" 2>&1 && [ -x "$K" ]; then
+	ok "build kcovdf"
+else
+	show "$log"; notok "build kcovdf"; echo "1..$n"; exit 1
+fi
+if grep -E 'warning:' "$log" | grep -qE '(tools|lib)/'; then
+	grep -E 'warning:' "$log" | sed 's/^/# /'
+	notok "kcovdf builds without warnings"
+else
+	ok "kcovdf builds without warnings"
+fi
+# The same sources with ASan and UBSan, for the damaged inputs.
+asan=$BUILD/tests/kcovdf-asan
+if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
+	-o "$asan" >"$out/asan-build.log" 2>&1; then
+	ok "build kcovdf with ASan and UBSan"
+else
+	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
+	asan=
+fi
+prog=$out/contracts
+if "$K" cc -O2 tests/tools/contracts.c -o "$prog" -lpthread \
+	>"$out/contracts.log" 2>&1 &&
+   "$K" record --user -o "$out/contracts.trace" -- "$prog" \
+	>>"$out/contracts.log" 2>&1 &&
+   CONTRACTS_LEVEL=2 "$K" record --user -o "$out/contracts2.trace" -- \
+	"$prog" >>"$out/contracts.log" 2>&1; then
+	ok "tests/tools/contracts.c: build with kcovdf cc -O2, record twice"
+else
+	show "$out/contracts.log"
+	notok "tests/tools/contracts.c: build with kcovdf cc -O2, record twice"
+	echo "1..$n"; exit 1
+fi
+vml=$out/kernel-funcs.elf
+if clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 \
+	tests/tools/kernel-funcs.c -o "$vml" >"$out/kernel.log" 2>&1 &&
+   clang-22 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	tests/tools/mktrace.c "$BUILD/libkcovdf.a" -ldw -lelf \
+	-o "$out/mktrace" >>"$out/kernel.log" 2>&1 &&
+   syms=$(llvm-nm-22 "$vml" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
+   "$out/mktrace" "$out/kdoc.trace" doc 0xffffffff80000000 $syms &&
+   "$out/mktrace" "$out/kv1.trace" v1 0xffffffff80000000 $syms; then
+	ok "hand-built kernel traces (documented and v1 formats)"
+else
+	show "$out/kernel.log"
+	notok "hand-built kernel traces (documented and v1 formats)"
+fi
+
+# Relative paths from here on: they appear in the outputs.
+cd "$out" || exit 1
+T=contracts.trace
+
+# ---- view ------------------------------------------------------------------
+"$K" view $T >view.txt 2>&1
+expect view view.txt
+"$K" view -f 'looper_enter*,upd?te' $T >view-func.txt 2>&1
+expect view-func view-func.txt
+"$K" view --func=main --depth 1 $T >view-depth.txt 2>&1
+expect view-depth view-depth.txt
+"$K" view --style=multiline -f update,span,worker $T >view-multi.txt 2>&1
+expect view-multiline view-multi.txt
+tid=$(grep -m1 -oE '^# pid [0-9]+ tid [0-9]+' view.txt | awk '{print $5}')
+"$K" view --task "$tid" $T >view-task.txt 2>&1
+if [ "$(grep -c '^# pid' view-task.txt)" = 1 ] &&
+   grep -q "tid $tid " view-task.txt; then
+	ok "view --task TID: that task only"
+else
+	show view-task.txt; notok "view --task TID: that task only"
+fi
+if "$K" view --color=always -f set_max_threads $T >view-color.txt 2>&1 &&
+   grep -q $'\033\[1;36mset_max_threads\033\[0m(max=64)' view-color.txt &&
+   ! "$K" view $T | grep -q $'\033' &&
+   ! "$K" view --color=auto $T | grep -q $'\033' &&
+   ! "$K" view --color=never $T | grep -q $'\033'; then
+	ok "view: colour with --color=always, none when piped or never"
+else
+	show view-color.txt; notok "view: colour with --color=always, none when piped or never"
+fi
+# JSON: the schema of docs/json.md; filters select lines.
+"$K" view --json $T >view.json 2>view.err
+"$K" view --json -f looper_enter $T >view-f.json 2>>view.err
+if python3 - view.json view-f.json <<'EOF'
+import json, sys
+keys = {"pid", "tid", "depth", "func", "pc", "args", "ret"}
+full = [json.loads(l) for l in open(sys.argv[1])]
+sub = [json.loads(l) for l in open(sys.argv[2])]
+assert all(keys <= set(o) for o in full), "keys"
+assert [o["func"] for o in sub] == ["looper_enter"] * 3, sub
+assert sub == [o for o in full if o["func"] == "looper_enter"]
+EOF
+then ok "view --json: schema kept, -f selects the same objects"
+else show view.err; notok "view --json: schema kept, -f selects the same objects"
+fi
+status 2 "view: unknown option" "$K" view --bogus $T
+status 2 "view: --depth 0" "$K" view --depth 0 $T
+status 2 "view: --style bad" "$K" view --style=wide $T
+
+# ---- report ----------------------------------------------------------------
+"$K" report $T >report.txt 2>&1
+expect report report.txt
+"$K" report --sort=name -f 'set_max*,looper_enter' --max-values 1 $T \
+	>report-f.txt 2>&1
+expect report-filter report-f.txt
+if "$K" report --json $T >report.json 2>report.err && python3 - <<'EOF'
+import json
+d = json.load(open("report.json"))
+f = {x["func"]: x for x in d["functions"]}
+b = f["set_max_threads_buggy"]
+assert b["calls"] == 2 and b["no_return"] == 0, b
+mx = next(i for i in b["items"] if i["name"] == "max")
+assert (mx["min"], mx["max"], mx["distinct"]) == (64, 4096, 2), mx
+assert sorted(v["value"] for v in mx["values"]) == [64, 4096]
+r = next(i for i in f["set_max_threads"]["items"] if i["name"] == "ret")
+assert sorted(v["value"] for v in r["values"]) == [-22, 0], r
+le = next(i for i in f["looper_enter"]["items"] if i["name"] == "thread->id")
+assert {v["value"]: v["count"] for v in le["values"]} == {1: 2, 2: 1}, le
+assert d["source"] == "user" and d["tasks"] == 2
+EOF
+then ok "report --json: counts, distinct values, min and max"
+else show report.err; notok "report --json: counts, distinct values, min and max"
+fi
+
+# ---- check -----------------------------------------------------------------
+R=$root/tests/tools/contracts.rules
+cp "$R" contracts.rules
+"$K" check contracts.rules $T >check.txt 2>&1
+rc=$?
+expect check check.txt
+if [ $rc = 1 ]; then ok "check: violations give exit 1"
+else notok "check: violations give exit 1 (got $rc)"
+fi
+# Every planted violation is caught, every correct function passes.
+if grep -q '^FAIL .*:6: set_max_threads_buggy' check.txt &&
+   grep -q '^PASS .*:5: set_max_threads:' check.txt &&
+   grep -q '^FAIL .*:12: looper_enter_buggy: unique' check.txt &&
+   grep -q '^PASS .*:11: looper_enter: unique' check.txt &&
+   grep -q '^FAIL .*:16: obj_get: p->refcnt != 0' check.txt &&
+   grep -q '^PASS .*:17: obj_put:' check.txt &&
+   grep -q '^FAIL .*:24: cfg_load(id) before' check.txt &&
+   grep -q '^PASS .*:23: dev_init(d)' check.txt &&
+   grep -q '^FAIL .*:27: mutex_lock(l) balances' check.txt &&
+   grep -q '^PASS .*:26: spin_lock(l) balances spin_unlock(l)$' check.txt; then
+	ok "check: each planted violation caught, the correct code passes"
+else
+	notok "check: each planted violation caught, the correct code passes"
+fi
+"$K" check --json contracts.rules $T >check.json 2>check.err
+if python3 - <<'EOF'
+import json
+d = json.load(open("check.json"))
+st = {r["line"]: r["status"] for r in d["rules"]}
+assert st[6] == "FAIL" and st[5] == "PASS" and st[20] == "UNCHECKED", st
+assert d["failed"] == 5 and d["status"] == "fail", d
+r6 = next(r for r in d["rules"] if r["line"] == 6)
+v = r6["shown"][0]
+assert v["at"]["call"]["func"] == "set_max_threads_buggy"
+assert v["at"]["call"]["args"][0]["value"] == 4096
+assert v["at"]["call"]["ret"] == 0 and "max = 4096" in v["why"]
+r12 = next(r for r in d["rules"] if r["line"] == 12)
+assert r12["shown"][0]["earlier"]["call"]["func"] == "looper_enter_buggy"
+EOF
+then ok "check --json: statuses, violating call, earlier call"
+else show check.err; notok "check --json: statuses, violating call, earlier call"
+fi
+# The rules without the ones the planted violations break.
+awk 'NR != 6 && NR != 12 && NR != 16 && NR != 20 && NR != 24 && NR != 27' \
+	contracts.rules >good.rules
+status 0 "check: rules that all hold" "$K" check good.rules $T
+status 1 "check --strict: a rule no call decides fails" \
+	"$K" check --strict <(grep '^obj_kind: p->refcnt' contracts.rules) $T
+printf 'looper_enter: unique(thread) when ret = 0\n' >bad.rules
+"$K" check bad.rules $T >bad.out 2>bad.err
+if [ $? = 2 ] && grep -q "^kcovdf: bad.rules:1:39: '=' is not an operator" bad.err &&
+   [ ! -s bad.out ]; then
+	ok "check: syntax error at line:column, exit 2"
+else
+	show bad.err; notok "check: syntax error at line:column, exit 2"
+fi
+printf '# typo\n\nset_max_threads: ret == 0 => mx <= 1024\n' >typo.rules
+"$K" check typo.rules $T >/dev/null 2>typo.err
+if [ $? = 2 ] && grep -q "typo.rules:3:30: 'mx' is no parameter" typo.err; then
+	ok "check: a name no call has is an error in the rules, exit 2"
+else
+	show typo.err; notok "check: a name no call has is an error in the rules, exit 2"
+fi
+status 2 "check: missing rules file" "$K" check nonexistent.rules $T
+
+# ---- diff ------------------------------------------------------------------
+"$K" diff $T contracts2.trace >diff.txt 2>&1
+rc=$?
+expect diff diff.txt
+if [ $rc = 1 ] && grep -q '^~ main > configure: level: 1 -> 2$' diff.txt &&
+   [ "$(grep -c '^[-+~] ' diff.txt)" = 1 ]; then
+	ok "diff: two runs, the one changed value, exit 1"
+else
+	notok "diff: two runs, the one changed value, exit 1"
+fi
+status 0 "diff: a trace with itself" "$K" diff $T $T
+if "$K" diff --json $T contracts2.trace >diff.json 2>diff.err; [ $? = 1 ] &&
+   python3 - <<'EOF'
+import json
+d = json.load(open("diff.json"))
+assert d["changed"] == 1 and d["only_a"] == 0 and d["only_b"] == 0, d
+c = d["differences"][0]
+assert (c["path"], c["item"], c["a"], c["b"]) == ("main > configure", "level", 1, 2)
+EOF
+then ok "diff --json"
+else show diff.err; notok "diff --json"
+fi
+"$K" diff --pointers $T contracts2.trace >diff-ptr.txt 2>&1
+if grep -q '^~ main > looper_enter: thread: 0x' diff-ptr.txt; then
+	ok "diff --pointers: addresses compared too"
+else
+	show diff-ptr.txt; notok "diff --pointers: addresses compared too"
+fi
+
+# ---- export ----------------------------------------------------------------
+if "$K" export --chrome -o chrome.json $T 2>export.err && python3 - <<'EOF'
+import json
+d = json.load(open("chrome.json"))
+ev = d["traceEvents"]
+assert "record index" in d["otherData"]["timestamps"]
+assert d["metadata"] == d["otherData"]
+x = [e for e in ev if e["ph"] == "X"]
+names = [e["name"] for e in ev if e["ph"] == "M"]
+assert names.count("thread_name") == 2, names
+for e in x:
+    assert {"name", "ts", "dur", "pid", "tid", "args"} <= set(e), e
+    assert isinstance(e["ts"], int) and e["dur"] >= 1
+# Calls of a task nest: a call lies within its caller, siblings are apart.
+for tid in {e["tid"] for e in x}:
+    stack = []
+    for e in sorted((e for e in x if e["tid"] == tid),
+                    key=lambda e: (e["ts"], -e["dur"])):
+        while stack and stack[-1] <= e["ts"]:
+            stack.pop()
+        assert not stack or e["ts"] + e["dur"] <= stack[-1], e
+        stack.append(e["ts"] + e["dur"])
+m = [e for e in x if e["name"] == "set_max_threads_buggy"]
+assert [e["args"] for e in m] == [{"max": 64, "ret": 0}, {"max": 4096, "ret": 0}], m
+main = next(e for e in x if e["name"] == "main")
+assert main["ts"] == 1 and all(e["ts"] + e["dur"] <= main["ts"] + main["dur"]
+                               for e in x if e["tid"] == main["tid"])
+EOF
+then ok "export --chrome: valid JSON, nested X events, args, metadata"
+else show export.err; notok "export --chrome: valid JSON, nested X events, args, metadata"
+fi
+"$K" export --chrome -f update $T >chrome-f.json 2>>export.err
+if python3 -c '
+import json, sys
+d = json.load(open("chrome-f.json"))
+print(sorted(e["name"] for e in d["traceEvents"] if e["ph"] == "X"))
+' | grep -qx "\['mutex_lock', 'mutex_lock', 'mutex_unlock', 'update', 'update'\]"; then
+	ok "export -f: matching calls and their subtrees"
+else
+	notok "export -f: matching calls and their subtrees"
+fi
+status 2 "export without --chrome" "$K" export $T
+
+# ---- kernel-like traces ----------------------------------------------------
+if [ -f kv1.trace ]; then
+	V="--vmlinux kernel-funcs.elf"
+	"$K" view $V kv1.trace >kv1-view.txt 2>&1
+	expect kernel-v1-view kv1-view.txt
+	"$K" view $V kdoc.trace >kdoc-view.txt 2>&1
+	expect kernel-doc-view kdoc-view.txt
+	"$K" view kv1.trace >kv1-view-nodwarf.txt 2>&1
+	expect kernel-v1-view-syms-only kv1-view-nodwarf.txt
+	"$K" report $V kv1.trace >kv1-report.txt 2>&1
+	expect kernel-v1-report kv1-report.txt
+	"$K" report kdoc.trace >kdoc-report.txt 2>&1
+	expect kernel-doc-report-syms-only kdoc-report.txt
+	cp "$root/tests/tools/kernel.rules" kernel.rules
+	"$K" check $V kernel.rules kv1.trace >kv1-check.txt 2>&1
+	expect kernel-v1-check kv1-check.txt
+	"$K" check $V kernel.rules kdoc.trace >kdoc-check.txt 2>&1
+	expect kernel-doc-check kdoc-check.txt
+	if "$K" view --json $V kdoc.trace | grep -q '"ret":-22,"ret_detail":{"value":-22,"type":"int","errno":"EINVAL"}'; then
+		ok "kernel: view --json names the error of a return"
+	else
+		notok "kernel: view --json names the error of a return"
+	fi
+	"$K" export --chrome $V kv1.trace >kv1-chrome.json 2>/dev/null
+	if python3 -c '
+import json
+d = json.load(open("kv1-chrome.json"))
+ev = d["traceEvents"]
+assert any(e["ph"] == "i" and e["args"] == {"lost": 3} for e in ev)
+assert any(e.get("args", {}).get("name") == "cat (remote)" for e in ev)
+r = [e["args"]["ret"] for e in ev if e["name"] == "vfs_llseek"]
+assert r == ["-EINVAL"], r
+'; then ok "kernel: export marks losses, remote streams, error names"
+	else notok "kernel: export marks losses, remote streams, error names"
+	fi
+fi
+
+# ---- damaged traces, under ASan and UBSan ----------------------------------
+python3 - "$T" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+open("trunc-half.trace", "wb").write(d[:len(d) // 2])
+open("trunc-hdr.trace", "wb").write(d[:20])
+open("empty.trace", "wb").write(b"")
+open("magic.trace", "wb").write(b"KCOVDFX\0" + d[8:])
+open("major.trace", "wb").write(d[:8] + struct.pack("<H", 9) + d[10:])
+# A record header of the first stream with a bad tag.
+off = 32
+while off < len(d):
+    t, f, sz = struct.unpack_from("<IIQ", d, off)
+    if t == 2:
+        b = bytearray(d)
+        b[off + 16 + 48 + 7] = 0x42
+        open("badrec.trace", "wb").write(b)
+        break
+    off += 16 + (sz + 7) // 8 * 8
+# A chunk claiming more bytes than the file has.
+b = bytearray(d)
+struct.pack_into("<Q", b, 32 + 8, 1 << 40)
+open("hugechunk.trace", "wb").write(b)
+EOF
+cp "$R" check.rules
+if [ -n "$asan" ]; then
+	bad=0
+	for f in trunc-half trunc-hdr empty magic major badrec hugechunk \
+		 missing; do
+		for cmd in "view" "view --json" "report" "report --json" \
+			   "check check.rules" "diff $T" "export --chrome"; do
+			# shellcheck disable=SC2086
+			"$asan" $cmd $f.trace >asan.out 2>asan.err
+			rc=$?
+			if [ $rc != 2 ] || ! grep -q '^kcovdf: ' asan.err ||
+			   grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' asan.err; then
+				echo "# $cmd $f.trace: exit $rc"
+				show asan.err 8
+				bad=1
+			fi
+		done
+	done
+	if [ $bad = 0 ]; then
+		ok "damaged traces: every command exits 2 with a message (ASan, UBSan)"
+	else
+		notok "damaged traces: every command exits 2 with a message (ASan, UBSan)"
+	fi
+	# Cut at 24 offsets and flip 24 bytes: any exit but a crash.
+	bad=0
+	size=$(stat -c %s $T)
+	for i in $(seq 1 24); do
+		python3 - $T $i "$size" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i, n = int(sys.argv[2]), int(sys.argv[3])
+open("cut.trace", "wb").write(d[: n * i // 25])
+pos = (i * 7919) % n
+d[pos] ^= 0xff
+open("flip.trace", "wb").write(d)
+EOF
+		for f in cut flip; do
+			for cmd in "view" "report" "check check.rules" \
+				   "diff $T" "export --chrome"; do
+				# shellcheck disable=SC2086
+				"$asan" $cmd $f.trace >asan.out 2>asan.err
+				rc=$?
+				if [ $rc -gt 2 ] ||
+				   grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' asan.err ||
+				   { [ $rc = 2 ] && ! grep -q '^kcovdf: ' asan.err; }; then
+					echo "# $cmd $f.trace ($i): exit $rc"
+					show asan.err 8
+					bad=1
+				fi
+			done
+		done
+	done
+	if [ $bad = 0 ]; then
+		ok "cut and flipped traces: no crash, no sanitizer report"
+	else
+		notok "cut and flipped traces: no crash, no sanitizer report"
+	fi
+	# The good traces under the sanitizers too.
+	bad=0
+	for cmd in "view $T" "view --style=multiline $T" "report $T" \
+		   "check check.rules $T" "diff $T contracts2.trace" \
+		   "export --chrome $T" "check --vmlinux kernel-funcs.elf kernel.rules kdoc.trace" \
+		   "report --vmlinux kernel-funcs.elf kv1.trace"; do
+		# shellcheck disable=SC2086
+		"$asan" $cmd >asan.out 2>asan.err
+		if [ $? -gt 1 ] || grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' asan.err; then
+			echo "# $cmd"; show asan.err 8; bad=1
+		fi
+	done
+	if [ $bad = 0 ]; then
+		ok "every command on good traces: no sanitizer report"
+	else
+		notok "every command on good traces: no sanitizer report"
+	fi
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
