@@ -446,6 +446,39 @@ EOF
 	else
 		notok "cut and flipped traces: no crash, no sanitizer report"
 	fi
+	# Mangled rules files: a message, never a crash.
+	if python3 - "$asan" <<'EOF'
+import random, subprocess, sys
+random.seed(1)
+src = open("contracts.rules", "rb").read()
+bad = 0
+for i in range(60):
+    d = bytearray(src)
+    for _ in range(random.randint(1, 6)):
+        p = random.randrange(len(d))
+        op = random.randint(0, 2)
+        if op == 0:
+            d[p] = random.choice(b"()[]{},:.->=<!&|+'\\#\n\t 0x9aZ_\x00\xff")
+        elif op == 1:
+            del d[p:p + random.randint(1, 8)]
+        else:
+            d[p:p] = random.choice([b"unique(", b" before ", b" balances ",
+                                    b" when ", b" per task", b"=>", b"in {",
+                                    b"'", b"\\\n", b"is_err("])
+    open("mangled.rules", "wb").write(d)
+    r = subprocess.run([sys.argv[1], "check", "mangled.rules",
+                        "contracts.trace"], capture_output=True)
+    err = r.stderr.decode(errors="replace")
+    if (r.returncode > 2 or "Sanitizer" in err or "runtime error" in err or
+            (r.returncode == 2 and not err.startswith("kcovdf: "))):
+        bad += 1
+        print("# exit", r.returncode, err[:300].replace("\n", "\n# "))
+        open("mangled-%d.rules" % i, "wb").write(d)
+sys.exit(1 if bad else 0)
+EOF
+	then ok "mangled rules files: exit 0, 1 or 2, no sanitizer report"
+	else notok "mangled rules files: exit 0, 1 or 2, no sanitizer report"
+	fi
 	# The good traces under the sanitizers too.
 	bad=0
 	for cmd in "view $T" "view --style=multiline $T" "report $T" \
