@@ -293,7 +293,9 @@ static void lex(struct parser *p)
 			return;
 		}
 	}
-	if (strchr("<>!&(){},:.-+", s[0])) {
+	/* Glob characters are tokens too, so that parse_globs() can rescan
+	 * a function pattern; anywhere else the parser rejects them. */
+	if (strchr("<>!&(){},:.-+*?[]$", s[0])) {
 		p->t.kind = T_OP;
 		p->t.len = 1;
 		p->pos++;

@@ -255,6 +255,16 @@ else
 	show typo.err; notok "check: a name no call has is an error in the rules, exit 2"
 fi
 status 2 "check: missing rules file" "$K" check nonexistent.rules $T
+# Patterns; a name that only some of the matched functions have.
+printf '%s\n' '*_buggy: max > 0 or thread != NULL' \
+	'[sl]et_max_threads, *_buggy: ret >= -22' >globs.rules
+"$K" check globs.rules $T >globs.out 2>&1
+if [ $? = 0 ] && grep -A1 -F ':1: *_buggy' globs.out | grep -q '4 calls$' &&
+   grep -A1 -F ':2: [sl]et_max' globs.out | grep -q '6 calls$'; then
+	ok "check: glob patterns, names of some of the functions"
+else
+	show globs.out; notok "check: glob patterns, names of some of the functions"
+fi
 
 # ---- diff ------------------------------------------------------------------
 "$K" diff $T contracts2.trace >diff.txt 2>&1
