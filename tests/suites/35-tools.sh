@@ -147,6 +147,19 @@ if "$K" view --color=always -f set_max_threads $T >view-color.txt 2>&1 &&
 else
 	show view-color.txt; notok "view: colour with --color=always, none when piped or never"
 fi
+# On a terminal (script(1) gives one): colour unless NO_COLOR.
+if command -v script >/dev/null; then
+	script -qc "$K view -f configure $T" /dev/null >view-tty.txt 2>&1
+	NO_COLOR=1 script -qc "$K view -f configure $T" /dev/null \
+		>view-tty-no.txt 2>&1
+	if grep -q $'\033\[1;36mconfigure' view-tty.txt &&
+	   grep -q '^configure(level=1)' view-tty-no.txt &&
+	   ! grep -q $'\033' view-tty-no.txt; then
+		ok "view: colour on a terminal, none with NO_COLOR"
+	else
+		show view-tty.txt; notok "view: colour on a terminal, none with NO_COLOR"
+	fi
+fi
 # JSON: the schema of docs/json.md; filters select lines.
 "$K" view --json $T >view.json 2>view.err
 "$K" view --json -f looper_enter $T >view-f.json 2>>view.err
