@@ -102,13 +102,14 @@ else
 	echo "1..$n"; exit 1
 fi
 vml=$out/kernel-funcs.elf
+NM=$(command -v llvm-nm-22 || command -v nm)
 if clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 \
 	tests/tools/kernel-funcs.c -o "$vml" >"$out/kernel.log" 2>&1 &&
    clang-22 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
 	tests/tools/mktrace.c "$BUILD/libkcovdf.a" -ldw -lelf \
 	-o "$out/mktrace" >>"$out/kernel.log" 2>&1 &&
-   syms=$(llvm-nm-22 "$vml" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
+   syms=$("$NM" "$vml" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
    "$out/mktrace" "$out/kdoc.trace" doc 0xffffffff80000000 $syms &&
    "$out/mktrace" "$out/kv1.trace" v1 0xffffffff80000000 $syms; then
 	ok "hand-built kernel traces (documented and v1 formats)"
