@@ -523,7 +523,7 @@ static void usage(FILE *f)
 	      "  --sort calls|name     most called first (default), or by "
 	      "name\n"
 	      "  --max-values N        distinct values listed per item "
-	      "(default 8)\n"
+	      "(default 8, 0: all)\n"
 	      "  --color[=WHEN]        auto (default), always, never\n"
 	      "  --json                one JSON document\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
@@ -550,8 +550,11 @@ int cmd_report(int argc, char **argv)
 			else if (strcmp(val, "calls"))
 				fatal("report: --sort: '%s' is not calls or "
 				      "name", val);
-		} else if (tool_opt(argc, argv, &i, NULL, "--max-values", &val))
+		} else if (tool_opt(argc, argv, &i, NULL, "--max-values", &val)) {
 			r.max_values = tool_number("--max-values", val);
+			if (!r.max_values)
+				r.max_values = (size_t)-1;	/* 0: all */
+		}
 		else if (tool_color_opt(argc, argv, &i, &color))
 			;
 		else if (symargs_parse(&sa, argc, argv, &i))
