@@ -484,9 +484,12 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 {
 	const struct kcovdf_type *t = v->type;
 
-	if (errno_names && is_ret && t && t->kind == KCOVDF_T_INT &&
-	    t->is_signed) {
-		int64_t sv = sext(v->value, (unsigned int)t->size * 8);
+	/* Without DWARF the record's SIGNED flag and size say as much. */
+	if (errno_names && is_ret &&
+	    ((t && t->kind == KCOVDF_T_INT && t->is_signed) ||
+	     (!t && v->rec_signed && v->size && v->size <= 8))) {
+		int64_t sv = sext(v->value,
+				  (unsigned int)(t ? t->size : v->size) * 8);
 		const char *e = neg_errno_name(sv);
 
 		if (e) {
