@@ -27,6 +27,8 @@
 #   242  the guest never reported the command's status (boot failure, crash);
 #   243  usage error, or the kernel/initramfs could not be built.
 set -uo pipefail
+# One brace group, read whole before it runs (safe to edit while it runs).
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -266,3 +268,4 @@ if [ -z "$status" ]; then
 fi
 echo "kernel/vm.sh: exit status $status, ${elapsed}s, log $log" >&2
 exit "$status"
+}
