@@ -154,6 +154,8 @@ private:
   void createScratch();
   BasicBlock::iterator guarded(Instruction *IP, bool IsEntry);
   void emitCall(IRBuilder<> &B, FunctionCallee Callee, const CallPlan &P);
+  Constant *selfAddress();
+  Constant *SelfRef = nullptr;
   Value *emitValue(IRBuilder<> &B, const CallPlan &P);
   Value *materialize(IRBuilder<> &B, Value *V);
   Value *emitLocValue(IRBuilder<> &B, const Location &L);
@@ -1186,9 +1188,25 @@ Value *FunctionInstrumenter::emitValue(IRBuilder<> &B, const CallPlan &P) {
   return B.getInt64(0);
 }
 
+/// The address the records name as the function. For a definition another
+/// object may override (weak, linkonce, ...), the symbol would resolve to
+/// the override, so the (dead, still linked) copy would name another
+/// function, possibly in another section (modpost's section mismatches in
+/// the kernel); a private alias always means this very definition.
+Constant *FunctionInstrumenter::selfAddress() {
+  if (SelfRef)
+    return SelfRef;
+  SelfRef = &F;
+  if (F.isInterposable() || F.hasWeakLinkage() || F.hasLinkOnceLinkage() ||
+      F.hasExternalWeakLinkage() || F.hasCommonLinkage())
+    SelfRef = GlobalAlias::create(GlobalValue::PrivateLinkage,
+                                  "kcovdf.self." + F.getName(), &F);
+  return SelfRef;
+}
+
 void FunctionInstrumenter::emitCall(IRBuilder<> &B, FunctionCallee Callee,
                                     const CallPlan &P) {
-  Value *Func = ConstantExpr::getPtrToInt(&F, I64);
+  Value *Func = ConstantExpr::getPtrToInt(selfAddress(), I64);
   Value *Info = B.getInt64(infoWord(P.ArgIdx, P.Flags, P.Size));
   Value *Val = emitValue(B, P);
   Value *Layout = P.Layout ? static_cast<Value *>(P.Layout)
