@@ -13,8 +13,8 @@
 #    variant lists (kernel/configs/*.config, merged with merge_config.sh)
 #    + olddefconfig, and checks that every option a fragment asks for is
 #    really set (fails loudly otherwise).
-# 4. Builds with `make LLVM=-22 -j3` (through ccache when installed, with
-#    CCACHE_EXTRAFILES naming the compiler plugin), installs the modules
+# 4. Builds with `make LLVM=-22 -j3` (through ccache when installed),
+#    installs the modules
 #    into build/kernel/<variant>/modinst and prints the bzImage path last.
 #
 # The compiler plugin is $KCOV_DATAFLOW_PLUGIN, else build/kcovdf-plugin.so.
@@ -25,7 +25,10 @@
 # goes on without them and says so, unless KCOVDF_REQUIRE_PLUGIN=1.
 #
 # Environment: JOBS (default 3, never more than 3), KCOVDF_CCACHE=0 to not
-# use ccache, KCOVDF_BUILD_QUIET=1 to show only errors and the result.
+# use ccache, KCOVDF_BUILD_QUIET=1 to show only errors and the result,
+# KCOVDF_REQUIRE_PLUGIN=1 to fail without a plugin, KCOVDF_PATCHES_UPTO=N
+# and KCOVDF_CONFIG_LENIENT=1 to build with the first N patches only,
+# KCOVDF_OUTDIR to build elsewhere than build/kernel/<variant>.
 set -euo pipefail
 # The whole script is one brace group, read before it runs: editing this
 # file while a build runs cannot derail that build.
@@ -53,7 +56,7 @@ base)	frags="common base" ;;
 *)	die "unknown variant '$variant' (small, module, all, debug, base)" ;;
 esac
 
-out=$top/$variant
+out=${KCOVDF_OUTDIR:-$top/$variant}
 mkdir -p "$top" "$out"
 
 # One kernel build at a time on this machine (2 shared cores).
@@ -154,9 +157,10 @@ if [ "${KCOVDF_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
 	cc="ccache clang-22"
 	export CCACHE_DIR=${CCACHE_DIR:-$top/ccache}
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-	# The plugin path already changes with its content; hash the file too
-	# so that no configuration can ever reuse an object built by another.
-	[ -n "$plugin" ] && export CCACHE_EXTRAFILES=$plugin
+	# No CCACHE_EXTRAFILES=$plugin: the plugin's path contains the hash of
+	# its content and is on the command line of every instrumented object,
+	# which ccache hashes; naming the file in CCACHE_EXTRAFILES would also
+	# invalidate every object that is not instrumented at each new plugin.
 	# Kernel objects embed __FILE__ and absolute paths; keep them exact.
 	export CCACHE_NOHASHDIR=
 fi
