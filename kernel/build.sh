@@ -28,7 +28,10 @@
 # use ccache, KCOVDF_BUILD_QUIET=1 to show only errors and the result,
 # KCOVDF_REQUIRE_PLUGIN=1 to fail without a plugin, KCOVDF_PATCHES_UPTO=N
 # and KCOVDF_CONFIG_LENIENT=1 to build with the first N patches only,
-# KCOVDF_OUTDIR to build elsewhere than build/kernel/<variant>.
+# KCOVDF_OUTDIR to build elsewhere than build/kernel/<variant>,
+# KCOVDF_SRCDIR to use another source tree than build/kernel/src (e.g. to
+# pin an older series while the series changes), KCOVDF_CACHE for the
+# cache shared by clones (default ~/.cache/kcovdf: ccache, plugin copies).
 set -euo pipefail
 # The whole script is one brace group, read before it runs: editing this
 # file while a build runs cannot derail that build.
@@ -37,7 +40,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 top=$root/build/kernel
-src=$top/src
+src=${KCOVDF_SRCDIR:-$top/src}
+cache=${KCOVDF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kcovdf}
 tarball=${KCOVDF_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 variant=${1:-small}
 jobs=${JOBS:-3}
@@ -143,9 +147,11 @@ if [ "$variant" = base ]; then
 	:	# no dataflow: the plugin must not even be named
 elif [ -f "$plugin_src" ]; then
 	h=$(sha256sum < "$plugin_src" | cut -c1-16)
-	plugin=$top/plugin/kcovdf-plugin-$h.so
+	# In the cache shared by every clone: the same plugin has the same
+	# path everywhere, so ccache entries made in one clone serve another.
+	plugin=$cache/plugin/kcovdf-plugin-$h.so
 	if [ ! -f "$plugin" ]; then
-		mkdir -p "$top/plugin"
+		mkdir -p "$cache/plugin"
 		cp "$plugin_src" "$plugin.tmp" && mv "$plugin.tmp" "$plugin"
 	fi
 elif [ "${KCOVDF_REQUIRE_PLUGIN:-0}" = 1 ] && [ "$variant" != base ]; then
@@ -155,14 +161,20 @@ fi
 cc=clang-22
 if [ "${KCOVDF_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
 	cc="ccache clang-22"
-	export CCACHE_DIR=${CCACHE_DIR:-$top/ccache}
+	# Outside the clone, so a fresh clone (CI) reuses the objects an
+	# earlier build compiled. CCACHE_BASEDIR makes the absolute paths
+	# under the clone relative (to the output directory), so two clones
+	# with the same layout hash alike; kbuild already maps $(srctree) out
+	# of __FILE__ (-fmacro-prefix-map), so objects do not name the clone.
+	export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+	export CCACHE_BASEDIR=$root
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 	# No CCACHE_EXTRAFILES=$plugin: the plugin's path contains the hash of
 	# its content and is on the command line of every instrumented object,
 	# which ccache hashes; naming the file in CCACHE_EXTRAFILES would also
 	# invalidate every object that is not instrumented at each new plugin.
-	# Kernel objects embed __FILE__ and absolute paths; keep them exact.
-	export CCACHE_NOHASHDIR=
+	# Debug info names the compile directory; do not hash it either.
+	export CCACHE_NOHASHDIR=1
 fi
 
 # Extra make arguments of a variant (kernel/configs/<fragment>.make).

@@ -29,6 +29,7 @@ fi
 
 for v in $variants; do
 	start=$(date +%s)
+	mkdir -p "$root/build/kernel"
 	log=$root/build/kernel/$v-suite.log
 	if ! KCOVDF_REQUIRE_PLUGIN=1 KCOVDF_BUILD_QUIET=1 \
 	     "$root/kernel/build.sh" "$v" > "$log" 2>&1; then
