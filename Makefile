@@ -1,11 +1,13 @@
 # kcov-dataflow: top-level build. `make` builds the user-space parts,
-# `make check` runs every test suite. See docs/ARCHITECTURE.md.
+# `make demo` installs what is missing and traces a syscall in a patched
+# kernel under QEMU, `make check` installs what is missing and runs every
+# test suite (what CI runs). See docs/ARCHITECTURE.md.
 BUILD ?= $(CURDIR)/build
 CLANG ?= clang-22
 LLVM_CONFIG ?= llvm-config-22
 export BUILD CLANG LLVM_CONFIG
 
-.PHONY: all plugin runtime lib tools check clean
+.PHONY: all plugin runtime lib tools check demo deps clean
 
 all: plugin runtime lib tools
 
@@ -18,8 +20,16 @@ lib:
 tools: lib
 	$(MAKE) -C tools
 
-check: all
+deps:
+	scripts/install-deps.sh
+
+# deps first, alone: the other prerequisites need its packages.
+check: deps
+	$(MAKE) all
 	tests/run-all.sh
+
+demo: deps
+	scripts/demo.sh
 
 clean:
 	rm -rf $(BUILD)/*.so $(BUILD)/*.a $(BUILD)/kcovdf $(BUILD)/obj
