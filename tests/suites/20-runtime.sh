@@ -122,6 +122,38 @@ else
 	notok "a foreign existing file is left alone"
 fi
 
+# Everything at once (runtime/tests/rt_chaos.c): 4 threads recording bad
+# pointers into pages another thread remaps and protects, signals whose
+# handler records too, forked children exiting three ways. The program must
+# survive; the trace must read back. Once with the default buffer, once
+# with a tiny one (a flush every few records).
+chaos=$BUILD/tests/runtime/rt_chaos
+if clang-22 -std=c11 -O2 -g -Wall -Wextra -I"$root/include" \
+	-I"$root/include/uapi" -I"$root/runtime" \
+	"$root/runtime/tests/rt_chaos.c" -o "$chaos" \
+	"$BUILD/libkcovdf-rt.a" -lpthread >"$tmp/chaos.log" 2>&1 &&
+   ! grep -q 'warning:' "$tmp/chaos.log"; then
+	for words in default 72; do
+		rm -f "$tmp/chaos.kdf"
+		bufenv=KCOVDF_CHAOS_UNUSED=1
+		[ "$words" = default ] || bufenv=KCOVDF_BUFFER_WORDS=$words
+		if env "$bufenv" KCOVDF_OUT="$tmp/chaos.kdf" timeout 120 \
+			"$chaos" "${KCOVDF_CHAOS_SECONDS:-2}" \
+			>"$tmp/chaos.run" 2>&1 &&
+		   env -u KCOVDF_OUT "$T" check parse "$tmp/chaos.kdf" \
+			>>"$tmp/chaos.run" 2>&1; then
+			ok "threads + signals + fork + bad pointers at once, buffer $words words: $(grep -o '[0-9]* callbacks.*' "$tmp/chaos.run" | head -n 1)"
+		else
+			sed 's/^/# /' "$tmp/chaos.run" | head -20
+			notok "threads + signals + fork + bad pointers at once, buffer $words words"
+		fi
+	done
+	rm -f "$tmp/chaos.kdf"
+else
+	sed 's/^/# /' "$tmp/chaos.log" | head -20
+	notok "rt_chaos builds without warnings"
+fi
+
 # End to end with the compiler plugin.
 plugin=$BUILD/kcovdf-plugin.so
 if [ -f "$plugin" ] && [ -f "$root/runtime/tests/e2e.c" ]; then
