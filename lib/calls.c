@@ -13,6 +13,11 @@
  *    recording did: it becomes a call marked no_entry at the current level.
  *  - LOST becomes a marker entry; the stack is kept, since the lost records
  *    may or may not have closed calls, and the matching above repairs it.
+ *  - SECTION with FIRST opens a remote-section node (pc 0) as a child of the
+ *    innermost open call; SECTION with VOID closes the innermost open
+ *    section of the same handle and pid (calls still open in it are marked
+ *    no_exit); an end without a start is ignored. Calls inside a section,
+ *    or with KCOV_DF_F_REMOTE, are marked remote.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +45,7 @@ struct builder {
 	struct kcovdf_call *cur;	/* call whose arguments are filling */
 	uint64_t index;
 	int nested;
+	size_t nsections;		/* open sections on the stack */
 };
 
 static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
@@ -49,6 +55,8 @@ static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
 
 	c->pc = pc;
 	c->fn = b->sym && pc ? kcovdf_sym_fn(b->sym, b->st->pid, pc) : NULL;
+	c->src = KCOVDF_SRC_DF;
+	c->remote = b->nsections > 0;
 	c->index = b->index;
 	c->parent = parent;
 	c->depth = (int)b->depth;
@@ -115,6 +123,10 @@ static struct kcovdf_call *pop(struct builder *b)
 	struct kcovdf_call *c = b->stack[--b->depth];
 
 	(*open_count(b, c->pc))--;
+	if (c->section) {
+		b->nsections--;
+		c->section_open = 1;	/* cleared by its end record */
+	}
 	return c;
 }
 
@@ -131,6 +143,36 @@ static void push(struct builder *b, struct kcovdf_call *c)
 	}
 	b->stack[b->depth++] = c;
 	(*open_count(b, c->pc))++;
+	if (c->section)
+		b->nsections++;
+}
+
+static void on_section(struct builder *b, const struct kcovdf_rec *r)
+{
+	struct kcovdf_call *c;
+	size_t i;
+
+	b->cur = NULL;
+	if (r->flags & KCOV_DF_F_FIRST) {
+		c = new_call(b, 0);
+		c->src = 0;
+		c->section = 1;
+		c->handle = r->value;
+		c->section_pid = r->task_pid;
+		push(b, c);
+		return;
+	}
+	for (i = b->depth; i > 0; i--) {
+		c = b->stack[i - 1];
+		if (c->section && c->handle == r->value &&
+		    c->section_pid == r->task_pid)
+			break;
+	}
+	if (i == 0)
+		return;
+	while (b->depth > i)
+		pop(b)->no_exit = 1;
+	pop(b)->section_open = 0;
 }
 
 /*
@@ -167,12 +209,16 @@ static int on_rec_v1(const struct kcovdf_rec *r, void *arg)
 		c->lost = r->value;
 		b->cur = NULL;
 		return 0;
+	case KCOVDF_REC_SECTION:
+		on_section(b, r);
+		return 0;
 	case KCOVDF_REC_ARG:
 		if ((r->flags & KCOV_DF_F_FIRST) || !b->cur ||
 		    b->cur->pc != r->pc) {
 			/* An ARG without FIRST after a loss starts a call whose
 			 * first records are gone. */
 			c = new_call(b, r->pc);
+			c->remote |= !!(r->flags & KCOV_DF_F_REMOTE);
 			if (b->nested)
 				push(b, c);
 			b->cur = c;
@@ -186,11 +232,13 @@ static int on_rec_v1(const struct kcovdf_rec *r, void *arg)
 		b->cur = NULL;
 		if (*open_count(b, r->pc))
 			for (i = b->depth; i > 0; i--)
-				if (b->stack[i - 1]->pc == r->pc)
+				if (b->stack[i - 1]->pc == r->pc &&
+				    !b->stack[i - 1]->section)
 					break;
 		if (i == 0) {
 			c = new_call(b, r->pc);
 			c->no_entry = 1;
+			c->remote |= !!(r->flags & KCOV_DF_F_REMOTE);
 		} else {
 			while (b->depth > i)
 				pop(b)->no_exit = 1;
@@ -231,7 +279,7 @@ static int on_rec_doc(const struct kcovdf_rec *r, void *arg)
 static int has_ret_cb(const struct kcovdf_rec *r, void *arg)
 {
 	(void)arg;
-	return r->kind == KCOVDF_REC_RET;
+	return r->kind == KCOVDF_REC_RET || r->kind == KCOVDF_REC_SECTION;
 }
 
 int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
@@ -264,8 +312,12 @@ int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
 				 st->format);
 		rc = -1;
 	}
-	for (size_t i = 0; i < b->depth; i++)
-		b->stack[i]->no_exit = 1;
+	for (size_t i = 0; i < b->depth; i++) {
+		if (b->stack[i]->section)
+			b->stack[i]->section_open = 1;
+		else
+			b->stack[i]->no_exit = 1;
+	}
 	free(b->stack);
 	b->stack = NULL;
 	free(b->open);
@@ -294,4 +346,365 @@ struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c)
 		c = c->parent;
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Merged trees: PC_EXT nesting with dataflow values                   */
+/* ------------------------------------------------------------------ */
+/*
+ * The dataflow calls of a task, in pre-order, are D[0..n). A PC_EXT frame
+ * is matched with D[j], the next dataflow call not yet placed, when both
+ * name the same function. Matching must respect the dataflow nesting: D[j]
+ * may only go inside the frame its dataflow parent went to, so each open
+ * frame carries a scope, the end of the pre-order range of the dataflow
+ * call matched to it (or to its nearest matched ancestor). When a matched
+ * frame closes, the dataflow calls still pending in its range can no
+ * longer match: they are placed in it, with their dataflow subtrees, as
+ * they are ("grafted"). LOST markers and calls whose entry was not
+ * recorded (no_entry) never match; they are grafted where the walk is when
+ * their turn comes. Remote sections of the dataflow stream open as frames
+ * of their own before the PC_EXT entry that comes when they are next.
+ */
+
+/* A DEPTH word larger than this opens this many placeholder frames. */
+#define MERGE_MAX_PLACEHOLDERS 256
+
+struct mframe {
+	struct kcovdf_call *c;
+	uint64_t fstart;	/* function start, when fknown */
+	int fknown;
+	size_t dpos;		/* matched D index + 1, 0 when unmatched */
+	size_t scope;		/* D indices below this may go inside */
+};
+
+struct merger {
+	struct builder *b;	/* owns the arena */
+	struct kcovdf_calls *out;
+	struct kcovdf_sym *sym;
+	uint32_t pid;
+	struct kcovdf_call **d;	/* dataflow calls in pre-order */
+	size_t *end;		/* end of each one's subtree in d */
+	size_t *up;		/* index of the dataflow parent + 1, 0: none */
+	size_t n, j;
+	struct mframe *st;
+	size_t depth, cap;
+	struct kcovdf_call *last_top;
+};
+
+static void m_attach(struct merger *m, struct kcovdf_call *parent,
+		     struct kcovdf_call *c)
+{
+	if (parent && (parent->section || parent->remote))
+		c->remote = 1;
+	c->parent = parent;
+	c->next = NULL;
+	c->depth = parent ? parent->depth + 1 : 0;
+	if (parent) {
+		if (parent->last_child)
+			parent->last_child->next = c;
+		else
+			parent->child = c;
+		parent->last_child = c;
+	} else {
+		if (m->last_top)
+			m->last_top->next = c;
+		else
+			m->out->root = c;
+		m->last_top = c;
+	}
+	m->out->ncalls++;
+}
+
+static struct kcovdf_call *m_parent(struct merger *m)
+{
+	return m->depth ? m->st[m->depth - 1].c : NULL;
+}
+
+static size_t m_scope(struct merger *m)
+{
+	return m->depth ? m->st[m->depth - 1].scope : m->n;
+}
+
+/* Place D[j] and its dataflow subtree under parent, unmatched. */
+static void m_graft(struct merger *m, struct kcovdf_call *parent)
+{
+	size_t j = m->j, e = m->end[j];
+
+	m_attach(m, parent, m->d[j]);
+	for (size_t k = j + 1; k < e; k++)
+		m_attach(m, m->up[k] ? m->d[m->up[k] - 1] : parent, m->d[k]);
+	m->j = e;
+}
+
+static void m_push(struct merger *m, struct kcovdf_call *c, uint64_t fstart,
+		   int fknown, size_t dpos)
+{
+	struct mframe *f;
+
+	if (m->depth == m->cap) {
+		size_t nc = m->cap ? 2 * m->cap : 64;
+		struct mframe *ns = realloc(m->st, nc * sizeof(*ns));
+
+		if (!ns)
+			abort();
+		m->st = ns;
+		m->cap = nc;
+	}
+	f = &m->st[m->depth];
+	f->c = c;
+	f->fstart = fstart;
+	f->fknown = fknown;
+	f->dpos = dpos;
+	f->scope = dpos ? m->end[dpos - 1] : m_scope(m);
+	m->depth++;
+}
+
+/* Close the innermost frame; graft what can no longer match inside it. */
+static void m_pop(struct merger *m)
+{
+	struct mframe f = m->st[m->depth - 1];
+
+	if (f.dpos)
+		while (m->j < f.scope)
+			m_graft(m, f.c);
+	m->depth--;
+}
+
+/* LOST markers (pc 0) and return-only calls are placed where the walk
+ * is. */
+static int m_unmatchable(const struct kcovdf_call *c)
+{
+	return c->lost || c->no_entry || (!c->pc && !c->section);
+}
+
+static void m_flush_unmatchable(struct merger *m)
+{
+	while (m->j < m_scope(m) && m_unmatchable(m->d[m->j]))
+		m_graft(m, m_parent(m));
+}
+
+/* Sections whose dataflow calls are all placed close. */
+static void m_close_done_sections(struct merger *m)
+{
+	while (m->depth && m->st[m->depth - 1].c->section &&
+	       m->j >= m->st[m->depth - 1].scope)
+		m_pop(m);
+}
+
+static struct kcovdf_call *m_new(struct merger *m, uint64_t pc, int known)
+{
+	struct kcovdf_call *c = arena_alloc(&m->b->a, sizeof(*c));
+
+	c->pc = pc;
+	c->fn = m->sym && known ? kcovdf_sym_fn(m->sym, m->pid, pc) : NULL;
+	c->src = KCOVDF_SRC_PCEXT;
+	return c;
+}
+
+static void m_entry(struct merger *m, uint64_t pc)
+{
+	uint64_t fs = 0;
+	int known;
+	struct kcovdf_call *c;
+
+	m_close_done_sections(m);
+	m_flush_unmatchable(m);
+	while (m->j < m_scope(m) && m->d[m->j]->section) {
+		c = m->d[m->j];
+		m_attach(m, m_parent(m), c);
+		m->j++;
+		m_push(m, c, 0, 0, m->j);
+		m_flush_unmatchable(m);
+	}
+	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
+	if (known && m->j < m_scope(m) && m->d[m->j]->pc == fs) {
+		c = m->d[m->j];
+		m_attach(m, m_parent(m), c);
+		c->src |= KCOVDF_SRC_PCEXT;
+		m->j++;
+		m_push(m, c, fs, 1, m->j);
+		return;
+	}
+	c = m_new(m, known ? fs : pc, known);
+	m_attach(m, m_parent(m), c);
+	m_push(m, c, fs, known, 0);
+}
+
+/* The frame an exit closes: index + 1 into the stack, 0 for none. */
+static size_t m_exit_target(struct merger *m, uint64_t fs, int known)
+{
+	struct mframe *top;
+
+	if (!m->depth || m->st[m->depth - 1].c->section)
+		return 0;
+	top = &m->st[m->depth - 1];
+	if (!known || !top->fknown || top->fstart == fs ||
+	    top->c->entry_unrecorded)
+		return m->depth;
+	for (size_t i = m->depth; i > 0; i--) {
+		struct mframe *f = &m->st[i - 1];
+
+		if (f->c->section)
+			break;
+		if (f->fknown && f->fstart == fs)
+			return i;
+	}
+	return 0;
+}
+
+static void m_exit(struct merger *m, uint64_t pc)
+{
+	uint64_t fs = 0;
+	int known;
+	size_t t;
+	struct kcovdf_call *c;
+
+	m_close_done_sections(m);
+	m_flush_unmatchable(m);
+	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
+	t = m_exit_target(m, fs, known);
+	if (!t) {
+		/* The entry was not recorded: a leaf at the current level. */
+		c = m_new(m, known ? fs : pc, known);
+		c->no_entry = 1;
+		m_attach(m, m_parent(m), c);
+		return;
+	}
+	while (m->depth > t) {
+		c = m->st[m->depth - 1].c;
+		if (!c->has_ret)
+			c->no_exit = 1;
+		m_pop(m);
+	}
+	c = m->st[m->depth - 1].c;
+	if (c->entry_unrecorded && !c->fn && known) {
+		/* A placeholder learns its function from its exit. */
+		c->pc = fs;
+		c->fn = m->sym ? kcovdf_sym_fn(m->sym, m->pid, fs) : NULL;
+	}
+	m_pop(m);
+}
+
+static void m_depth(struct merger *m, int64_t d)
+{
+	m_close_done_sections(m);
+	if (d < 0) {
+		/* Exits that happened while recording was suppressed. */
+		for (uint64_t k = 0; k < (uint64_t)-(d + 1) + 1; k++) {
+			struct kcovdf_call *c;
+
+			if (!m->depth || m->st[m->depth - 1].c->section)
+				break;
+			c = m->st[m->depth - 1].c;
+			c->exits_unrecorded = 1;
+			m_pop(m);
+		}
+		return;
+	}
+	for (int64_t k = 0; k < d && k < MERGE_MAX_PLACEHOLDERS; k++) {
+		struct kcovdf_call *c = m_new(m, 0, 0);
+
+		c->entry_unrecorded = 1;
+		c->no_entry = 1;
+		m_attach(m, m_parent(m), c);
+		m_push(m, c, 0, 0, 0);
+	}
+}
+
+int kcovdf_calls_merge(const struct kcovdf_stream *df,
+		       const struct kcovdf_stream *pcext, int kernel,
+		       struct kcovdf_sym *sym, struct kcovdf_calls *out,
+		       uint64_t *unknown, char *err, size_t errlen)
+{
+	struct kcovdf_calls dfc;
+	struct merger m;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (unknown)
+		*unknown = 0;
+	if (!pcext)
+		return df ? kcovdf_calls_build(df, sym, out, err, errlen) : -1;
+	memset(&m, 0, sizeof(m));
+	memset(&dfc, 0, sizeof(dfc));
+	if (df) {
+		rc = kcovdf_calls_build(df, sym, &dfc, err, errlen);
+	} else {
+		dfc.priv = calloc(1, sizeof(struct builder));
+		if (!dfc.priv)
+			return -1;
+	}
+	/* The dataflow calls in pre-order, with subtree ends and parents. */
+	for (struct kcovdf_call *c = dfc.root; c; c = kcovdf_call_next(c)) {
+		if (m.n == cap) {
+			cap = cap ? 2 * cap : 256;
+			m.d = realloc(m.d, cap * sizeof(*m.d));
+			m.end = realloc(m.end, cap * sizeof(*m.end));
+			m.up = realloc(m.up, cap * sizeof(*m.up));
+			if (!m.d || !m.end || !m.up)
+				abort();
+		}
+		m.d[m.n] = c;
+		m.end[m.n] = m.n + 1;
+		/* blocks is free in a dataflow tree: it holds the index + 1
+		 * of each call until the tree is taken apart below. */
+		c->blocks = m.n + 1;
+		m.up[m.n] = c->parent ? (size_t)c->parent->blocks : 0;
+		m.n++;
+	}
+	/* Subtree ends: each call extends its ancestors' ranges. */
+	for (size_t k = m.n; k > 0; k--)
+		if (m.up[k - 1] && m.end[m.up[k - 1] - 1] < m.end[k - 1])
+			m.end[m.up[k - 1] - 1] = m.end[k - 1];
+	for (size_t k = 0; k < m.n; k++) {
+		struct kcovdf_call *c = m.d[k];
+
+		c->parent = c->child = c->last_child = c->next = NULL;
+		c->blocks = 0;
+	}
+	memset(out, 0, sizeof(*out));
+	out->nested = 1;
+	out->priv = dfc.priv;
+	m.b = dfc.priv;
+	m.out = out;
+	m.sym = sym;
+	m.pid = pcext->pid;
+	for (size_t i = 0; i < pcext->nwords; i++) {
+		struct kcovdf_pcext p;
+
+		if (kcovdf_pcext_decode(pcext->words[i], kernel, &p)) {
+			if (unknown)
+				(*unknown)++;
+			continue;
+		}
+		switch (p.type) {
+		case KCOVDF_PCEXT_ENTRY:
+			m_entry(&m, p.pc);
+			break;
+		case KCOVDF_PCEXT_EXIT:
+			m_exit(&m, p.pc);
+			break;
+		case KCOVDF_PCEXT_DEPTH:
+			m_depth(&m, p.depth);
+			break;
+		default:
+			if (m.depth && !m.st[m.depth - 1].c->section)
+				m.st[m.depth - 1].c->blocks++;
+			break;
+		}
+	}
+	while (m.depth) {
+		struct kcovdf_call *c = m.st[m.depth - 1].c;
+
+		if (!c->section && !c->has_ret)
+			c->no_exit = 1;
+		m_pop(&m);
+	}
+	while (m.j < m.n)
+		m_graft(&m, NULL);
+	free(m.d);
+	free(m.end);
+	free(m.up);
+	free(m.st);
+	return rc ? -1 : 0;
 }

@@ -13,6 +13,27 @@
 #include <linux/kcov_dataflow.h>
 #include "kcovdf/trace_file.h"
 
+/*
+ * Remote sections and KCOV_TRACE_PC_EXT words (docs/trace-format.md). The
+ * uapi header gains these with the kernel series; until then they are
+ * defined here with the values the series uses.
+ */
+#ifndef KCOV_DF_KIND_SECTION
+#define KCOV_DF_KIND_SECTION	4	/* start (FIRST) or end (VOID) of a
+					 * remote section: value = handle,
+					 * one extra word = pid */
+#endif
+#ifndef KCOV_RECORD_IP_MASK
+#define KCOV_RECORD_IP_MASK		0x00ffffffffffffffULL
+#define KCOV_RECORDFLAG_TYPEMASK	0xf000000000000000ULL
+#define KCOV_RECORDFLAG_TYPE_NORMAL	0xf000000000000000ULL
+#define KCOV_RECORDFLAG_TYPE_ENTRY	0x0000000000000000ULL
+#define KCOV_RECORDFLAG_TYPE_EXIT	0x1000000000000000ULL
+#endif
+#ifndef KCOV_RECORDFLAG_TYPE_DEPTH
+#define KCOV_RECORDFLAG_TYPE_DEPTH	0x2000000000000000ULL
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
@@ -21,6 +42,7 @@ enum kcovdf_rec_kind {
 	KCOVDF_REC_ARG = KCOV_DF_KIND_ARG,
 	KCOVDF_REC_RET = KCOV_DF_KIND_RET,
 	KCOVDF_REC_LOST = KCOV_DF_KIND_LOST,
+	KCOVDF_REC_SECTION = KCOV_DF_KIND_SECTION,	/* v1 only */
 };
 
 /* One decoded record, in either format. Pointers point into the words. */
@@ -37,6 +59,9 @@ struct kcovdf_rec {
 	const uint64_t *fields;
 	uint32_t seq;		/* DOC only: the header's sequence number */
 	unsigned int words;	/* words the record occupies */
+	uint32_t task_pid;	/* SECTION: pid of the task that ran it;
+				 * value is the handle, flags FIRST (start)
+				 * or VOID (end) */
 };
 
 /*
@@ -65,6 +90,34 @@ int kcovdf_walk(int format, const uint64_t *words, size_t nwords,
  */
 int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
 		       kcovdf_rec_cb cb, void *arg, char *err, size_t errlen);
+
+/*
+ * KCOV_TRACE_PC_EXT words: the return address of the callback in the
+ * function with the top byte replaced by the type (seed 003).
+ */
+enum kcovdf_pcext_type {
+	KCOVDF_PCEXT_ENTRY = 0,		/* function entry */
+	KCOVDF_PCEXT_EXIT = 1,		/* function exit */
+	KCOVDF_PCEXT_DEPTH = 2,		/* net depth change while recording
+					 * was suppressed */
+	KCOVDF_PCEXT_NORMAL = 0xf,	/* another basic block */
+};
+
+struct kcovdf_pcext {
+	int type;		/* enum kcovdf_pcext_type, or the unknown
+				 * type nibble when decode returns -1 */
+	uint64_t pc;		/* ENTRY, EXIT, NORMAL: the address */
+	int64_t depth;		/* DEPTH: entries minus exits (56-bit signed) */
+};
+
+/*
+ * Decode one PC_EXT word. kernel: addresses have their top byte set (the
+ * kernel's word | ~KCOV_RECORD_IP_MASK); else cleared (user space).
+ * Returns 0, or -1 for a type this decoder does not know (out->type says
+ * which). A word never depends on its neighbours, so a reader may skip an
+ * unknown one.
+ */
+int kcovdf_pcext_decode(uint64_t w, int kernel, struct kcovdf_pcext *out);
 
 /* ------------------------------------------------------------------ */
 /* Trace files                                                         */
@@ -206,6 +259,12 @@ const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
 /* The function whose entry is pc (the records' pc), or NULL. */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
+/* The start of the function that contains addr (any address inside it,
+ * such as a PC_EXT return address): ELF symbol sizes, DWARF, the trace's
+ * SYMS names (nearest below), kallsyms (nearest below). 0, or -1 when
+ * nothing knows the address; sym may be NULL. */
+int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
+			  uint64_t *start);
 /* The layout table with this id from any loaded object, or NULL. */
 const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
 					      uint64_t type_id);
@@ -229,7 +288,22 @@ struct kcovdf_call {
 	int depth;
 	uint64_t index;		/* order of the call's first record */
 	struct kcovdf_call *parent, *child, *last_child, *next;
+	/* Remote sections (KCOV_DF_KIND_SECTION): a node with pc 0 whose
+	 * children ran in the section. */
+	int section;		/* this node is a remote section */
+	int section_open;	/* its end record was never seen */
+	uint64_t handle;	/* the section's handle */
+	uint32_t section_pid;	/* the task that ran it */
+	int remote;		/* a call inside a remote section */
+	/* Merged trees (kcovdf_calls_merge): */
+	unsigned int src;	/* KCOVDF_SRC_*: which streams saw the call */
+	int exits_unrecorded;	/* closed by a DEPTH record */
+	int entry_unrecorded;	/* opened by a DEPTH record */
+	uint64_t blocks;	/* NORMAL PC_EXT words directly in the call */
 };
+
+#define KCOVDF_SRC_DF		0x1	/* dataflow records */
+#define KCOVDF_SRC_PCEXT	0x2	/* PC_EXT entry or exit words */
 
 struct kcovdf_calls {
 	struct kcovdf_call *root;	/* first top-level call */
@@ -248,6 +322,24 @@ struct kcovdf_calls {
 int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
 		       struct kcovdf_calls *out, char *err, size_t errlen);
 void kcovdf_calls_free(struct kcovdf_calls *c);
+
+/*
+ * One call tree from a task's dataflow stream (V1, or NULL) and its PC_EXT
+ * stream (or NULL), docs/tools.md "Merged call trees": the PC_EXT words
+ * give the nesting of every instrumented function; each dataflow call is
+ * attached to the next PC_EXT frame of the same function (start address
+ * from kcovdf_sym_func_start()) that is consistent with the dataflow
+ * nesting; dataflow calls that find none are kept where the dataflow tree
+ * puts them. DEPTH words close (negative) or open (positive) frames marked
+ * exits_unrecorded / entry_unrecorded. kernel selects the PC_EXT address
+ * form. Returns 0, or -1 with err set when the dataflow stream is damaged
+ * (the tree then holds what came before). PC_EXT words of unknown type are
+ * counted in *unknown (may be NULL) and skipped.
+ */
+int kcovdf_calls_merge(const struct kcovdf_stream *df,
+		       const struct kcovdf_stream *pcext, int kernel,
+		       struct kcovdf_sym *sym, struct kcovdf_calls *out,
+		       uint64_t *unknown, char *err, size_t errlen);
 /* Pre-order walk: the next call after c (children first). */
 struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c);
 

@@ -65,6 +65,7 @@ static int decode_doc(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 	r->type_id = 0;
 	r->unreadable = 0;
 	r->seq = KCOV_DF_DOC_SEQ(hdr);
+	r->task_pid = 0;
 	r->nfields = n;
 	r->fields = &w[3];
 	r->words = KCOV_DF_DOC_HDR_WORDS + n;
@@ -97,7 +98,7 @@ static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 	nextra = KCOV_DF_V1_NEXTRA(hdr);
 	words = KCOV_DF_V1_FIXED_WORDS + nextra;
 	if (kind != KCOV_DF_KIND_ARG && kind != KCOV_DF_KIND_RET &&
-	    kind != KCOV_DF_KIND_LOST)
+	    kind != KCOV_DF_KIND_LOST && kind != KCOV_DF_KIND_SECTION)
 		return fail(err, errlen, "v1 record of unknown kind %u", kind);
 	if (avail < words)
 		return fail(err, errlen,
@@ -111,6 +112,28 @@ static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 	r->pc = w[1];
 	r->value = w[2];
 	r->words = words;
+	if (kind == KCOV_DF_KIND_SECTION) {
+		/* Start (FIRST) or end (VOID) of a remote section: value is
+		 * the handle, the one extra word the pid that ran it. */
+		if (nextra != 1)
+			return fail(err, errlen,
+				    "SECTION record with %u extra words (want 1)",
+				    nextra);
+		if (flags & ~(unsigned int)(KCOV_DF_F_FIRST | KCOV_DF_F_VOID |
+					    KCOV_DF_F_REMOTE) ||
+		    !(flags & KCOV_DF_F_FIRST) == !(flags & KCOV_DF_F_VOID))
+			return fail(err, errlen,
+				    "SECTION record with flags 0x%x (want FIRST "
+				    "or VOID, and REMOTE)", flags);
+		if (w[1] != 0 || r->argidx != KCOV_DF_ARGIDX_NONE)
+			return fail(err, errlen,
+				    "SECTION record with a function or argument");
+		if (w[3] > UINT32_MAX)
+			return fail(err, errlen,
+				    "SECTION record with pid 0x%" PRIx64, w[3]);
+		r->task_pid = (uint32_t)w[3];
+		return (int)words;
+	}
 	if (kind == KCOV_DF_KIND_LOST) {
 		if (nextra)
 			return fail(err, errlen,
@@ -219,4 +242,22 @@ int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
 			    "buffer count %" PRIu64 " exceeds its %zu words",
 			    n, bufwords - 1);
 	return kcovdf_walk(format, buf + 1, (size_t)n, cb, arg, err, errlen);
+}
+
+int kcovdf_pcext_decode(uint64_t w, int kernel, struct kcovdf_pcext *out)
+{
+	uint64_t t = w & KCOV_RECORDFLAG_TYPEMASK;
+
+	memset(out, 0, sizeof(*out));
+	out->type = (int)(t >> 60);
+	if (t == KCOV_RECORDFLAG_TYPE_DEPTH) {
+		/* Low 56 bits, signed: shift the sign bit to bit 63 and back. */
+		out->depth = (int64_t)(w << 8) >> 8;
+		return 0;
+	}
+	if (t != KCOV_RECORDFLAG_TYPE_ENTRY && t != KCOV_RECORDFLAG_TYPE_EXIT &&
+	    t != KCOV_RECORDFLAG_TYPE_NORMAL)
+		return -1;
+	out->pc = kernel ? w | ~KCOV_RECORD_IP_MASK : w & KCOV_RECORD_IP_MASK;
+	return 0;
 }

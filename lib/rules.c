@@ -1936,7 +1936,7 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		     c = kcovdf_call_next((struct kcovdf_call *)c)) {
 			struct lcall lc = { .task = t, .c = c };
 
-			if (!c->lost)
+			if (!c->lost && !c->section)
 				check_call(&k, &lc, (int)st->format);
 		}
 	}

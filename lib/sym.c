@@ -1355,3 +1355,68 @@ const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 	s->fns_n++;
 	return s->fns[i].fn;
 }
+
+/* Nearest symbol at or below addr in a sorted table, or NULL. */
+static const struct elfsym *nearest_below(const struct elfsym *v, size_t n,
+					  uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &v[lo - 1] : NULL;
+}
+
+int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
+			  uint64_t *start)
+{
+	struct obj *o;
+	const struct elfsym *es;
+
+	if (!s)
+		return -1;
+	o = obj_for(s, pid, addr);
+	if (o && o->elf) {
+		uint64_t ea = addr - o->bias;
+		Dwarf_Die cu, sp;
+		Dwarf_Addr lo;
+
+		es = find_elfsym(o->syms, o->nsyms, ea);
+		if (es) {
+			*start = es->addr + o->bias;
+			return 0;
+		}
+		if (o->dw && !o->is_rel && !cu_for_addr(o, ea, &cu) &&
+		    !find_subprogram(&cu, ea, &sp, 0) &&
+		    dwarf_lowpc(&sp, &lo) == 0) {
+			*start = lo + o->bias;
+			return 0;
+		}
+	}
+	/* The trace's SYMS names the functions its streams mention (kcovdf
+	 * record writes the start of every function a PC_EXT word lies in);
+	 * entries with an offset ("f+0x10") are not starts. */
+	if (s->ntsyms) {
+		es = nearest_below(s->tsyms, s->ntsyms, addr);
+		while (es && es > s->tsyms && strchr(es->name, '+'))
+			es--;
+		if (es && !strchr(es->name, '+')) {
+			*start = es->addr;
+			return 0;
+		}
+	}
+	if (s->nkallsyms) {
+		es = nearest_below(s->kallsyms, s->nkallsyms, addr);
+		if (es) {
+			*start = es->addr;
+			return 0;
+		}
+	}
+	return -1;
+}

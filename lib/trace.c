@@ -138,7 +138,8 @@ static int add_stream(struct kcovdf_trace *t, struct stream_index *ix,
 			  off, h.nwords, size - sizeof(h));
 		return -1;
 	}
-	if (h.kind > KCOVDF_STREAM_PCEXT || h.format > KCOVDF_FMT_KCOV_PCEXT) {
+	if (h.kind > KCOVDF_STREAM_REMOTE_PCEXT ||
+	    h.format > KCOVDF_FMT_KCOV_PCEXT) {
 		fail_null(err, errlen, "offset %" PRIu64
 			  ": STREAM chunk of unknown kind %u or format %u",
 			  off, h.kind, h.format);

@@ -31,6 +31,33 @@ void fatal(const char *fmt, ...)
 /* Traces                                                              */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The stream of the same task that pairs with st: its PC_EXT words for a
+ * dataflow stream (format PCEXT), its dataflow stream for PC_EXT words.
+ * LOCAL pairs with PCEXT, REMOTE with REMOTE_PCEXT.
+ */
+static const struct kcovdf_stream *partner(const struct kcovdf_trace *t,
+					   const struct kcovdf_stream *st,
+					   uint32_t format)
+{
+	uint32_t kind;
+
+	switch (st->kind) {
+	case KCOVDF_STREAM_LOCAL: kind = KCOVDF_STREAM_PCEXT; break;
+	case KCOVDF_STREAM_REMOTE: kind = KCOVDF_STREAM_REMOTE_PCEXT; break;
+	case KCOVDF_STREAM_PCEXT: kind = KCOVDF_STREAM_LOCAL; break;
+	default: kind = KCOVDF_STREAM_REMOTE; break;
+	}
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+
+		if (s->pid == st->pid && s->tid == st->tid && s->kind == kind &&
+		    s->format == format)
+			return s;
+	}
+	return NULL;
+}
+
 void tool_trace_open(struct tool_trace *tt, const char *path,
 		     struct symargs *sa, int keep_damaged)
 {
@@ -56,19 +83,44 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 		fatal("out of memory");
 	for (size_t i = 0; i < tt->t->nstreams; i++) {
 		const struct kcovdf_stream *st = &tt->t->streams[i];
+		const struct kcovdf_stream *pc = NULL;
 		struct tool_task *tk = &tt->tasks[tt->ntasks];
+		int rc;
 
-		if (st->format == KCOVDF_FMT_KCOV_PCEXT)
-			continue;
+		if (st->format == KCOVDF_FMT_KCOV_PCEXT) {
+			/* PC_EXT words go with the task's dataflow stream;
+			 * alone only when the task has none. */
+			if (partner(tt->t, st, KCOVDF_FMT_V1) ||
+			    partner(tt->t, st, KCOVDF_FMT_DOC))
+				continue;
+			pc = st;
+		} else if (st->format == KCOVDF_FMT_V1) {
+			pc = partner(tt->t, st, KCOVDF_FMT_KCOV_PCEXT);
+		}
 		tk->st = st;
-		tk->format = (int)st->format;
-		if (kcovdf_calls_build(st, tt->sym, &tk->calls, tk->err,
-				       sizeof(tk->err))) {
+		tk->pcext = pc;
+		tk->remote = st->kind == KCOVDF_STREAM_REMOTE ||
+			     st->kind == KCOVDF_STREAM_REMOTE_PCEXT;
+		tk->format = st->format == KCOVDF_FMT_DOC ? KCOVDF_FMT_DOC
+							  : KCOVDF_FMT_V1;
+		if (pc)
+			rc = kcovdf_calls_merge(st == pc ? NULL : st, pc,
+						tt->kernel, tt->sym, &tk->calls,
+						&tk->pc_unknown, tk->err,
+						sizeof(tk->err));
+		else
+			rc = kcovdf_calls_build(st, tt->sym, &tk->calls,
+						tk->err, sizeof(tk->err));
+		if (rc) {
 			tk->damaged = 1;
 			if (!keep_damaged)
 				fatal("%s: stream %u/%u: %s", path, st->pid,
 				      st->tid, tk->err);
 		}
+		if (tk->pc_unknown)
+			fprintf(stderr, "kcovdf: %s: stream %u/%u: %" PRIu64
+				" PC_EXT words of unknown type skipped\n",
+				path, st->pid, st->tid, tk->pc_unknown);
 		tt->ntasks++;
 	}
 }
@@ -245,6 +297,10 @@ const char *tool_fn_name(const struct kcovdf_call *c)
 
 	if (c->fn && c->fn->name)
 		return c->fn->name;
+	if (c->section)
+		return "remote";
+	if (c->entry_unrecorded && !c->pc)
+		return "?";
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, c->pc);
 	return buf;
 }
@@ -254,6 +310,12 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 {
 	struct kcovdf_buf tmp = { 0 };
 
+	if (c->section) {
+		kcovdf_buf_printf(b, "%sremote: handle 0x%" PRIx64 ", pid %u%s",
+				  tc(C_BOLD), c->handle, c->section_pid,
+				  tc(C_RESET));
+		return;
+	}
 	kcovdf_buf_printf(b, "%s%s%s(", tc(C_FUNC), tool_fn_name(c),
 			  tc(C_RESET));
 	for (size_t i = 0; i < c->nargs; i++) {
@@ -269,8 +331,25 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 	}
 	if (c->no_entry)
 		kcovdf_buf_printf(b, "%s", c->nargs ? ", ..." : "...");
+	else if (tk->pcext && !(c->src & KCOVDF_SRC_DF))
+		kcovdf_buf_printf(b, "?");	/* no values recorded */
 	kcovdf_buf_printf(b, ")");
 	kcovdf_buf_free(&tmp);
+}
+
+/* What a merged tree adds: a dataflow call no PC_EXT frame matched, a
+ * frame opened by a DEPTH word. */
+static void merge_notes(struct kcovdf_buf *b, const struct tool_task *tk,
+			const struct kcovdf_call *c)
+{
+	if (!tk->pcext || c->lost)
+		return;
+	if (c->entry_unrecorded)
+		kcovdf_buf_printf(b, " %s/* entry not recorded */%s",
+				  tc(C_WARN), tc(C_RESET));
+	else if (!(c->src & KCOVDF_SRC_PCEXT))
+		kcovdf_buf_printf(b, " %s/* no entry/exit records */%s",
+				  tc(C_DIM), tc(C_RESET));
 }
 
 void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
@@ -280,22 +359,40 @@ void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
 	struct kcovdf_val val;
 	struct kcovdf_buf tmp = { 0 };
 
+	if (c->section) {
+		if (c->section_open)
+			kcovdf_buf_printf(b, " %s/* section end not recorded "
+					  "*/%s", tc(C_WARN), tc(C_RESET));
+		return;
+	}
 	if (!ret && c->has_ret)
 		ret = &c->ret;
 	if (!ret) {
-		if (c->no_exit && tk->format == KCOVDF_FMT_V1)
+		if (c->exits_unrecorded)
+			kcovdf_buf_printf(b, " %s/* exits not recorded */%s",
+					  tc(C_WARN), tc(C_RESET));
+		else if (c->no_exit && !(c->src & KCOVDF_SRC_DF) &&
+			 tk->pcext)
+			kcovdf_buf_printf(b, " %s/* no exit recorded */%s",
+					  tc(C_WARN), tc(C_RESET));
+		else if (c->no_exit && tk->format == KCOVDF_FMT_V1)
 			kcovdf_buf_printf(b, " %s/* no return recorded */%s",
 					  tc(C_WARN), tc(C_RESET));
+		merge_notes(b, tk, c);
 		return;
 	}
 	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
-	if (val.is_void)
-		return;
-	kcovdf_buf_printf(b, " = ");
-	kcovdf_buf_printf(&tmp, "%s", "");
-	kcovdf_fmt_val(&tmp, &val, 0);
-	tool_put_value(b, tmp.s);
-	kcovdf_buf_free(&tmp);
+	if (!val.is_void) {
+		kcovdf_buf_printf(b, " = ");
+		kcovdf_buf_printf(&tmp, "%s", "");
+		kcovdf_fmt_val(&tmp, &val, 0);
+		tool_put_value(b, tmp.s);
+		kcovdf_buf_free(&tmp);
+	}
+	if (c->exits_unrecorded)
+		kcovdf_buf_printf(b, " %s/* exits not recorded */%s",
+				  tc(C_WARN), tc(C_RESET));
+	merge_notes(b, tk, c);
 }
 
 void tool_call_line(struct kcovdf_buf *b, const struct tool_trace *tt,
@@ -352,6 +449,12 @@ void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
 		kcovdf_buf_printf(b, "\"lost\":%" PRIu64 "}", c->lost);
 		return;
 	}
+	if (c->section) {
+		kcovdf_buf_printf(b, "\"section\":{\"handle\":%" PRIu64
+				  ",\"pid\":%u%s}}", c->handle, c->section_pid,
+				  c->section_open ? ",\"open\":true" : "");
+		return;
+	}
 	kcovdf_buf_printf(b, "\"func\":");
 	kcovdf_json_str(b, tool_fn_name(c));
 	kcovdf_buf_printf(b, ",\"pc\":%" PRIu64 ",\"args\":[", c->pc);
@@ -386,6 +489,20 @@ void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
 		kcovdf_buf_printf(b, ",\"no_entry\":true");
 	if (c->no_exit && !(ret && ret != &c->ret))
 		kcovdf_buf_printf(b, ",\"no_exit\":true");
+	if (c->remote)
+		kcovdf_buf_printf(b, ",\"remote\":true");
+	if (tk->pcext) {
+		kcovdf_buf_printf(b, ",\"pcext\":%s,\"dataflow\":%s",
+				  c->src & KCOVDF_SRC_PCEXT ? "true" : "false",
+				  c->src & KCOVDF_SRC_DF ? "true" : "false");
+		if (c->blocks)
+			kcovdf_buf_printf(b, ",\"blocks\":%" PRIu64,
+					  c->blocks);
+		if (c->exits_unrecorded)
+			kcovdf_buf_printf(b, ",\"exits_unrecorded\":true");
+		if (c->entry_unrecorded)
+			kcovdf_buf_printf(b, ",\"entry_unrecorded\":true");
+	}
 	kcovdf_buf_printf(b, "}");
 }
 

@@ -44,7 +44,7 @@ static void flush(struct exporter *x)
 
 static uint32_t track_tid(const struct tool_task *tk)
 {
-	return tk->st->tid | (tk->st->kind == KCOVDF_STREAM_REMOTE ?
+	return tk->st->tid | (tk->remote ?
 			      REMOTE_TID_BIT : 0);
 }
 
@@ -90,7 +90,7 @@ static void arg_value(struct kcovdf_buf *b, const struct kcovdf_item *it)
 }
 
 static void event(struct exporter *x, const struct tool_task *tk,
-		  const struct kcovdf_call *c, uint64_t end)
+		  const struct kcovdf_call *c, uint64_t ts, uint64_t end)
 {
 	struct kcovdf_item *items;
 	size_t n;
@@ -101,7 +101,7 @@ static void event(struct exporter *x, const struct tool_task *tk,
 		kcovdf_buf_printf(&x->b, "{\"name\":\"records lost\",\"cat\":"
 				  "\"kcovdf\",\"ph\":\"i\",\"s\":\"t\",\"ts\":%"
 				  PRIu64 ",\"pid\":%u,\"tid\":%u,\"args\":"
-				  "{\"lost\":%" PRIu64 "}}", c->index,
+				  "{\"lost\":%" PRIu64 "}}", ts,
 				  tk->st->pid, track_tid(tk), c->lost);
 		return;
 	}
@@ -109,7 +109,7 @@ static void event(struct exporter *x, const struct tool_task *tk,
 	kcovdf_json_str(&x->b, tool_fn_name(c));
 	kcovdf_buf_printf(&x->b, ",\"cat\":\"kcovdf\",\"ph\":\"X\",\"ts\":%"
 			  PRIu64 ",\"dur\":%" PRIu64 ",\"pid\":%u,\"tid\":%u,"
-			  "\"args\":{", c->index, end - c->index, tk->st->pid,
+			  "\"args\":{", ts, end - ts, tk->st->pid,
 			  track_tid(tk));
 	n = kcovdf_call_items(x->tt.sym, c, NULL, tk->format, &items);
 	for (size_t i = 0; i < n; i++) {
@@ -134,9 +134,12 @@ static void event(struct exporter *x, const struct tool_task *tk,
 /*
  * End timestamps, in pre-order. A call spans its records: from its first
  * (its index) to its return, which follows the last record of its
- * subtree; without a return, to the last record of the subtree.
+ * subtree; without a return, to the last record of the subtree. A merged
+ * tree (PC_EXT frames have no record index) counts calls instead: a call
+ * starts at its pre-order number and ends after its last descendant's.
  */
-static void ends(struct exporter *x, const struct kcovdf_call *root)
+static void ends(struct exporter *x, const struct kcovdf_call *root,
+		 int preorder)
 {
 	const struct kcovdf_call *c = root;
 	uint64_t last = 0;
@@ -144,9 +147,9 @@ static void ends(struct exporter *x, const struct kcovdf_call *root)
 
 	x->nend = 0;
 	while (c) {
-		uint64_t own = c->index;
+		uint64_t own = preorder ? x->nend : c->index;
 
-		if (!c->lost && !c->no_entry && c->nargs > 1)
+		if (!preorder && !c->lost && !c->no_entry && c->nargs > 1)
 			own += c->nargs - 1;
 		last = own > last ? own : last;
 		if (x->nend == x->capend) {
@@ -169,7 +172,8 @@ static void ends(struct exporter *x, const struct kcovdf_call *root)
 		}
 		for (;;) {
 			/* Close c. */
-			if (c->has_ret && !c->no_entry && !c->lost)
+			if (!preorder && c->has_ret && !c->no_entry &&
+			    !c->lost)
 				last++;
 			x->end[stack[--nstack]] = last + 1;
 			if (c->next || !c->parent)
@@ -187,9 +191,9 @@ static void export_task(struct exporter *x, const struct tool_task *tk)
 	size_t i = 0;
 	char name[64];
 
-	ends(x, c);
+	ends(x, c, tk->pcext != NULL);
 	snprintf(name, sizeof(name), "%s%s", tk->st->comm,
-		 tk->st->kind == KCOVDF_STREAM_REMOTE ? " (remote)" : "");
+		 tk->remote ? " (remote)" : "");
 	sep(x);
 	kcovdf_buf_printf(&x->b, "{\"name\":\"process_name\",\"ph\":\"M\","
 			  "\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
@@ -215,7 +219,7 @@ static void export_task(struct exporter *x, const struct tool_task *tk)
 			if (in_depth < 0)
 				continue;
 		}
-		event(x, tk, c, x->end[i]);
+		event(x, tk, c, tk->pcext ? i : c->index, x->end[i]);
 		if (x->b.len > 65536)
 			flush(x);
 	}

@@ -42,7 +42,11 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 
 /* A stream with its call tree. */
 struct tool_task {
-	const struct kcovdf_stream *st;
+	const struct kcovdf_stream *st;	/* dataflow stream, or the PC_EXT one
+					 * of a task that has no dataflow */
+	const struct kcovdf_stream *pcext;	/* merged PC_EXT words, or NULL */
+	int remote;		/* remote work (REMOTE or REMOTE_PCEXT) */
+	uint64_t pc_unknown;	/* PC_EXT words of unknown type skipped */
 	struct kcovdf_calls calls;
 	int format;		/* KCOVDF_FMT_DOC or _V1 */
 	int damaged;		/* an invalid record stopped the tree */
@@ -54,7 +58,8 @@ struct tool_trace {
 	struct kcovdf_trace *t;
 	struct kcovdf_sym *sym;
 	int kernel;		/* META source=kernel */
-	struct tool_task *tasks;	/* record streams (not PCEXT) */
+	struct tool_task *tasks;	/* record streams, each merged with
+					 * the PC_EXT stream of its task */
 	size_t ntasks;
 };
 

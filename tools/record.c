@@ -11,6 +11,14 @@
  * release and build id, KASLR offset, module addresses, function names from
  * kallsyms), into the trace file.
  *
+ * --pc-ext adds KCOV_TRACE_PC_EXT words (function entry/exit, basic
+ * blocks) from /sys/kernel/debug/kcov, enabled in the child next to the
+ * dataflow recording; --remote adds remote work: KCOV_DF_REMOTE_ENABLE on
+ * a second dataflow descriptor (and, with --pc-ext, KCOV_REMOTE_ENABLE on
+ * a second kcov descriptor) with one common handle, which the kernel hands
+ * to the tasks the command starts. Each buffer becomes a STREAM chunk of
+ * its own kind (LOCAL, PCEXT, REMOTE, REMOTE_PCEXT).
+ *
  * User mode (--user, or no device): the command must be built with
  * `kcovdf cc`; the recorder writes the file header and META, and the
  * runtime linked into the command appends its chunks (KCOVDF_OUT).
@@ -23,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kcov.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
@@ -33,6 +42,12 @@
 #include "kcovdf_tool.h"
 
 #define DEV_PATH "/sys/kernel/debug/kcov_dataflow"
+#define KCOV_PATH "/sys/kernel/debug/kcov"
+/* Seed 003 and 004; the kernel series defines them in its own headers. */
+#define KCOVDF_TRACE_PC_EXT 2
+#ifndef KCOV_DF_REMOTE_ENABLE
+#define KCOV_DF_REMOTE_ENABLE _IOW('d', 102, struct kcov_remote_arg)
+#endif
 #define X86_64_TEXT_BASE 0xffffffff81000000ULL
 
 struct rec_opts {
@@ -40,6 +55,9 @@ struct rec_opts {
 	int mode;		/* 0 auto, 1 kernel, 2 user */
 	int format;		/* KCOVDF_FMT_V1 or _DOC */
 	unsigned long words;
+	int pcext;		/* --pc-ext */
+	int remote;		/* --remote */
+	uint64_t handle;	/* --handle, 0: chosen from our pid */
 	char **cmd;
 };
 
@@ -47,7 +65,9 @@ static void usage(void)
 {
 	fputs("usage: kcovdf record [-o FILE] [--kernel|--user] "
 	      "[--format v1|doc]\n"
-	      "                     [--buffer WORDS] -- CMD [ARGS...]\n"
+	      "                     [--buffer WORDS] [--pc-ext] "
+	      "[--remote [--handle H]]\n"
+	      "                     -- CMD [ARGS...]\n"
 	      "\n"
 	      "  -o FILE          trace file (default kcovdf.trace)\n"
 	      "  --kernel         record kernel functions through " DEV_PATH "\n"
@@ -57,7 +77,16 @@ static void usage(void)
 	      "format\n"
 	      "  --buffer WORDS   buffer size in 64-bit words (kernel: default "
 	      "4M words;\n"
-	      "                   user: per-thread buffer)\n", stderr);
+	      "                   user: per-thread buffer)\n"
+	      "  --pc-ext         kernel: also record function entries and "
+	      "exits\n"
+	      "                   (KCOV_TRACE_PC_EXT through " KCOV_PATH ")\n"
+	      "  --remote         kernel: also record work done for the "
+	      "command by\n"
+	      "                   other tasks (remote sections, common "
+	      "handle)\n"
+	      "  --handle H       the common handle's instance (default: "
+	      "kcovdf's pid)\n", stderr);
 }
 
 static char *join_cmd(char **cmd)
@@ -289,6 +318,17 @@ struct pcset {
 	size_t n, cap;
 };
 
+static void pcset_add(struct pcset *p, uint64_t pc)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = realloc(p->v, p->cap * sizeof(*p->v));
+		if (!p->v)
+			die("out of memory");
+	}
+	p->v[p->n++] = pc;
+}
+
 static int collect_pc(const struct kcovdf_rec *r, void *arg)
 {
 	struct pcset *p = arg;
@@ -298,13 +338,7 @@ static int collect_pc(const struct kcovdf_rec *r, void *arg)
 	for (size_t i = p->n; i > 0 && i + 32 > p->n; i--)
 		if (p->v[i - 1] == r->pc)
 			return 0;	/* cheap dedup of runs */
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 1024;
-		p->v = realloc(p->v, p->cap * sizeof(*p->v));
-		if (!p->v)
-			die("out of memory");
-	}
-	p->v[p->n++] = r->pc;
+	pcset_add(p, r->pc);
 	return 0;
 }
 
@@ -315,7 +349,16 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void write_syms(int fd, const uint64_t *words, size_t n, int format)
+/*
+ * SYMS: kallsyms names of the functions the streams mention: every
+ * record's function, and for PC_EXT words the start of the function each
+ * address lies in (a reader finds a word's function as the nearest start
+ * below it, docs/trace-format.md).
+ */
+static void write_syms(int fd, const uint64_t *const *dfw,
+		       const uint64_t *dfn, size_t ndf, int format,
+		       const uint64_t *const *pcw, const uint64_t *pcn,
+		       size_t npc)
 {
 	struct pcset p = { 0 };
 	struct ksym *ks;
@@ -323,13 +366,34 @@ static void write_syms(int fd, const uint64_t *words, size_t n, int format)
 	uint64_t text;
 	uint8_t *buf;
 
-	kcovdf_walk(format, words, n, collect_pc, &p, NULL, 0);
-	if (!p.n)
+	for (size_t i = 0; i < ndf; i++)
+		kcovdf_walk(format, dfw[i], dfn[i], collect_pc, &p, NULL, 0);
+	if (!p.n && !npc)
 		return;
-	qsort(p.v, p.n, sizeof(*p.v), cmp_u64);
 	ks = load_kallsyms(&nks, &text);
 	if (!ks)
 		return;
+	for (size_t s = 0; s < npc; s++) {
+		uint64_t last = 0;
+
+		for (uint64_t i = 0; i < pcn[s]; i++) {
+			struct kcovdf_pcext x;
+			const struct ksym *k;
+
+			if (kcovdf_pcext_decode(pcw[s][i], 1, &x) ||
+			    (x.type != KCOVDF_PCEXT_ENTRY &&
+			     x.type != KCOVDF_PCEXT_EXIT))
+				continue;
+			k = ksym_find(ks, nks, x.pc);
+			if (k && k->addr != last) {
+				pcset_add(&p, k->addr);
+				last = k->addr;
+			}
+		}
+	}
+	if (!p.n)
+		goto out;
+	qsort(p.v, p.n, sizeof(*p.v), cmp_u64);
 	buf = NULL;
 	for (size_t i = 0; i < p.n; i++) {
 		const struct ksym *k;
@@ -363,6 +427,7 @@ static void write_syms(int fd, const uint64_t *words, size_t n, int format)
 				      NULL, 0))
 		die("write: %s", strerror(errno));
 	free(buf);
+out:
 	for (size_t i = 0; i < nks; i++)
 		free(ks[i].name);
 	free(ks);
@@ -448,51 +513,217 @@ static void write_modules(int fd)
 	fclose(f);
 }
 
+/* A kcov or kcov_dataflow descriptor with its mapped buffer; word 0 of
+ * both kinds of buffer counts the words after it. */
+struct kbuf {
+	int fd;
+	uint64_t *buf;
+	unsigned long words;
+	uint64_t *copy;		/* the words after the count, when read */
+	uint64_t n;
+};
+
+static void kbuf_open(struct kbuf *k, const char *path, unsigned long init,
+		      unsigned long words, const char *what)
+{
+	k->words = words;
+	k->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (k->fd < 0) {
+		if (errno == ENOENT && !strcmp(path, KCOV_PATH))
+			die("%s: %s (kernel has no KCOV, or debugfs is not "
+			    "mounted)", path, strerror(errno));
+		die("%s: %s (is the kernel built with CONFIG_KCOV_DATAFLOW "
+		    "and debugfs mounted?)", path, strerror(errno));
+	}
+	if (ioctl(k->fd, init, words))
+		die("%s(%lu words): %s", what, words, strerror(errno));
+	k->buf = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      k->fd, 0);
+	if (k->buf == MAP_FAILED)
+		die("mmap of %lu words (%s): %s", words, what,
+		    strerror(errno));
+	__atomic_store_n(&k->buf[0], 0, __ATOMIC_RELAXED);
+}
+
+/* Copy the words out after the command ended. */
+static void kbuf_read(struct kbuf *k, const char *what)
+{
+	k->n = __atomic_load_n(&k->buf[0], __ATOMIC_ACQUIRE);
+	if (k->n > k->words - 1)
+		die("%s: the buffer's count (%" PRIu64 ") exceeds its size; "
+		    "something wrote to it", what, k->n);
+	k->copy = malloc((k->n ? k->n : 1) * 8);
+	if (!k->copy)
+		die("out of memory");
+	memcpy(k->copy, k->buf + 1, k->n * 8);
+}
+
+static void kbuf_close(struct kbuf *k)
+{
+	if (k->fd < 0)
+		return;
+	munmap(k->buf, k->words * 8);
+	close(k->fd);
+	free(k->copy);
+}
+
+/* What the child reports when an enable fails: which one, and errno. */
+enum { EN_DF, EN_DF_REMOTE, EN_KCOV, EN_KCOV_REMOTE };
+
+static void enable_failed(int step, int e)
+{
+	switch (step) {
+	case EN_DF:
+		die("KCOV_DF_ENABLE: %s", strerror(e));
+	case EN_DF_REMOTE:
+		if (e == ENOTTY || e == EINVAL)
+			die("kernel has no remote dataflow "
+			    "(KCOV_DF_REMOTE_ENABLE: %s)", strerror(e));
+		die("KCOV_DF_REMOTE_ENABLE: %s", strerror(e));
+	case EN_KCOV:
+		if (e == EINVAL)
+			die("kernel has no KCOV_TRACE_PC_EXT "
+			    "(CONFIG_KCOV_EXT_RECORDS)");
+		die("KCOV_ENABLE(KCOV_TRACE_PC_EXT): %s", strerror(e));
+	default:
+		if (e == EINVAL)
+			die("kernel has no remote KCOV_TRACE_PC_EXT "
+			    "(KCOV_REMOTE_ENABLE: %s)", strerror(e));
+		if (e == EBUSY)
+			die("kernel does not allow KCOV_REMOTE_ENABLE next to "
+			    "KCOV_ENABLE in one task (KCOV_REMOTE_ENABLE: %s)",
+			    strerror(e));
+		die("KCOV_REMOTE_ENABLE(KCOV_TRACE_PC_EXT): %s", strerror(e));
+	}
+}
+
+/* In the child: enable everything asked for; on failure report
+ * (step, errno) through the pipe and exit. */
+static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
+			 const struct kbuf *kc, const struct kbuf *kcr, int wfd)
+{
+	struct { struct kcov_remote_arg a; } ra;	/* no handles[] */
+	int msg[2] = { 0, 0 };
+
+	memset(&ra, 0, sizeof(ra));
+	ra.a.num_handles = 0;
+	ra.a.common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
+						o->handle);
+	/* Remote first, then the task's own recording, PC_EXT last: the
+	 * enabling ioctls themselves are then recorded as little as can
+	 * be. */
+	if (o->remote) {
+		ra.a.trace_mode = KCOV_DF_FMT_V1;
+		ra.a.area_size = (uint32_t)dfr->words;
+		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra.a)) {
+			msg[0] = EN_DF_REMOTE;
+			goto fail;
+		}
+	}
+	if (o->remote && o->pcext) {
+		ra.a.trace_mode = KCOVDF_TRACE_PC_EXT;
+		ra.a.area_size = (uint32_t)kcr->words;
+		if (ioctl(kcr->fd, KCOV_REMOTE_ENABLE, &ra.a)) {
+			msg[0] = EN_KCOV_REMOTE;
+			goto fail;
+		}
+	}
+	if (ioctl(dev, KCOV_DF_ENABLE, (unsigned long)o->format)) {
+		msg[0] = EN_DF;
+		goto fail;
+	}
+	if (o->pcext && ioctl(kc->fd, KCOV_ENABLE, KCOVDF_TRACE_PC_EXT)) {
+		msg[0] = EN_KCOV;
+		goto fail;
+	}
+	return;
+fail:
+	msg[1] = errno;
+	if (write(wfd, msg, sizeof(msg)) < 0)
+		_exit(126);
+	_exit(126);
+}
+
+static void write_stream(int fd, const char *out, uint32_t pid,
+			 uint32_t kind, uint32_t format, const char *comm,
+			 const uint64_t *w, uint64_t n)
+{
+	struct kcovdf_stream_hdr sh;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.pid = pid;
+	sh.tid = pid;
+	sh.kind = kind;
+	sh.format = format;
+	sh.nwords = n;
+	memcpy(sh.comm, comm, sizeof(sh.comm));
+	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh, sizeof(sh),
+			       w, n * 8))
+		die("%s: write: %s", out, strerror(errno));
+}
+
+static void write_loss(int fd, const char *out, uint32_t pid, uint32_t kind,
+		       const struct kcov_df_stats *st)
+{
+	struct kcovdf_loss loss;
+
+	memset(&loss, 0, sizeof(loss));
+	loss.pid = pid;
+	loss.tid = pid;
+	loss.kind = kind;
+	loss.records = st->records;
+	loss.dropped = st->dropped;
+	loss.truncated = st->truncated;
+	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &loss, sizeof(loss),
+			       NULL, 0))
+		die("%s: write: %s", out, strerror(errno));
+}
+
 static int record_kernel(struct rec_opts *o)
 {
-	struct kcov_df_stats st;
-	struct kcovdf_stream_hdr sh;
-	struct kcovdf_loss loss;
+	struct kcov_df_stats st, str;
 	struct utsname un;
-	uint64_t *buf, *copy, n, text = 0;
+	uint64_t text = 0;
 	unsigned long words = o->words ? o->words : 4UL << 20;
-	char date[64], *cmdline = join_cmd(o->cmd), *kv[12];
+	char date[64], *cmdline = join_cmd(o->cmd), *kv[16];
 	uint8_t bid[32];
 	uint32_t bid_len;
 	size_t nkv = 0, nks;
-	int dev, fd, status, pfd[2];
+	int fd, status, pfd[2];
 	pid_t pid;
 	char comm[16] = "";
+	struct kbuf df = { .fd = -1 }, dfr = { .fd = -1 };
+	struct kbuf kc = { .fd = -1 }, kcr = { .fd = -1 };
+	const uint64_t *dfw[2], *pcw[2];
+	uint64_t dfn[2], pcn[2];
+	size_t ndf = 0, npc = 0;
 
-	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		die("%s: %s (is the kernel built with "
-		    "CONFIG_KCOV_DATAFLOW_ARGS and debugfs mounted?)", DEV_PATH,
-		    strerror(errno));
-	if (ioctl(dev, KCOV_DF_INIT_TRACE, words))
-		die("KCOV_DF_INIT_TRACE(%lu words): %s", words,
-		    strerror(errno));
-	buf = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
-		   0);
-	if (buf == MAP_FAILED)
-		die("mmap of %lu words: %s", words, strerror(errno));
-	__atomic_store_n(&buf[0], 0, __ATOMIC_RELAXED);
+	if (o->remote && o->format != KCOVDF_FMT_V1)
+		die("--remote needs --format v1 (remote sections are v1 "
+		    "records)");
+	if (o->remote && !o->handle)
+		o->handle = (uint64_t)getpid() & KCOV_INSTANCE_MASK;
+	kbuf_open(&df, DEV_PATH, KCOV_DF_INIT_TRACE, words,
+		  "KCOV_DF_INIT_TRACE");
+	if (o->remote)
+		kbuf_open(&dfr, DEV_PATH, KCOV_DF_INIT_TRACE, words,
+			  "KCOV_DF_INIT_TRACE (remote)");
+	if (o->pcext)
+		kbuf_open(&kc, KCOV_PATH, KCOV_INIT_TRACE, words,
+			  "KCOV_INIT_TRACE");
+	if (o->pcext && o->remote)
+		kbuf_open(&kcr, KCOV_PATH, KCOV_INIT_TRACE, words,
+			  "KCOV_INIT_TRACE (remote)");
 	if (pipe2(pfd, O_CLOEXEC))
 		die("pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		int e = 0;
+		int e;
 
 		close(pfd[0]);
-		if (ioctl(dev, KCOV_DF_ENABLE, (unsigned long)o->format))
-			e = errno;
-		if (e) {
-			if (write(pfd[1], &e, sizeof(e)) < 0)
-				_exit(126);
-			_exit(126);
-		}
+		child_enable(o, df.fd, &dfr, &kc, &kcr, pfd[1]);
 		/* pfd[1] closes at exec: the parent then knows we started. */
 		execvp(o->cmd[0], o->cmd);
 		e = errno;
@@ -503,27 +734,34 @@ static int record_kernel(struct rec_opts *o)
 	close(pfd[1]);
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
 	{
-		int e = 0;
+		int msg[2] = { 0, 0 };
 
-		if (read(pfd[0], &e, sizeof(e)) == sizeof(e) && e) {
+		if (read(pfd[0], msg, sizeof(msg)) == sizeof(msg) && msg[1]) {
 			run_wait(pid);
-			die("KCOV_DF_ENABLE: %s", strerror(e));
+			enable_failed(msg[0], msg[1]);
 		}
 		close(pfd[0]);
 	}
 	status = run_wait(pid);
 
-	n = __atomic_load_n(&buf[0], __ATOMIC_ACQUIRE);
-	if (n > words - 1)
-		die("the buffer's count (%" PRIu64 ") exceeds its size; "
-		    "something wrote to it", n);
-	copy = malloc((n ? n : 1) * 8);
-	if (!copy)
-		die("out of memory");
-	memcpy(copy, buf + 1, n * 8);
+	kbuf_read(&df, DEV_PATH);
 	memset(&st, 0, sizeof(st));
-	if (ioctl(dev, KCOV_DF_GET_STATS, &st))
+	if (ioctl(df.fd, KCOV_DF_GET_STATS, &st))
 		warnx_("KCOV_DF_GET_STATS: %s", strerror(errno));
+	memset(&str, 0, sizeof(str));
+	if (o->remote) {
+		kbuf_read(&dfr, "remote " DEV_PATH);
+		if (ioctl(dfr.fd, KCOV_DF_GET_STATS, &str))
+			warnx_("KCOV_DF_GET_STATS (remote): %s",
+			       strerror(errno));
+	}
+	if (o->pcext)
+		kbuf_read(&kc, KCOV_PATH);
+	if (o->pcext && o->remote)
+		kbuf_read(&kcr, "remote " KCOV_PATH);
+	if (o->pcext && kc.n == kc.words - 1)
+		warnx_("the PC_EXT buffer is full: later entries and exits "
+		       "are lost; use --buffer to enlarge it");
 
 	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -549,6 +787,12 @@ static int record_kernel(struct rec_opts *o)
 		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0 ||
 	    asprintf(&kv[nkv++], "record.buffer_words=%lu", words) < 0)
 		die("out of memory");
+	if (o->pcext)
+		kv[nkv++] = "record.pcext=1";
+	if (o->remote && asprintf(&kv[nkv++], "record.remote_handle=0x%llx",
+				  kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
+						     o->handle)) < 0)
+		die("out of memory");
 	bid_len = kernel_build_id(bid, sizeof(bid));
 	if (bid_len) {
 		char hex[72];
@@ -565,33 +809,41 @@ static int record_kernel(struct rec_opts *o)
 		  text ? text - X86_64_TEXT_BASE : 0, bid, bid_len, "vmlinux");
 	write_modules(fd);
 
-	memset(&sh, 0, sizeof(sh));
-	sh.pid = (uint32_t)pid;
-	sh.tid = (uint32_t)pid;
-	sh.kind = KCOVDF_STREAM_LOCAL;
-	sh.format = (uint32_t)o->format;
-	sh.nwords = n;
 	snprintf(comm, sizeof(comm), "%s", strrchr(o->cmd[0], '/') ?
 		 strrchr(o->cmd[0], '/') + 1 : o->cmd[0]);
-	memcpy(sh.comm, comm, sizeof(sh.comm));
-	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh, sizeof(sh),
-			       copy, n * 8))
-		die("%s: write: %s", o->out, strerror(errno));
-	memset(&loss, 0, sizeof(loss));
-	loss.pid = sh.pid;
-	loss.tid = sh.tid;
-	loss.records = st.records;
-	loss.dropped = st.dropped;
-	loss.truncated = st.truncated;
-	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &loss, sizeof(loss),
-			       NULL, 0))
-		die("%s: write: %s", o->out, strerror(errno));
-	write_syms(fd, copy, n, o->format);
+	write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_LOCAL,
+		     (uint32_t)o->format, comm, df.copy, df.n);
+	write_loss(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_LOCAL, &st);
+	dfw[ndf] = df.copy;
+	dfn[ndf++] = df.n;
+	if (o->pcext) {
+		write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_PCEXT,
+			     KCOVDF_FMT_KCOV_PCEXT, comm, kc.copy, kc.n);
+		pcw[npc] = kc.copy;
+		pcn[npc++] = kc.n;
+	}
+	if (o->remote) {
+		write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_REMOTE,
+			     KCOVDF_FMT_V1, comm, dfr.copy, dfr.n);
+		write_loss(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_REMOTE,
+			   &str);
+		dfw[ndf] = dfr.copy;
+		dfn[ndf++] = dfr.n;
+	}
+	if (o->remote && o->pcext) {
+		write_stream(fd, o->out, (uint32_t)pid,
+			     KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT,
+			     comm, kcr.copy, kcr.n);
+		pcw[npc] = kcr.copy;
+		pcn[npc++] = kcr.n;
+	}
+	write_syms(fd, dfw, dfn, ndf, o->format, pcw, pcn, npc);
 	if (close(fd))
 		die("%s: %s", o->out, strerror(errno));
-	munmap(buf, words * 8);
-	close(dev);
-	free(copy);
+	kbuf_close(&df);
+	kbuf_close(&dfr);
+	kbuf_close(&kc);
+	kbuf_close(&kcr);
 	free(cmdline);
 	summarise(o->out);
 	return status;
@@ -627,6 +879,20 @@ int cmd_record(int argc, char **argv)
 				o.format = KCOVDF_FMT_DOC;
 			else
 				die("--format: v1 or doc, not '%s'", a);
+		} else if (!strcmp(a, "--pc-ext")) {
+			o.pcext = 1;
+		} else if (!strcmp(a, "--remote")) {
+			o.remote = 1;
+		} else if (!strcmp(a, "--handle") && i + 1 < argc) {
+			char *end;
+
+			errno = 0;
+			o.handle = strtoull(argv[++i], &end, 0);
+			if (*end || errno || !o.handle ||
+			    o.handle > KCOV_INSTANCE_MASK)
+				die("--handle: a number from 1 to 0xffffffff "
+				    "(the instance of a common handle), not "
+				    "'%s'", argv[i]);
 		} else if (!strcmp(a, "--buffer") && i + 1 < argc) {
 			char *end;
 
@@ -647,5 +913,13 @@ int cmd_record(int argc, char **argv)
 	o.cmd = argv + i;
 	if (o.mode == 0)
 		o.mode = access(DEV_PATH, F_OK) == 0 ? 1 : 2;
+	if (o.handle && !o.remote)
+		die("--handle goes with --remote");
+	if (o.mode == 2 && (o.pcext || o.remote))
+		die("%s records the kernel only; a user-space program writes "
+		    "entries and exits when built with "
+		    "KCOVDF_MODES=args,ret,entry-exit and "
+		    "-fsanitize-coverage=trace-pc",
+		    o.pcext ? "--pc-ext" : "--remote");
 	return o.mode == 1 ? record_kernel(&o) : record_user(&o);
 }

@@ -582,7 +582,7 @@ int cmd_report(int argc, char **argv)
 		r.ntasks++;
 		for (const struct kcovdf_call *c = tk->calls.root; c;
 		     c = kcovdf_call_next((struct kcovdf_call *)c))
-			if (!c->lost &&
+			if (!c->lost && !c->section &&
 			    tool_filter_match(&r.funcs, tool_fn_name(c)))
 				add_call(&r, tk, c);
 	}

@@ -42,10 +42,13 @@ static void header(struct view_opts *v)
 	if (v->header_done || v->json)
 		return;
 	v->header_done = 1;
-	printf("%s# pid %u tid %u (%s)%s%s%s\n", tc(C_DIM), st->pid, st->tid,
-	       st->comm, st->kind == KCOVDF_STREAM_REMOTE ? " remote" : "",
+	printf("%s# pid %u tid %u (%s)%s%s%s%s\n", tc(C_DIM), st->pid,
+	       st->tid, st->comm, v->tk->remote ? " remote" : "",
 	       st->format == KCOVDF_FMT_DOC ?
-	       " [documented format: not nested]" : "", tc(C_RESET));
+	       " [documented format: not nested]" : "",
+	       !v->tk->pcext ? "" : v->tk->pcext == st ?
+	       " [PC_EXT entry/exit only]" : " [dataflow + PC_EXT]",
+	       tc(C_RESET));
 }
 
 static size_t count_below(const struct kcovdf_call *root)
@@ -240,7 +243,8 @@ static void view_task(struct view_opts *v)
 		return;
 	}
 	while (c) {
-		if (!c->lost && tool_filter_match(&v->funcs, tool_fn_name(c))) {
+		if (!c->lost && !c->section &&
+		    tool_filter_match(&v->funcs, tool_fn_name(c))) {
 			print_subtree(v, c);
 			c = skip_subtree(c);
 		} else {

@@ -21,7 +21,7 @@
 
 #define KCOVDF_FILE_MAGIC	"KCOVDFT\0"
 #define KCOVDF_FILE_MAJOR	1
-#define KCOVDF_FILE_MINOR	0
+#define KCOVDF_FILE_MINOR	1	/* 1: stream kind REMOTE_PCEXT */
 
 struct kcovdf_file_hdr {
 	char magic[8];		/* KCOVDF_FILE_MAGIC */
@@ -61,6 +61,8 @@ enum kcovdf_stream_kind {
 	KCOVDF_STREAM_LOCAL = 0,	/* the task's own records */
 	KCOVDF_STREAM_REMOTE = 1,	/* work done on the task's behalf */
 	KCOVDF_STREAM_PCEXT = 2,	/* KCOV_TRACE_PC_EXT words */
+	KCOVDF_STREAM_REMOTE_PCEXT = 3,	/* PC_EXT words of remote work
+					 * (KCOV_REMOTE_ENABLE) */
 };
 
 /* Record format of a stream's words. */

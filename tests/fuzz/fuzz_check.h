@@ -338,7 +338,8 @@ static int fz_rec_same(const struct kcovdf_rec *a, const struct kcovdf_rec *b)
 	       a->type_id == b->type_id && a->unreadable == b->unreadable &&
 	       a->nfields == b->nfields &&
 	       (a->nfields == 0 || a->fields == b->fields) &&
-	       a->seq == b->seq && a->words == b->words;
+	       a->seq == b->seq && a->words == b->words &&
+	       a->task_pid == b->task_pid;
 }
 
 /* What one record may claim, given it starts at base[pos] of n words. */
@@ -353,8 +354,16 @@ static void fz_check_rec(int format, const uint64_t *base, size_t n,
 		 "record at word %zu of %u words extends past the %zu given",
 		 pos, r->words, n);
 	FZ_CHECK(r->kind == KCOVDF_REC_ARG || r->kind == KCOVDF_REC_RET ||
-		 r->kind == KCOVDF_REC_LOST,
+		 r->kind == KCOVDF_REC_LOST ||
+		 (r->kind == KCOVDF_REC_SECTION && format == KCOVDF_FMT_V1),
 		 "record at word %zu has kind %d", pos, r->kind);
+	if (r->kind == KCOVDF_REC_SECTION)
+		FZ_CHECK(r->words == 4 && r->pc == 0 && r->nfields == 0 &&
+			 r->task_pid == w[3] && r->value == w[2] &&
+			 !(r->flags & KCOV_DF_F_FIRST) ==
+			 !!(r->flags & KCOV_DF_F_VOID),
+			 "SECTION record at word %zu: %u words, pid %u", pos,
+			 r->words, r->task_pid);
 	FZ_CHECK(r->pc == w[1], "record at word %zu: pc is not word 1", pos);
 	if (r->nfields) {
 		FZ_CHECK(r->fields >= w + (format == KCOVDF_FMT_DOC ? 3 : 4) &&
@@ -383,7 +392,9 @@ static void fz_check_rec(int format, const uint64_t *base, size_t n,
 		FZ_CHECK(r->nfields == 64 || !(r->unreadable >> r->nfields),
 			 "v1 record at word %zu: unreadable bits beyond the "
 			 "fields", pos);
-		if (r->kind == KCOVDF_REC_LOST || !(r->flags & KCOV_DF_F_FIELDS))
+		if (r->kind != KCOVDF_REC_SECTION &&
+		    (r->kind == KCOVDF_REC_LOST ||
+		     !(r->flags & KCOV_DF_F_FIELDS)))
 			FZ_CHECK(r->nfields == 0 && r->words == 3,
 				 "v1 record at word %zu: words without FIELDS",
 				 pos);
@@ -394,7 +405,7 @@ struct fz_walk {
 	int format;
 	const uint64_t *base;
 	size_t n, pos;
-	size_t nrec, narg, nnoargs, nret, nlost;
+	size_t nrec, narg, nnoargs, nret, nlost, nsect;
 };
 
 static int fz_walk_cb(const struct kcovdf_rec *r, void *arg)
@@ -425,6 +436,8 @@ static int fz_walk_cb(const struct kcovdf_rec *r, void *arg)
 			s->narg++;
 	} else if (r->kind == KCOVDF_REC_RET) {
 		s->nret++;
+	} else if (r->kind == KCOVDF_REC_SECTION) {
+		s->nsect++;
 	} else {
 		s->nlost++;
 	}

@@ -11,6 +11,9 @@
  *  4. For every DOC or V1 stream: a checked record walk, kcovdf_calls_build()
  *     without a symboliser, the tree checked against the walk, and every
  *     call described and printed in text and in JSON (fuzz_check.h).
+ *  5. For every PC_EXT stream: kcovdf_calls_merge() with the V1 stream of
+ *     the same task (or none), symbols from the SYMS chunk; the merged tree
+ *     is consistent (links, depths, count) and holds every dataflow call.
  */
 #include <sys/mman.h>
 #include <unistd.h>
@@ -25,7 +28,7 @@ static void check_trace(const struct kcovdf_trace *t, size_t len)
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
 
-		FZ_CHECK(s->kind <= KCOVDF_STREAM_PCEXT &&
+		FZ_CHECK(s->kind <= KCOVDF_STREAM_REMOTE_PCEXT &&
 			 s->format <= KCOVDF_FMT_KCOV_PCEXT,
 			 "stream %zu: kind %u format %u", i, s->kind,
 			 s->format);
@@ -201,6 +204,61 @@ static void strings_json(const struct kcovdf_trace *t)
 	kcovdf_buf_free(&b);
 }
 
+/* The merged tree of a PC_EXT stream and its task's V1 stream. */
+static void check_merge(const struct kcovdf_trace *t,
+			const struct kcovdf_stream *pc)
+{
+	const struct kcovdf_stream *df = NULL;
+	const char *src = kcovdf_trace_meta(t, "source");
+	uint32_t dkind = pc->kind == KCOVDF_STREAM_PCEXT ?
+			 KCOVDF_STREAM_LOCAL : KCOVDF_STREAM_REMOTE;
+	struct kcovdf_calls calls, plain;
+	size_t n = 0, ndf = 0, nplain = 0;
+	char err[300] = "";
+	uint64_t unknown;
+	int rc;
+
+	for (size_t i = 0; i < t->nstreams; i++)
+		if (t->streams[i].pid == pc->pid &&
+		    t->streams[i].tid == pc->tid &&
+		    t->streams[i].kind == dkind &&
+		    t->streams[i].format == KCOVDF_FMT_V1)
+			df = &t->streams[i];
+	struct kcovdf_trace names = *t;
+	struct kcovdf_sym *sym;
+
+	/* Symbols from the trace's SYMS chunk only (no files are opened),
+	 * so that frames and dataflow calls can match. */
+	names.nmaps = 0;
+	sym = kcovdf_sym_new(&names, NULL);
+	FZ_CHECK(sym, "out of memory");
+	rc = kcovdf_calls_merge(df, pc, src && !strcmp(src, "kernel"), sym,
+				&calls, &unknown, err, sizeof(err));
+	FZ_CHECK(rc == 0 || err[0], "merge failed silently");
+	for (struct kcovdf_call *x = calls.root; x; x = kcovdf_call_next(x)) {
+		FZ_CHECK(++n <= calls.ncalls, "merged walk visits more than "
+			 "the %zu calls", calls.ncalls);
+		FZ_CHECK(x->depth == (x->parent ? x->parent->depth + 1 : 0),
+			 "merged call at depth %d under depth %d", x->depth,
+			 x->parent ? x->parent->depth : -1);
+		FZ_CHECK(!x->child || x->child->parent == x,
+			 "merged child does not point back to its parent");
+		ndf += (x->src & KCOVDF_SRC_DF) || x->section;
+		fz_format_call(x, KCOVDF_FMT_V1, NULL, pc->pid);
+	}
+	FZ_CHECK(n == calls.ncalls, "merged walk visits %zu of %zu calls", n,
+		 calls.ncalls);
+	if (df) {
+		kcovdf_calls_build(df, NULL, &plain, NULL, 0);
+		nplain = plain.ncalls;
+		kcovdf_calls_free(&plain);
+	}
+	FZ_CHECK(ndf == nplain, "merged tree holds %zu of %zu dataflow calls",
+		 ndf, nplain);
+	kcovdf_calls_free(&calls);
+	kcovdf_sym_free(sym);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[300] = "";
@@ -239,6 +297,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_format_call(c, (int)st->format, NULL, st->pid);
 		kcovdf_calls_free(&calls);
 	}
+	for (size_t i = 0; i < t->nstreams; i++)
+		if (t->streams[i].format == KCOVDF_FMT_KCOV_PCEXT)
+			check_merge(t, &t->streams[i]);
 	kcovdf_trace_free(t);
 	kcovdf_val_reset();
 	return 0;

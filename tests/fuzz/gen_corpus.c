@@ -2,7 +2,9 @@
 /*
  * Writes the seed corpus of the fuzz harnesses with the library's own
  * writer: gen_corpus DIR makes DIR/fuzz_trace/seed-*.kcovdf (trace files
- * with DOC and V1 streams, META, MAP, LOSS, SYMS and unknown chunks) and
+ * with DOC and V1 streams, META, MAP, LOSS, SYMS and unknown chunks, PC_EXT
+ * streams with DEPTH and unknown words next to dataflow streams with remote
+ * sections) and
  * DIR/fuzz_records/seed-*.bin (control word + record words, see
  * fuzz_records.c). The outputs are committed in tests/fuzz/corpus/;
  * regenerate them with tests/fuzz/gen_corpus.sh.
@@ -284,6 +286,66 @@ static void trace_flat(void)
 	close(fd);
 }
 
+/* PC_EXT words next to the dataflow records of the same tasks: the merged
+ * call tree (kcovdf_calls_merge), DEPTH words, unknown word types, remote
+ * sections with their REMOTE_PCEXT words, a SECTION without its end. */
+#define PCW(a, t) (((a) & KCOV_RECORD_IP_MASK) | (t))
+#define PE(a) PCW(a, KCOV_RECORDFLAG_TYPE_ENTRY)
+#define PX(a) PCW(a, KCOV_RECORDFLAG_TYPE_EXIT)
+#define PN(a) PCW(a, KCOV_RECORDFLAG_TYPE_NORMAL)
+#define PD(d) (KCOV_RECORDFLAG_TYPE_DEPTH | \
+	       ((uint64_t)(int64_t)(d) & KCOV_RECORD_IP_MASK))
+#define SECT KCOV_DF_KIND_SECTION
+
+static void trace_pcext_merge(void)
+{
+	int fd = create("fuzz_trace", "seed-pcext-merge.kcovdf");
+	const char *kv[] = { "source=kernel", "record.pcext=1" };
+	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
+	const uint64_t h = 0xffffffff81003000ULL;
+	uint64_t df[] = {
+		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), f, 3,
+		V1(ARG, F_FIRST, 0, 0, 8), h, 123,
+		V1(RET, 0, 0xff, 0, 8), h, 123,
+		V1(LOST, 0, 0xff, 0, 0), 0, 2,
+		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), f, 0,
+	};
+	uint64_t pc[] = {
+		PE(f + 0x10), PN(f + 0x20), PE(g + 0x10), PE(h + 0x10),
+		PX(h + 0x80), PD(-1), PD(2), PX(g + 0x80),
+		PCW(f + 0x30, 0x5000000000000000ULL), PX(f + 0x80),
+		PX(h + 0x80), PD(-(1LL << 55)), PD((1LL << 55) - 1),
+	};
+	uint64_t rdf[] = {
+		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
+		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), h, 1,
+		V1(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), h, 1,
+		V1(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
+		0x42, 77,
+		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x43, 78,
+		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), g, 2,
+	};
+	uint64_t rpc[] = { PE(h + 0x10), PE(g + 0x10), PX(g + 0x80),
+			   PX(h + 0x80), PE(g + 0x10) };
+	const uint64_t a[] = { f, g, h };
+	const char *n[] = { "f", "g", "h" };
+
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, kv, NW(kv)));
+	syms(fd, a, n, NW(a));
+	stream(fd, 50, 50, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "cat", df,
+	       NW(df));
+	stream(fd, 50, 50, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
+	       "cat", pc, NW(pc));
+	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_V1, 0, "cat",
+	       rdf, NW(rdf));
+	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT,
+	       0, "cat", rpc, NW(rpc));
+	stream(fd, 51, 51, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
+	       "alone", pc, NW(pc));
+	close(fd);
+}
+
 static void trace_header_only(void)
 {
 	int fd = create("fuzz_trace", "seed-header-only.kcovdf");
@@ -348,6 +410,16 @@ static void records_seeds(void)
 		V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8),
 		0x3000, 0, 0xabcdef,
 	};
+	uint64_t sect[] = {
+		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
+		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), 0x1000, 5,
+		V1(SECT, F_FIRST, 0xff, 1, 8), 0, 0x43, 78,
+		V1(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), 0x1000, 6,
+		V1(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x43, 78,
+		V1(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
+		0x42, 77,
+		V1(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x99, 1,
+	};
 	const int doc_types[] = { T_INT, T_PTR_S, T_ENUM };
 	const int v1_types[] = { T_LONG, T_PTR_S, T_STRUCT_S, T_CHAR, T_BOOL,
 				 T_ODDNAME };
@@ -365,6 +437,8 @@ static void records_seeds(void)
 		NW(v1));
 	records("seed-v1-arrays.bin", 1, 1, 0, 3, T_U16ARR, v1_types3, v1,
 		NW(v1));
+	records("seed-v1-section.bin", 1, 1, 0, 1, T_LONG, v1_types, sect,
+		NW(sect));
 }
 
 int main(int argc, char **argv)
@@ -380,6 +454,7 @@ int main(int argc, char **argv)
 	trace_fields();
 	trace_flat();
 	trace_header_only();
+	trace_pcext_merge();
 	records_seeds();
 	return 0;
 }

@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# One call tree from PC_EXT entry/exit words and dataflow records
+# (kcovdf_calls_merge, docs/tools.md "Merged call trees"):
+#  * a user-space program in two halves, one built with dataflow and
+#    entry-exit instrumentation, one with entry-exit only: exact nesting
+#    and values, text and JSON;
+#  * synthetic kernel traces (tests/merge/mkmerge.c): DEPTH words, remote
+#    sections, a truncated PC_EXT stream, PC_EXT words and dataflow records
+#    of unknown kinds, a malformed SECTION record; also through an
+#    ASan/UBSan build of kcovdf;
+#  * kcovdf record's option checks;
+#  * in the guest (kernel/vm.sh, variant small, when built): kcovdf record
+#    --pc-ext of `busybox dd ... bs=123 count=1`, then view on the host with
+#    the vmlinux: ksys_read(..., count=123) with its children nested.
+#    SKIPped when the kernel has no KCOV_TRACE_PC_EXT (or no kernel is
+#    built; KCOVDF_MERGE_VM=0 skips it too).
+#
+# Regenerate the expected outputs (then read the diff!):
+#   UPDATE_EXPECTED=1 tests/suites/36-merge.sh
+# TAP output; exits non-zero on any failure.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$root/build}
+K=$BUILD/kcovdf
+out=$BUILD/tests/merge
+exp=$root/tests/merge/expected
+mkdir -p "$out"
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+show() { sed 's/^/#   /' "$1" | head -n "${2:-30}"; }
+
+norm() {
+	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
+	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g' \
+	       -e 's/^\{"pid":[0-9]+,"tid":[0-9]+/{"pid":PID,"tid":PID/' \
+	       -e 's/"(pc|value)":(9[0-9]|1[0-4])[0-9]{12,}/"\1":ADDR/g'
+}
+
+# expect NAME FILE: FILE (normalized) equals tests/merge/expected/NAME.
+expect() {
+	local name=$1 file=$2
+	norm <"$file" >"$out/$name.norm"
+	if [ -n "${UPDATE_EXPECTED:-}" ]; then
+		mkdir -p "$exp"
+		cp "$out/$name.norm" "$exp/$name"
+	fi
+	if diff -u "$exp/$name" "$out/$name.norm" >"$out/$name.diff" 2>&1; then
+		ok "$name: output as expected"
+	else
+		show "$out/$name.diff" 40
+		notok "$name: output as expected"
+	fi
+}
+
+# status WANT DESC CMD...: exit status WANT; stderr in $out/status.err.
+status() {
+	local want=$1 desc=$2 rc
+	shift 2
+	"$@" >"$out/status.out" 2>"$out/status.err"
+	rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$desc (exit $rc)"
+	else
+		show "$out/status.err" 10
+		notok "$desc: exit $rc, want $want"
+	fi
+}
+
+# has DESC PATTERN FILE: FILE contains the fixed string PATTERN.
+has() {
+	if grep -qF -- "$2" "$3"; then
+		ok "$1"
+	else
+		show "$3" 20
+		notok "$1 (no '$2')"
+	fi
+}
+
+cd "$root" || exit 1
+
+# ---- builds --------------------------------------------------------------
+if make -s lib tools runtime >"$out/build.log" 2>&1 && [ -x "$K" ]; then
+	ok "build kcovdf"
+else
+	show "$out/build.log"; notok "build kcovdf"; echo "1..$n"; exit 1
+fi
+mk=$out/mkmerge
+if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	tests/merge/mkmerge.c "$BUILD/libkcovdf.a" -ldw -lelf -o "$mk" \
+	>"$out/mkmerge.log" 2>&1; then
+	ok "build tests/merge/mkmerge.c"
+else
+	show "$out/mkmerge.log"; notok "build tests/merge/mkmerge.c"; mk=
+fi
+asan=$BUILD/tests/kcovdf-asan-merge
+if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
+	-o "$asan" >"$out/asan-build.log" 2>&1; then
+	ok "build kcovdf with ASan and UBSan"
+else
+	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
+	asan=
+fi
+
+# ---- user space: dataflow and entry-exit halves --------------------------
+prog=$out/merge
+if KCOVDF_MODES=args,ret,entry-exit "$K" cc -O1 -Wno-unused-command-line-argument \
+	-fsanitize-coverage=trace-pc -c tests/merge/merge-df.c -o "$out/df.o" \
+	>"$out/cc.log" 2>&1 &&
+   KCOVDF_MODES=entry-exit "$K" cc -O1 -Wno-unused-command-line-argument \
+	-fsanitize-coverage=trace-pc -c tests/merge/merge-pc.c -o "$out/pc.o" \
+	>>"$out/cc.log" 2>&1 &&
+   "$K" cc "$out/df.o" "$out/pc.o" -o "$prog" >>"$out/cc.log" 2>&1; then
+	ok "build tests/merge/merge-{df,pc}.c"
+else
+	show "$out/cc.log"; notok "build tests/merge/merge-{df,pc}.c"; prog=
+fi
+if [ -n "$prog" ]; then
+	rm -f "$out/user.trace"
+	status 0 "record the user-space program" \
+		"$K" record --user -o "$out/user.trace" -- "$prog"
+	"$K" view --color=never "$out/user.trace" >"$out/user.view" 2>&1
+	expect user-view "$out/user.view"
+	"$K" view --json "$out/user.trace" >"$out/user.json" 2>&1
+	expect user-json "$out/user.json"
+	# The same tree, checked by structure: each dataflow call under the
+	# frame it ran in, PC_EXT-only frames without values.
+	if python3 - "$out/user.json" >"$out/user.py.log" 2>&1 <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+seq = [(c["depth"], c["func"], c["pcext"], c["dataflow"]) for c in calls]
+want = [(0, "main", True, True), (1, "df_outer", True, True),
+        (2, "df_leaf", True, True), (2, "pc_only_leaf", True, False),
+        (2, "pc_only_middle", True, False), (3, "pc_only_leaf", True, False),
+        (3, "df_inner", True, True), (4, "df_leaf", True, True)]
+assert seq[:len(want)] == want, seq
+by = {(c["depth"], c["func"]): c for c in calls}
+inner = by[(3, "df_inner")]
+assert [f["value"] for f in inner["args"][0]["fields"]] == [5, 123], inner
+assert inner["ret"] == 133 and by[(4, "df_leaf")]["ret"] == 10
+assert by[(1, "df_outer")]["ret"] == 139
+assert by[(2, "pc_only_middle")]["args"] == []
+assert by[(2, "pc_only_middle")]["ret"] is None
+PY
+	then
+		ok "user JSON: dataflow calls nested in PC_EXT-only frames, values exact"
+	else
+		show "$out/user.py.log"
+		notok "user JSON: dataflow calls nested in PC_EXT-only frames, values exact"
+	fi
+	# Every reading command takes the merged tree.
+	status 0 "report on a merged trace" "$K" report "$out/user.trace"
+	has "report counts PC_EXT-only functions" "pc_only_middle: 1 call" \
+		"$out/status.out"
+	status 0 "export --chrome on a merged trace" \
+		"$K" export --chrome -o "$out/user.chrome.json" "$out/user.trace"
+	"$K" view --color=never -f pc_only_middle --depth 2 \
+		"$out/user.trace" >"$out/user-func.view" 2>&1
+	expect user-view-func "$out/user-func.view"
+fi
+
+# ---- synthetic kernel traces ---------------------------------------------
+if [ -n "$mk" ]; then
+	"$mk" "$out/merge.trace" merge && "$mk" "$out/damaged.trace" damaged &&
+		"$mk" "$out/badsection.trace" badsection
+	status 0 "view: DEPTH words, remote sections, truncated and unknown" \
+		"$K" view --color=never "$out/merge.trace"
+	cp "$out/status.out" "$out/merge.view"
+	expect synthetic-view "$out/merge.view"
+	has "unknown PC_EXT words are counted, not silently dropped" \
+		"stream 40/40: 2 PC_EXT words of unknown type skipped" \
+		"$out/status.err"
+	"$K" view --json "$out/merge.trace" >"$out/merge.json" 2>/dev/null
+	expect synthetic-json "$out/merge.json"
+	if python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    json.loads(l)' "$out/merge.json" 2>"$out/json.err"; then
+		ok "view --json of the synthetic trace is valid JSON"
+	else
+		show "$out/json.err"; notok "view --json of the synthetic trace is valid JSON"
+	fi
+	status 2 "a dataflow record of unknown kind: exit 2, calls before it" \
+		"$K" view --color=never "$out/damaged.trace"
+	has "damaged: the message names the record" \
+		"word 6: v1 record of unknown kind 9" "$out/status.err"
+	has "damaged: calls before it shown" "ksys_read(arg0=3)" \
+		"$out/status.out"
+	status 2 "a SECTION record without its pid word: exit 2" \
+		"$K" view "$out/badsection.trace"
+	has "bad SECTION: clear message" \
+		"SECTION record with 0 extra words (want 1)" "$out/status.err"
+	status 0 "report skips section nodes" "$K" report "$out/merge.trace"
+	if [ -n "$asan" ]; then
+		bad=0
+		for f in merge damaged badsection; do
+			for cmd in "view" "view --json" "view --style=multiline" \
+				   "report" "export --chrome -o /dev/null"; do
+				"$asan" $cmd "$out/$f.trace" >"$out/asan.out" \
+					2>"$out/asan.err"
+				rc=$?
+				if [ $rc -ne 0 ] && [ $rc -ne 2 ] ||
+				   grep -q "Sanitizer\|runtime error" "$out/asan.err"; then
+					echo "# $cmd $f.trace: exit $rc"
+					show "$out/asan.err" 10
+					bad=1
+				fi
+			done
+		done
+		if [ $bad = 0 ]; then
+			ok "ASan/UBSan: every command on the synthetic traces"
+		else
+			notok "ASan/UBSan: every command on the synthetic traces"
+		fi
+	fi
+fi
+
+# ---- record's options ----------------------------------------------------
+status 1 "record --pc-ext in user mode: clear error" \
+	"$K" record --user --pc-ext -o "$out/x.trace" -- true
+has "record --pc-ext --user says why" "records the kernel only" \
+	"$out/status.err"
+status 1 "record --handle without --remote: clear error" \
+	"$K" record --handle 5 -o "$out/x.trace" -- true
+has "record --handle without --remote says so" "--handle goes with --remote" \
+	"$out/status.err"
+status 1 "record --handle out of range: clear error" \
+	"$K" record --remote --handle 0x100000000 -o "$out/x.trace" -- true
+has "record --handle out of range says so" "a number from 1 to 0xffffffff" \
+	"$out/status.err"
+
+# ---- the guest -----------------------------------------------------------
+bz=$BUILD/kernel/small/arch/x86/boot/bzImage
+vml=$BUILD/kernel/small/vmlinux
+if [ "${KCOVDF_MERGE_VM:-1}" = 0 ]; then
+	skip "guest: kcovdf record --pc-ext (KCOVDF_MERGE_VM=0)"
+elif [ ! -f "$bz" ] || [ ! -f "$vml" ]; then
+	skip "guest: kcovdf record --pc-ext (no kernel in build/kernel/small; kernel/build.sh small)"
+else
+	share=$out/share
+	rm -rf "$share"
+	mkdir -p "$share"
+	kernel/vm.sh --variant small --no-build --share "$share" \
+		--add "$K:/bin/kcovdf" --timeout 300 -- \
+		'kcovdf record --pc-ext -o /share/t.trace -- busybox dd if=/dev/zero of=/dev/null bs=123 count=1' \
+		>"$out/vm.log" 2>&1
+	rc=$?
+	if grep -q "kernel has no KCOV_TRACE_PC_EXT\|kernel has no KCOV" "$out/vm.log"; then
+		skip "guest: kcovdf record --pc-ext ($(grep -o 'kernel has no [^()]*([^)]*)' "$out/vm.log" | head -n 1))"
+	elif [ $rc -ne 0 ] || [ ! -s "$share/t.trace" ]; then
+		show "$out/vm.log"
+		notok "guest: kcovdf record --pc-ext (exit $rc)"
+	else
+		ok "guest: kcovdf record --pc-ext"
+		"$K" view --color=never --vmlinux "$vml" "$share/t.trace" \
+			>"$out/guest.view" 2>"$out/guest.err"
+		# ksys_read with count=123, and a deeper line right after it.
+		if awk '
+			/ksys_read\(.*count=123/ && / \{$/ {
+				match($0, /^ */); d = RLENGTH; want = 1; next
+			}
+			want { match($0, /^ */); if (RLENGTH > d) found = 1; want = 0 }
+			END { exit !found }' "$out/guest.view"; then
+			ok "guest: ksys_read(..., count=123) with its children nested"
+		else
+			show "$out/guest.view" 40
+			notok "guest: ksys_read(..., count=123) with its children nested"
+		fi
+		if grep -q '\[dataflow + PC_EXT\]' "$out/guest.view"; then
+			ok "guest: the trace has dataflow and PC_EXT of one task"
+		else
+			show "$out/guest.view" 5
+			notok "guest: the trace has dataflow and PC_EXT of one task"
+		fi
+	fi
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
