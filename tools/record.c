@@ -156,8 +156,8 @@ static int summarise(const char *path)
 	char err[512];
 	struct kcovdf_trace *t = kcovdf_trace_read(path, err, sizeof(err));
 	struct summary_ctx c = { 0 };
-	uint64_t dropped = 0, truncated = 0;
-	unsigned int pids = 0;
+	uint64_t dropped = 0, truncated = 0, pcwords = 0;
+	unsigned int pids = 0, npc = 0;
 	int bad = 0;
 
 	if (!t) {
@@ -168,8 +168,11 @@ static int summarise(const char *path)
 		const struct kcovdf_stream *s = &t->streams[i];
 		int seen = 0;
 
-		if (s->format == KCOVDF_FMT_KCOV_PCEXT)
+		if (s->format == KCOVDF_FMT_KCOV_PCEXT) {
+			pcwords += s->nwords;
+			npc++;
 			continue;
+		}
 		for (size_t j = 0; j < i; j++)
 			if (t->streams[j].pid == s->pid)
 				seen = 1;
@@ -187,6 +190,9 @@ static int summarise(const char *path)
 	}
 	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records, %zu streams, "
 		"%u processes\n", path, c.records, t->nstreams, pids);
+	if (npc)
+		fprintf(stderr, "kcovdf: %s: %" PRIu64 " PC_EXT words in %u "
+			"streams\n", path, pcwords, npc);
 	if (dropped || c.lost_markers)
 		fprintf(stderr, "kcovdf: WARNING: %" PRIu64 " records were "
 			"lost (buffer full); use --buffer to enlarge it\n",
@@ -540,7 +546,9 @@ static void kbuf_open(struct kbuf *k, const char *path, unsigned long init,
 	k->buf = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      k->fd, 0);
 	if (k->buf == MAP_FAILED)
-		die("mmap of %lu words (%s): %s", words, what,
+		die("mmap of %lu words%s%s: %s", words,
+		    strcmp(what, "KCOV_DF_INIT_TRACE") ? " for " : "",
+		    strcmp(what, "KCOV_DF_INIT_TRACE") ? path : "",
 		    strerror(errno));
 	__atomic_store_n(&k->buf[0], 0, __ATOMIC_RELAXED);
 }

@@ -277,6 +277,44 @@ else
 			show "$out/guest.view" 5
 			notok "guest: the trace has dataflow and PC_EXT of one task"
 		fi
+		# Merged for real: ksys_read's dataflow call sits on its PC_EXT
+		# frame. Needs fs/read_write.c instrumented for KCOV too.
+		"$K" view --json --vmlinux "$vml" "$share/t.trace" \
+			>"$out/guest.json" 2>/dev/null
+		python3 - "$out/guest.json" >"$out/guest.py.log" 2>&1 <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+if not any(c.get("pcext") and c.get("func") in ("ksys_read", "vfs_read")
+           for c in calls):
+    print("SKIP no PC_EXT entry/exit of ksys_read or vfs_read "
+          "(fs/read_write.c not instrumented for KCOV?)")
+    sys.exit(0)
+reads = [c for c in calls if c.get("func") == "ksys_read" and
+         any(a.get("name") == "count" and a.get("value") == 123
+             for a in c["args"])]
+assert reads, "no ksys_read(count=123)"
+r = reads[0]
+assert r["pcext"] and r["dataflow"], r
+i = calls.index(r)
+kids = []
+for c in calls[i + 1:]:
+    if c["depth"] <= r["depth"]:
+        break
+    kids.append(c)
+assert any(c.get("pcext") for c in kids), "no PC_EXT frames below ksys_read"
+print("OK %d calls below ksys_read, %d of them PC_EXT-only" %
+      (len(kids), sum(1 for c in kids if c.get("pcext") and
+                      not c.get("dataflow"))))
+PY
+		rc=$?
+		if [ $rc -ne 0 ]; then
+			show "$out/guest.py.log"
+			notok "guest: ksys_read(count=123) merged with its PC_EXT frame"
+		elif grep -q '^SKIP' "$out/guest.py.log"; then
+			skip "guest: merged ksys_read: $(sed 's/^SKIP //' "$out/guest.py.log")"
+		else
+			ok "guest: ksys_read(count=123) merged with its PC_EXT frame ($(sed 's/^OK //' "$out/guest.py.log"))"
+		fi
 	fi
 fi
 
