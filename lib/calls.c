@@ -627,12 +627,14 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 		return df ? kcovdf_calls_build(df, sym, out, err, errlen) : -1;
 	memset(&m, 0, sizeof(m));
 	memset(&dfc, 0, sizeof(dfc));
-	if (df) {
+	if (df)
 		rc = kcovdf_calls_build(df, sym, &dfc, err, errlen);
-	} else {
+	else
 		dfc.priv = calloc(1, sizeof(struct builder));
-		if (!dfc.priv)
-			return -1;
+	if (!dfc.priv) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return -1;
 	}
 	/* The dataflow calls in pre-order, with subtree ends and parents. */
 	for (struct kcovdf_call *c = dfc.root; c; c = kcovdf_call_next(c)) {

@@ -629,8 +629,11 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 		}
 	}
 	if (o->remote && o->pcext) {
+		/* KCOV allocates a buffer of area_size words for every
+		 * section that runs (vmalloc); 256 Ki words (2 MB) each. */
 		ra.a.trace_mode = KCOVDF_TRACE_PC_EXT;
-		ra.a.area_size = (uint32_t)kcr->words;
+		ra.a.area_size = (uint32_t)(kcr->words < (1UL << 18) ?
+					    kcr->words : 1UL << 18);
 		if (ioctl(kcr->fd, KCOV_REMOTE_ENABLE, &ra.a)) {
 			msg[0] = EN_KCOV_REMOTE;
 			goto fail;

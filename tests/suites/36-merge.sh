@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One call tree from PC_EXT entry/exit words and dataflow records
 # (kcovdf_calls_merge, docs/tools.md "Merged call trees"):
+#  * the decoder: PC_EXT words and SECTION records (tests/merge/test_decode.c,
+#    under ASan/UBSan);
 #  * a user-space program in two halves, one built with dataflow and
 #    entry-exit instrumentation, one with entry-exit only: exact nesting
 #    and values, text and JSON;
@@ -105,6 +107,23 @@ if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 else
 	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
 	asan=
+fi
+
+# ---- the decoder's new kinds, word by word ---------------------------------
+td=$out/test_decode
+if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	tests/merge/test_decode.c "$root"/lib/*.c -ldw -lelf -o "$td" \
+	>"$out/test_decode.log" 2>&1; then
+	"$td" >"$out/test_decode.out" 2>&1
+	rc=$?
+	while read -r res what; do
+		if [ "$res" = ok ]; then ok "decode: $what"; else notok "decode: $what"; fi
+	done <"$out/test_decode.out"
+	[ $rc = 0 ] || { show "$out/test_decode.out"; notok "tests/merge/test_decode exit $rc"; }
+else
+	show "$out/test_decode.log"; notok "build tests/merge/test_decode.c"
 fi
 
 # ---- user space: dataflow and entry-exit halves --------------------------
