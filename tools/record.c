@@ -19,6 +19,9 @@
  * to the tasks the command starts. Each buffer becomes a STREAM chunk of
  * its own kind (LOCAL, PCEXT, REMOTE, REMOTE_PCEXT).
  *
+ * --follow-forks records the tasks the command creates too, each in its
+ * own buffer (follow.c: the recorder enables them through ptrace).
+ *
  * User mode (--user, or no device): the command must be built with
  * `kcovdf cc`; the recorder writes the file header and META, and the
  * runtime linked into the command appends its chunks (KCOVDF_OUT).
@@ -39,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "follow.h"
 #include "kcovdf_tool.h"
 
 #define DEV_PATH "/sys/kernel/debug/kcov_dataflow"
@@ -57,6 +61,7 @@ struct rec_opts {
 	unsigned long words;
 	int pcext;		/* --pc-ext */
 	int remote;		/* --remote */
+	int follow;		/* --follow-forks */
 	uint64_t handle;	/* --handle, 0: chosen from our pid */
 	char **cmd;
 };
@@ -67,7 +72,7 @@ static void usage(void)
 	      "[--format v1|doc]\n"
 	      "                     [--buffer WORDS] [--pc-ext] "
 	      "[--remote [--handle H]]\n"
-	      "                     -- CMD [ARGS...]\n"
+	      "                     [--follow-forks] -- CMD [ARGS...]\n"
 	      "\n"
 	      "  -o FILE          trace file (default kcovdf.trace)\n"
 	      "  --kernel         record kernel functions through " DEV_PATH "\n"
@@ -86,7 +91,12 @@ static void usage(void)
 	      "                   other tasks (remote sections, common "
 	      "handle)\n"
 	      "  --handle H       the common handle's instance (default: "
-	      "kcovdf's pid)\n", stderr);
+	      "kcovdf's pid)\n"
+	      "  --follow-forks   kernel: also record every process and thread "
+	      "the\n"
+	      "                   command creates, each in its own buffer "
+	      "(x86-64;\n"
+	      "                   default 1M words each)\n", stderr);
 }
 
 static char *join_cmd(char **cmd)
@@ -655,15 +665,15 @@ fail:
 	_exit(126);
 }
 
-static void write_stream(int fd, const char *out, uint32_t pid,
-			 uint32_t kind, uint32_t format, const char *comm,
-			 const uint64_t *w, uint64_t n)
+static void write_stream_tid(int fd, const char *out, uint32_t pid,
+			     uint32_t tid, uint32_t kind, uint32_t format,
+			     const char *comm, const uint64_t *w, uint64_t n)
 {
 	struct kcovdf_stream_hdr sh;
 
 	memset(&sh, 0, sizeof(sh));
 	sh.pid = pid;
-	sh.tid = pid;
+	sh.tid = tid;
 	sh.kind = kind;
 	sh.format = format;
 	sh.nwords = n;
@@ -673,14 +683,22 @@ static void write_stream(int fd, const char *out, uint32_t pid,
 		die("%s: write: %s", out, strerror(errno));
 }
 
-static void write_loss(int fd, const char *out, uint32_t pid, uint32_t kind,
-		       const struct kcov_df_stats *st)
+static void write_stream(int fd, const char *out, uint32_t pid,
+			 uint32_t kind, uint32_t format, const char *comm,
+			 const uint64_t *w, uint64_t n)
+{
+	write_stream_tid(fd, out, pid, pid, kind, format, comm, w, n);
+}
+
+static void write_loss_tid(int fd, const char *out, uint32_t pid,
+			   uint32_t tid, uint32_t kind,
+			   const struct kcov_df_stats *st)
 {
 	struct kcovdf_loss loss;
 
 	memset(&loss, 0, sizeof(loss));
 	loss.pid = pid;
-	loss.tid = pid;
+	loss.tid = tid;
 	loss.kind = kind;
 	loss.records = st->records;
 	loss.dropped = st->dropped;
@@ -688,6 +706,50 @@ static void write_loss(int fd, const char *out, uint32_t pid, uint32_t kind,
 	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &loss, sizeof(loss),
 			       NULL, 0))
 		die("%s: write: %s", out, strerror(errno));
+}
+
+static void write_loss(int fd, const char *out, uint32_t pid, uint32_t kind,
+		       const struct kcov_df_stats *st)
+{
+	write_loss_tid(fd, out, pid, pid, kind, st);
+}
+
+/* The buffers of the tasks --follow-forks enabled: one LOCAL stream and
+ * its LOSS chunk each. Adds their words to dfw/dfn for the SYMS chunk. */
+static void write_followed(int fd, struct rec_opts *o, struct follow *f,
+			   const uint64_t **dfw, uint64_t *dfn, size_t *ndf)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct follow_task *t = &f->tasks[i];
+		struct kcov_df_stats st;
+		uint64_t n;
+		uint64_t *copy;
+
+		if (!t->buf)
+			continue;
+		n = __atomic_load_n(&t->buf[0], __ATOMIC_ACQUIRE);
+		if (n > t->words - 1) {
+			warnx_("task %d: the buffer's count (%" PRIu64 ") "
+			       "exceeds its size; its records are dropped",
+			       (int)t->tid, n);
+			n = 0;
+		}
+		copy = malloc((n ? n : 1) * 8);
+		if (!copy)
+			die("out of memory");
+		memcpy(copy, t->buf + 1, n * 8);
+		memset(&st, 0, sizeof(st));
+		if (ioctl(t->fd, KCOV_DF_GET_STATS, &st))
+			warnx_("task %d: KCOV_DF_GET_STATS: %s", (int)t->tid,
+			       strerror(errno));
+		write_stream_tid(fd, o->out, (uint32_t)t->tgid,
+				 (uint32_t)t->tid, KCOVDF_STREAM_LOCAL,
+				 (uint32_t)o->format, t->comm, copy, n);
+		write_loss_tid(fd, o->out, (uint32_t)t->tgid, (uint32_t)t->tid,
+			       KCOVDF_STREAM_LOCAL, &st);
+		dfw[*ndf] = copy;
+		dfn[(*ndf)++] = n;
+	}
 }
 
 static int record_kernel(struct rec_opts *o)
@@ -705,9 +767,10 @@ static int record_kernel(struct rec_opts *o)
 	char comm[16] = "";
 	struct kbuf df = { .fd = -1 }, dfr = { .fd = -1 };
 	struct kbuf kc = { .fd = -1 }, kcr = { .fd = -1 };
-	const uint64_t *dfw[2], *pcw[2];
-	uint64_t dfn[2], pcn[2];
-	size_t ndf = 0, npc = 0;
+	const uint64_t **dfw, *pcw[2];
+	uint64_t *dfn, pcn[2];
+	size_t ndf = 0, npc = 0, nfollowed = 0;
+	struct follow fo = { .dev = DEV_PATH };
 
 	if (o->remote && o->format != KCOVDF_FMT_V1)
 		die("--remote needs --format v1 (remote sections are v1 "
@@ -734,6 +797,11 @@ static int record_kernel(struct rec_opts *o)
 		int e;
 
 		close(pfd[0]);
+		if (o->follow && (e = follow_child_prepare()) < 0) {
+			fprintf(stderr, "kcovdf: --follow-forks: ptrace: %s\n",
+				strerror(-e));
+			_exit(126);
+		}
 		child_enable(o, df.fd, &dfr, &kc, &kcr, pfd[1]);
 		/* pfd[1] closes at exec: the parent then knows we started. */
 		execvp(o->cmd[0], o->cmd);
@@ -744,6 +812,11 @@ static int record_kernel(struct rec_opts *o)
 	}
 	close(pfd[1]);
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
+	if (o->follow) {
+		fo.words = o->words ? o->words : 1UL << 20;
+		fo.format = (unsigned long)o->format;
+		follow_attach(&fo, pid);
+	}
 	{
 		int msg[2] = { 0, 0 };
 
@@ -753,7 +826,18 @@ static int record_kernel(struct rec_opts *o)
 		}
 		close(pfd[0]);
 	}
-	status = run_wait(pid);
+	status = o->follow ? follow_wait(&fo, pid) : run_wait(pid);
+	if (o->follow) {
+		for (size_t i = 0; i < fo.n; i++)
+			nfollowed += fo.tasks[i].buf != NULL;
+		fprintf(stderr, "kcovdf: followed %zu task(s)%s\n", nfollowed,
+			fo.missed ? ", some could not be recorded (see above)"
+				  : "");
+	}
+	dfw = calloc(2 + fo.n, sizeof(*dfw));
+	dfn = calloc(2 + fo.n, sizeof(*dfn));
+	if (!dfw || !dfn)
+		die("out of memory");
 
 	kbuf_read(&df, DEV_PATH);
 	memset(&st, 0, sizeof(st));
@@ -800,6 +884,8 @@ static int record_kernel(struct rec_opts *o)
 		die("out of memory");
 	if (o->pcext)
 		kv[nkv++] = "record.pcext=1";
+	if (o->follow)
+		kv[nkv++] = "record.follow_forks=1";
 	if (o->remote && asprintf(&kv[nkv++], "record.remote_handle=0x%llx",
 				  kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
 						     o->handle)) < 0)
@@ -827,6 +913,7 @@ static int record_kernel(struct rec_opts *o)
 	write_loss(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_LOCAL, &st);
 	dfw[ndf] = df.copy;
 	dfn[ndf++] = df.n;
+	write_followed(fd, o, &fo, dfw, dfn, &ndf);
 	if (o->pcext) {
 		write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_PCEXT,
 			     KCOVDF_FMT_KCOV_PCEXT, comm, kc.copy, kc.n);
@@ -855,6 +942,12 @@ static int record_kernel(struct rec_opts *o)
 	kbuf_close(&dfr);
 	kbuf_close(&kc);
 	kbuf_close(&kcr);
+	for (size_t i = 0; i < ndf; i++)
+		if (dfw[i] != df.copy && dfw[i] != dfr.copy)
+			free((void *)dfw[i]);
+	free(dfw);
+	free(dfn);
+	follow_free(&fo);
 	free(cmdline);
 	summarise(o->out);
 	return status;
@@ -894,6 +987,8 @@ int cmd_record(int argc, char **argv)
 			o.pcext = 1;
 		} else if (!strcmp(a, "--remote")) {
 			o.remote = 1;
+		} else if (!strcmp(a, "--follow-forks")) {
+			o.follow = 1;
 		} else if (!strcmp(a, "--handle") && i + 1 < argc) {
 			char *end;
 
@@ -926,6 +1021,9 @@ int cmd_record(int argc, char **argv)
 		o.mode = access(DEV_PATH, F_OK) == 0 ? 1 : 2;
 	if (o.handle && !o.remote)
 		die("--handle goes with --remote");
+	if (o.mode == 2 && o.follow)
+		die("--follow-forks is for kernel recording; the user-space "
+		    "runtime follows forks by itself");
 	if (o.mode == 2 && (o.pcext || o.remote))
 		die("%s records the kernel only; a user-space program writes "
 		    "entries and exits when built with "
