@@ -56,7 +56,9 @@ for v in $variants; do
 	start=$(date +%s)
 	guest=$("$root/kernel/vm.sh" --variant "$v" --no-build \
 		--add "$kst:/kselftest" --timeout "${KCOVDF_VM_TIMEOUT:-900}" -- \
-		'modprobe test_kcov_dataflow && cd /kselftest && ./kcov_dataflow_test' \
+		'modprobe test_kcov_dataflow && cd /kselftest &&
+		 { ./kcov_dataflow_test; a=$?; ./kcov_ext_remote_test; b=$?;
+		   [ $a = 0 ] && [ $b = 0 ]; }' \
 		2> "$log.vm")
 	rc=$?
 	glog=$(sed -n 's/.*\(log\|guest log:\) \(\/[^ ]*guest.log\).*/\2/p' "$log.vm" | tail -n 1)

@@ -55,6 +55,16 @@ struct kcov_df_stats {
 #define KCOV_DF_ENABLE		_IO('d', 100)
 /* Stop recording for the calling task; the argument must be 0. */
 #define KCOV_DF_DISABLE		_IO('d', 101)
+/*
+ * Receive the records of remote sections (kcov_remote_start() ..
+ * kcov_remote_stop(), KCOV's handles) on this descriptor, as KCOV's
+ * KCOV_REMOTE_ENABLE does; struct kcov_remote_arg is KCOV's
+ * (<linux/kcov.h>, include it first). trace_mode must be KCOV_DF_FMT_V1,
+ * area_size is ignored. KCOV_DF_DISABLE ends it. Each section arrives
+ * whole, between two KCOV_DF_KIND_SECTION records, its records carrying
+ * KCOV_DF_F_REMOTE.
+ */
+#define KCOV_DF_REMOTE_ENABLE	_IOW('d', 102, struct kcov_remote_arg)
 
 /* Argument of KCOV_DF_ENABLE, bits 0-7. Other bits must be zero. */
 #define KCOV_DF_FMT_DOC		0
@@ -132,6 +142,12 @@ struct kcov_df_stats {
 #define KCOV_DF_KIND_ARG	1	/* an argument at function entry */
 #define KCOV_DF_KIND_RET	2	/* a return value at function exit */
 #define KCOV_DF_KIND_LOST	3	/* records were dropped here */
+/*
+ * Bracket of a remote section: E = 1, size 8, argument index 0xff, pc 0,
+ * value the KCOV handle, extra[0] the pid (initial namespace) of the task
+ * that ran the section; KCOV_DF_F_FIRST opens, KCOV_DF_F_VOID closes.
+ */
+#define KCOV_DF_KIND_SECTION	4
 
 #define KCOV_DF_F_FIRST		0x001	/* first record of a call */
 #define KCOV_DF_F_NOARGS	0x002	/* entry of a function with no
