@@ -33,3 +33,9 @@ demo: deps
 
 clean:
 	rm -rf $(BUILD)/*.so $(BUILD)/*.a $(BUILD)/kcovdf $(BUILD)/obj
+
+# Benchmarks (bench/run.sh): builds the kernels it needs, prints the table
+# of the issue's targets with the measured column; method in BENCHMARKS.md.
+.PHONY: bench
+bench: all
+	bench/run.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a kcov-dataflow kernel: kernel/build.sh [VARIANT]
 #
-#   VARIANT  small (default) | module | all | debug | base
+#   VARIANT  small (default) | module | all | debug | base | bench
 #
 # 1. Extracts /usr/src/linux-source-6.12.tar.xz once into build/kernel/src
 #    and commits the pristine tree there (branch "pristine").
@@ -57,7 +57,8 @@ module)	frags="common module" ;;
 all)	frags="common all" ;;
 debug)	frags="common small debug" ;;
 base)	frags="common base" ;;
-*)	die "unknown variant '$variant' (small, module, all, debug, base)" ;;
+bench)	frags="common bench" ;;
+*)	die "unknown variant '$variant' (small, module, all, debug, base, bench)" ;;
 esac
 
 out=${KCOVDF_OUTDIR:-$top/$variant}
