@@ -10,6 +10,7 @@
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <elfutils/libdwelf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,7 @@ struct obj {
 	int fd;
 	Elf *elf;
 	Dwarf *dw;
+	Dwfl *dwfl;		/* ET_REL: owns dw, with relocations applied */
 	int is_rel;		/* ET_REL (a module): text_shndx based */
 	size_t text_shndx;
 	struct elfsym *syms;
@@ -303,6 +305,43 @@ static void load_symtab(struct kcovdf_sym *s, struct obj *o)
 		qsort(o->syms, o->nsyms, sizeof(*o->syms), cmp_elfsym);
 }
 
+/*
+ * The DWARF of a relocatable object (a kernel module): its debug sections
+ * hold relocations (with DWARF 5, even every string offset does), which
+ * libdw applies only when the file is opened through libdwfl. libdwfl lays
+ * the sections out at addresses of its own choosing, so functions are then
+ * matched by name, not by address.
+ */
+static Dwarf *rel_dwarf(struct kcovdf_sym *s, struct obj *o)
+{
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	Dwfl_Module *m;
+	Dwarf_Addr bias;
+	Dwarf *dw;
+
+	o->dwfl = dwfl_begin(&cb);
+	if (!o->dwfl)
+		goto bad;
+	m = dwfl_report_offline(o->dwfl, o->label, o->path, -1);
+	if (!m || dwfl_report_end(o->dwfl, NULL, NULL))
+		goto bad;
+	dw = dwfl_module_getdwarf(m, &bias);
+	if (!dw)
+		goto bad;
+	return dw;
+bad:
+	warn(s, "%s: no usable DWARF (%s): names from symbol tables only",
+	     o->path, dwfl_errmsg(-1));
+	if (o->dwfl)
+		dwfl_end(o->dwfl);
+	o->dwfl = NULL;
+	return NULL;
+}
+
 static int open_obj(struct kcovdf_sym *s, struct obj *o, const uint8_t *bid,
 		    uint32_t bid_len)
 {
@@ -350,9 +389,10 @@ static int open_obj(struct kcovdf_sym *s, struct obj *o, const uint8_t *bid,
 		}
 	}
 	load_symtab(s, o);
-	/* libdw applies the relocations of ET_REL debug sections itself
-	 * only through libdwfl; modules are therefore matched by name. */
-	o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
+	if (o->is_rel)
+		o->dw = rel_dwarf(s, o);
+	else
+		o->dw = dwarf_begin_elf(o->elf, DWARF_C_READ, NULL);
 	return 0;
 bad:
 	if (o->elf)
@@ -530,7 +570,9 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 	for (size_t i = 0; i < s->nobjs; i++) {
 		struct obj *o = &s->objs[i];
 
-		if (o->dw)
+		if (o->dwfl)
+			dwfl_end(o->dwfl);	/* and its dw */
+		else if (o->dw)
 			dwarf_end(o->dw);
 		if (o->elf)
 			elf_end(o->elf);
