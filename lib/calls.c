@@ -352,19 +352,34 @@ struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c)
 /* Merged trees: PC_EXT nesting with dataflow values                   */
 /* ------------------------------------------------------------------ */
 /*
- * The dataflow calls of a task, in pre-order, are D[0..n). A PC_EXT frame
- * is matched with D[j], the next dataflow call not yet placed, when both
- * name the same function. Matching must respect the dataflow nesting: D[j]
- * may only go inside the frame its dataflow parent went to, so each open
- * frame carries a scope, the end of the pre-order range of the dataflow
- * call matched to it (or to its nearest matched ancestor). When a matched
- * frame closes, the dataflow calls still pending in its range can no
- * longer match: they are placed in it, with their dataflow subtrees, as
- * they are ("grafted"). LOST markers and calls whose entry was not
- * recorded (no_entry) never match; they are grafted where the walk is when
- * their turn comes. Remote sections of the dataflow stream open as frames
- * of their own before the PC_EXT entry that comes when they are next.
+ * The dataflow calls of a task, in pre-order, are D[0..n); j is the first
+ * one not yet placed. At a PC_EXT entry of function F, the next dataflow
+ * call of F at or after j (within MERGE_MAX_SKIP calls) is matched with
+ * the new frame, if the dataflow nesting allows: each open frame carries a
+ * scope, the end of the pre-order range of the dataflow call it stands for
+ * (or of its nearest such ancestor), and a match must lie inside the
+ * innermost scope. The dataflow calls between j and the match are placed
+ * first: those that enclose the match (its dataflow ancestors that have no
+ * PC_EXT frame, e.g. functions not instrumented for KCOV) are opened as
+ * frames of their own ("virtual" frames, closed as soon as their whole
+ * range is placed), the others, complete subtrees that found no frame, are
+ * placed as they are ("grafted"). When a frame closes, the dataflow calls
+ * still pending in its range can no longer match: they are grafted into it.
+ * LOST markers and calls whose entry was not recorded (no_entry) never
+ * match; they are grafted where the walk is when their turn comes, except
+ * that a no_entry call next to a PC_EXT exit of its function (or of a
+ * placeholder frame) is the same call and joins it. Remote sections are
+ * dataflow nodes that never match: they open as virtual frames like any
+ * other enclosing call. When PC_EXT says a function returned (an exit, a
+ * DEPTH word) but its dataflow call has no return record, the dataflow
+ * calls pending in its range are left for the enclosing frames: the
+ * dataflow tree nested them under it only for want of the return.
  */
+
+/* At most this many dataflow calls are passed over to reach a match: a
+ * frame whose own dataflow call was lost must not make the rest of the
+ * stream unmatched. */
+#define MERGE_MAX_SKIP 1024
 
 /* A DEPTH word larger than this opens this many placeholder frames. */
 #define MERGE_MAX_PLACEHOLDERS 256
@@ -375,6 +390,7 @@ struct mframe {
 	int fknown;
 	size_t dpos;		/* matched D index + 1, 0 when unmatched */
 	size_t scope;		/* D indices below this may go inside */
+	int virt;		/* a dataflow call without a PC_EXT frame */
 };
 
 struct merger {
@@ -385,6 +401,7 @@ struct merger {
 	struct kcovdf_call **d;	/* dataflow calls in pre-order */
 	size_t *end;		/* end of each one's subtree in d */
 	size_t *up;		/* index of the dataflow parent + 1, 0: none */
+	size_t *bypc;		/* 0..n-1 sorted by (pc, index) */
 	size_t n, j;
 	struct mframe *st;
 	size_t depth, cap;
@@ -456,6 +473,7 @@ static void m_push(struct merger *m, struct kcovdf_call *c, uint64_t fstart,
 	f->fknown = fknown;
 	f->dpos = dpos;
 	f->scope = dpos ? m->end[dpos - 1] : m_scope(m);
+	f->virt = 0;
 	m->depth++;
 }
 
@@ -470,6 +488,23 @@ static void m_pop(struct merger *m)
 	m->depth--;
 }
 
+/*
+ * Close the innermost frame because PC_EXT says its function returned (an
+ * exit, or a DEPTH word). If its dataflow call has no return record, the
+ * dataflow calls that followed it were nested under it only because the
+ * return was missing: they are left pending for the enclosing frames.
+ */
+static void m_pop_returned(struct merger *m)
+{
+	struct mframe *f = &m->st[m->depth - 1];
+
+	if (f->dpos && !f->virt && !f->c->has_ret) {
+		m->depth--;
+		return;
+	}
+	m_pop(m);
+}
+
 /* LOST markers (pc 0) and return-only calls are placed where the walk
  * is. */
 static int m_unmatchable(const struct kcovdf_call *c)
@@ -477,18 +512,58 @@ static int m_unmatchable(const struct kcovdf_call *c)
 	return c->lost || c->no_entry || (!c->pc && !c->section);
 }
 
+static void m_advance_to(struct merger *m, size_t k);
+
 static void m_flush_unmatchable(struct merger *m)
 {
 	while (m->j < m_scope(m) && m_unmatchable(m->d[m->j]))
 		m_graft(m, m_parent(m));
 }
 
-/* Sections whose dataflow calls are all placed close. */
+/* Virtual frames (sections too) whose dataflow calls are all placed
+ * close. */
 static void m_close_done_sections(struct merger *m)
 {
-	while (m->depth && m->st[m->depth - 1].c->section &&
+	while (m->depth && m->st[m->depth - 1].virt &&
 	       m->j >= m->st[m->depth - 1].scope)
 		m_pop(m);
+}
+
+/* The first dataflow call of function fs at index >= j, or n. */
+static size_t m_next_of(struct merger *m, uint64_t fs)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct kcovdf_call *c = m->d[m->bypc[mid]];
+
+		if (c->pc < fs || (c->pc == fs && m->bypc[mid] < m->j))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->n && m->d[m->bypc[lo]]->pc == fs)
+		return m->bypc[lo];
+	return m->n;
+}
+
+/* Place D[j..k): enclosing calls open as virtual frames, the rest is
+ * grafted. */
+static void m_advance_to(struct merger *m, size_t k)
+{
+	while (m->j < k) {
+		struct kcovdf_call *c = m->d[m->j];
+
+		if (m->end[m->j] > k && !m_unmatchable(c)) {
+			m_attach(m, m_parent(m), c);
+			m->j++;
+			m_push(m, c, 0, 0, m->j);
+			m->st[m->depth - 1].virt = 1;
+		} else {
+			m_graft(m, m_parent(m));
+		}
+	}
 }
 
 static struct kcovdf_call *m_new(struct merger *m, uint64_t pc, int known)
@@ -504,20 +579,17 @@ static struct kcovdf_call *m_new(struct merger *m, uint64_t pc, int known)
 static void m_entry(struct merger *m, uint64_t pc)
 {
 	uint64_t fs = 0;
+	size_t k = m->n;
 	int known;
 	struct kcovdf_call *c;
 
 	m_close_done_sections(m);
 	m_flush_unmatchable(m);
-	while (m->j < m_scope(m) && m->d[m->j]->section) {
-		c = m->d[m->j];
-		m_attach(m, m_parent(m), c);
-		m->j++;
-		m_push(m, c, 0, 0, m->j);
-		m_flush_unmatchable(m);
-	}
 	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
-	if (known && m->j < m_scope(m) && m->d[m->j]->pc == fs) {
+	if (known && fs)
+		k = m_next_of(m, fs);
+	if (k < m_scope(m) && k - m->j <= MERGE_MAX_SKIP) {
+		m_advance_to(m, k);
 		c = m->d[m->j];
 		m_attach(m, m_parent(m), c);
 		c->src |= KCOVDF_SRC_PCEXT;
@@ -535,13 +607,16 @@ static size_t m_exit_target(struct merger *m, uint64_t fs, int known)
 {
 	struct mframe *top;
 
-	if (!m->depth || m->st[m->depth - 1].c->section)
-		return 0;
+	if (!m->depth || m->st[m->depth - 1].virt)
+		goto search;
 	top = &m->st[m->depth - 1];
 	if (!known || !top->fknown || top->fstart == fs ||
 	    top->c->entry_unrecorded)
 		return m->depth;
-	for (size_t i = m->depth; i > 0; i--) {
+search:
+	/* Through virtual frames of calls without PC_EXT, not out of a
+	 * remote section. */
+	for (size_t i = m->depth; known && i > 0; i--) {
 		struct mframe *f = &m->st[i - 1];
 
 		if (f->c->section)
@@ -557,14 +632,25 @@ static void m_exit(struct merger *m, uint64_t pc)
 	uint64_t fs = 0;
 	int known;
 	size_t t;
-	struct kcovdf_call *c;
+	struct kcovdf_call *c, *dn;
 
 	m_close_done_sections(m);
-	m_flush_unmatchable(m);
 	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
 	t = m_exit_target(m, fs, known);
+	/* A dataflow return without its entry, of this function, next:
+	 * the same call, seen by both. */
+	dn = known && fs && m->j < m_scope(m) && m->d[m->j]->no_entry &&
+	     m->d[m->j]->pc == fs && m->end[m->j] == m->j + 1 ?
+	     m->d[m->j] : NULL;
 	if (!t) {
 		/* The entry was not recorded: a leaf at the current level. */
+		if (dn) {
+			m->j++;
+			dn->src |= KCOVDF_SRC_PCEXT;
+			m_attach(m, m_parent(m), dn);
+			return;
+		}
+		m_flush_unmatchable(m);
 		c = m_new(m, known ? fs : pc, known);
 		c->no_entry = 1;
 		m_attach(m, m_parent(m), c);
@@ -572,7 +658,7 @@ static void m_exit(struct merger *m, uint64_t pc)
 	}
 	while (m->depth > t) {
 		c = m->st[m->depth - 1].c;
-		if (!c->has_ret)
+		if (!m->st[m->depth - 1].virt && !c->has_ret)
 			c->no_exit = 1;
 		m_pop(m);
 	}
@@ -581,8 +667,16 @@ static void m_exit(struct merger *m, uint64_t pc)
 		/* A placeholder learns its function from its exit. */
 		c->pc = fs;
 		c->fn = m->sym ? kcovdf_sym_fn(m->sym, m->pid, fs) : NULL;
+		if (dn && !c->has_ret) {
+			/* ... and its return value from the dataflow. */
+			m->j++;
+			c->ret = dn->ret;
+			c->has_ret = dn->has_ret;
+			c->remote |= dn->remote;
+			c->src |= KCOVDF_SRC_DF;
+		}
 	}
-	m_pop(m);
+	m_pop_returned(m);
 }
 
 static void m_depth(struct merger *m, int64_t d)
@@ -593,11 +687,15 @@ static void m_depth(struct merger *m, int64_t d)
 		for (uint64_t k = 0; k < (uint64_t)-(d + 1) + 1; k++) {
 			struct kcovdf_call *c;
 
+			/* Virtual frames have no PC_EXT exit to miss. */
+			while (m->depth && m->st[m->depth - 1].virt &&
+			       !m->st[m->depth - 1].c->section)
+				m_pop(m);
 			if (!m->depth || m->st[m->depth - 1].c->section)
 				break;
 			c = m->st[m->depth - 1].c;
 			c->exits_unrecorded = 1;
-			m_pop(m);
+			m_pop_returned(m);
 		}
 		return;
 	}
@@ -609,6 +707,22 @@ static void m_depth(struct merger *m, int64_t d)
 		m_attach(m, m_parent(m), c);
 		m_push(m, c, 0, 0, 0);
 	}
+}
+
+static int cmp_bypc(const void *a, const void *b, void *arg)
+{
+	const struct merger *m = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t px = m->d[x]->pc, py = m->d[y]->pc;
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static void bypc_sort(struct merger *m)
+{
+	qsort_r(m->bypc, m->n, sizeof(*m->bypc), cmp_bypc, m);
 }
 
 int kcovdf_calls_merge(const struct kcovdf_stream *df,
@@ -654,6 +768,12 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 		m.up[m.n] = c->parent ? (size_t)c->parent->blocks : 0;
 		m.n++;
 	}
+	m.bypc = malloc((m.n ? m.n : 1) * sizeof(*m.bypc));
+	if (!m.bypc)
+		abort();
+	for (size_t k = 0; k < m.n; k++)
+		m.bypc[k] = k;
+	bypc_sort(&m);
 	/* Subtree ends: each call extends its ancestors' ranges. */
 	for (size_t k = m.n; k > 0; k--)
 		if (m.up[k - 1] && m.end[m.up[k - 1] - 1] < m.end[k - 1])
@@ -690,7 +810,7 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 			m_depth(&m, p.depth);
 			break;
 		default:
-			if (m.depth && !m.st[m.depth - 1].c->section)
+			if (m.depth && !m.st[m.depth - 1].virt)
 				m.st[m.depth - 1].c->blocks++;
 			break;
 		}
@@ -698,7 +818,7 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 	while (m.depth) {
 		struct kcovdf_call *c = m.st[m.depth - 1].c;
 
-		if (!c->section && !c->has_ret)
+		if (!m.st[m.depth - 1].virt && !c->has_ret)
 			c->no_exit = 1;
 		m_pop(&m);
 	}
@@ -707,6 +827,7 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 	free(m.d);
 	free(m.end);
 	free(m.up);
+	free(m.bypc);
 	free(m.st);
 	return rc ? -1 : 0;
 }

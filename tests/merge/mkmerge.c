@@ -165,6 +165,34 @@ static void merge_trace(void)
 		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 64,
 	};
 
+	/* 80: dataflow calls without PC_EXT frames (a file built for
+	 * dataflow only) enclose a frame that has both: they open around it.
+	 * An earlier dataflow-only call is passed over, placed as it is. */
+	uint64_t df80[] = {
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(VERIFY), 1,
+		V1(RET, SIGNED, NONE, 0, 4), F(VERIFY), 0,
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), 8,
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(VFS_READ), 8,
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(PIPE_READ), 9,
+		V1(RET, SIGNED, NONE, 0, 8), F(PIPE_READ), 32,
+		V1(RET, SIGNED, NONE, 0, 8), F(VFS_READ), 32,
+		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 32,
+	};
+	uint64_t pc80[] = { EN(PIPE_READ), EN(FSNOTIFY), EX(FSNOTIFY),
+			    EX(PIPE_READ) };
+	/* 90: PC_EXT says fsnotify returned (DEPTH -1) where the dataflow
+	 * has no return: the calls after it are its siblings, not its
+	 * children. Then a function entered unseen (DEPTH +1) whose return
+	 * the dataflow has: one call. */
+	uint64_t df90[] = {
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(FSNOTIFY), 1,
+		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(VERIFY), 2,
+		V1(RET, SIGNED, NONE, 0, 4), F(VERIFY), 0,
+		V1(RET, SIGNED, NONE, 0, 4), F(SECURITY), -13,
+	};
+	uint64_t pc90[] = { EN(FSNOTIFY), DEPTH(-1), EN(VERIFY), EX(VERIFY),
+			    DEPTH(1), EX(SECURITY) };
+
 	header();
 	stream(10, LOCAL, FMT_V1, "nest", df10, NW(df10));
 	stream(10, PC, FMT_PC, "nest", pc10, NW(pc10));
@@ -177,6 +205,10 @@ static void merge_trace(void)
 	stream(50, KCOVDF_STREAM_REMOTE, FMT_V1, "remote", rdf50, NW(rdf50));
 	stream(50, KCOVDF_STREAM_REMOTE_PCEXT, FMT_PC, "remote", rpc50,
 	       NW(rpc50));
+	stream(80, LOCAL, FMT_V1, "enclose", df80, NW(df80));
+	stream(80, PC, FMT_PC, "enclose", pc80, NW(pc80));
+	stream(90, LOCAL, FMT_V1, "released", df90, NW(df90));
+	stream(90, PC, FMT_PC, "released", pc90, NW(pc90));
 }
 
 /* A dataflow record of an unknown kind in the middle of a stream. */

@@ -13,7 +13,9 @@
 #  * kcovdf record's option checks;
 #  * in the guest (kernel/vm.sh, variant small, when built): kcovdf record
 #    --pc-ext of `busybox dd ... bs=123 count=1`, then view on the host with
-#    the vmlinux: ksys_read(..., count=123) with its children nested.
+#    the vmlinux: ksys_read(..., count=123) with its children nested; and
+#    record --pc-ext --remote of the test module's cases chain, depth,
+#    sleep and "remote 2": merged nesting, DEPTH words, remote sections.
 #    SKIPped when the kernel has no KCOV_TRACE_PC_EXT (or no kernel is
 #    built; KCOVDF_MERGE_VM=0 skips it too).
 #
@@ -254,6 +256,9 @@ has "record --handle out of range says so" "a number from 1 to 0xffffffff" \
 	"$out/status.err"
 
 # ---- the guest -----------------------------------------------------------
+# One boot: the read(2) of the brief, then the test module's cases (it is
+# instrumented for KCOV and dataflow both): chain (nesting), depth (DEPTH
+# words), sleep (context switches), remote 2 (remote sections in kworkers).
 bz=$BUILD/kernel/small/arch/x86/boot/bzImage
 vml=$BUILD/kernel/small/vmlinux
 if [ "${KCOVDF_MERGE_VM:-1}" = 0 ]; then
@@ -264,14 +269,21 @@ else
 	share=$out/share
 	rm -rf "$share"
 	mkdir -p "$share"
+	cat >"$share/cases.sh" <<'SH'
+for c in chain depth sleep "remote 2"; do
+	echo "$c" >/sys/kernel/debug/test_kcov_dataflow/run || exit 1
+done
+SH
 	kernel/vm.sh --variant small --no-build --share "$share" \
 		--add "$K:/bin/kcovdf" --timeout 300 -- \
-		'kcovdf record --pc-ext -o /share/t.trace -- busybox dd if=/dev/zero of=/dev/null bs=123 count=1' \
+		'kcovdf record --pc-ext -o /share/t.trace -- busybox dd if=/dev/zero of=/dev/null bs=123 count=1 &&
+		 modprobe test_kcov_dataflow &&
+		 kcovdf record --pc-ext --remote -o /share/m.trace -- sh /share/cases.sh' \
 		>"$out/vm.log" 2>&1
 	rc=$?
 	if grep -q "kernel has no KCOV_TRACE_PC_EXT\|kernel has no KCOV" "$out/vm.log"; then
 		skip "guest: kcovdf record --pc-ext ($(grep -o 'kernel has no [^()]*([^)]*)' "$out/vm.log" | head -n 1))"
-	elif [ $rc -ne 0 ] || [ ! -s "$share/t.trace" ]; then
+	elif [ ! -s "$share/t.trace" ]; then
 		show "$out/vm.log"
 		notok "guest: kcovdf record --pc-ext (exit $rc)"
 	else
@@ -306,7 +318,7 @@ calls = [json.loads(l) for l in open(sys.argv[1])]
 if not any(c.get("pcext") and c.get("func") in ("ksys_read", "vfs_read")
            for c in calls):
     print("SKIP no PC_EXT entry/exit of ksys_read or vfs_read "
-          "(fs/read_write.c not instrumented for KCOV?)")
+          "(fs/read_write.c not instrumented for KCOV)")
     sys.exit(0)
 reads = [c for c in calls if c.get("func") == "ksys_read" and
          any(a.get("name") == "count" and a.get("value") == 123
@@ -333,6 +345,46 @@ PY
 			skip "guest: merged ksys_read: $(sed 's/^SKIP //' "$out/guest.py.log")"
 		else
 			ok "guest: ksys_read(count=123) merged with its PC_EXT frame ($(sed 's/^OK //' "$out/guest.py.log"))"
+		fi
+		# The test module's cases, local and remote.
+		moddir=$(dirname "$(find "$BUILD/kernel/small/modinst" -name test_kcov_dataflow.ko | head -n 1)")
+		if [ ! -s "$share/m.trace" ]; then
+			show "$out/vm.log"
+			notok "guest: record --pc-ext --remote of the test module's cases"
+		else
+			ok "guest: record --pc-ext --remote of the test module's cases"
+			"$K" view --json --vmlinux "$vml" --modules "$moddir" \
+				"$share/m.trace" >"$out/module.json" 2>"$out/module.err"
+			"$K" view --color=never --vmlinux "$vml" --modules "$moddir" \
+				"$share/m.trace" >"$out/module.view" 2>&1
+			python3 - "$out/module.json" >"$out/module.py.log" 2>&1 <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+def has(pred):
+    return any(pred(c) for c in calls)
+res = {
+  "chain": has(lambda c: c.get("func", "").startswith("kcovdf_test_chain")
+               and c.get("pcext") and c.get("dataflow") and c["depth"] > 0),
+  "depth": has(lambda c: c.get("exits_unrecorded") or
+               c.get("entry_unrecorded")),
+  "section": has(lambda c: "section" in c),
+  "remote_fn": has(lambda c: c.get("func") == "kcovdf_test_remote_fn" and
+                   c.get("remote") and c.get("dataflow")),
+}
+for k, v in res.items():
+    print(("ok " if v else "FAIL ") + k)
+PY
+			while read -r res what; do
+				case $what in
+				chain) d="module chain: dataflow calls on their PC_EXT frames, nested" ;;
+				depth) d="module depth: DEPTH words applied (exits/entries not recorded)" ;;
+				section) d="module remote 2: remote section nodes" ;;
+				remote_fn) d="module remote 2: kcovdf_test_remote_fn recorded in a section" ;;
+				*) d=$what ;;
+				esac
+				if [ "$res" = ok ]; then ok "guest: $d"; else
+					show "$out/module.view" 30; notok "guest: $d"; fi
+			done <"$out/module.py.log"
 		fi
 	fi
 fi
