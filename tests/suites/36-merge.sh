@@ -362,11 +362,35 @@ import json, sys
 calls = [json.loads(l) for l in open(sys.argv[1])]
 def has(pred):
     return any(pred(c) for c in calls)
+def chain_ok():
+    # kcovdf_test_chain1(100) .. chain10(109), each one level deeper, each
+    # with PC_EXT and dataflow, returns 227 .. 218.
+    for i, c in enumerate(calls):
+        if c.get("func") != "kcovdf_test_chain1" or c.get("remote"):
+            continue
+        seq = calls[i:i + 10]
+        return all(x.get("func") == "kcovdf_test_chain%d" % (k + 1) and
+                   x["depth"] == c["depth"] + k and x["pcext"] and
+                   x["dataflow"] and x["args"][0]["value"] == 100 + k and
+                   x["ret"] == 227 - k for k, x in enumerate(seq))
+    return False
+def depth_ok():
+    # irq_in left with the hardirq count raised: closed by DEPTH -1; what
+    # the dataflow nested under it (no return) comes after it instead;
+    # irq_out entered unseen (DEPTH +1), its return from the dataflow.
+    names = [(c.get("func"), c["depth"], bool(c.get("exits_unrecorded")),
+              bool(c.get("entry_unrecorded"))) for c in calls
+             if c.get("func", "").startswith("kcovdf_test_irq")]
+    if len(names) != 4:
+        return False
+    d = names[0][1]
+    return names == [("kcovdf_test_irq_in", d, True, False),
+                     ("kcovdf_test_irq_after", d, False, False),
+                     ("kcovdf_test_irq_out", d, False, True),
+                     ("kcovdf_test_irq_after", d, False, False)]
 res = {
-  "chain": has(lambda c: c.get("func", "").startswith("kcovdf_test_chain")
-               and c.get("pcext") and c.get("dataflow") and c["depth"] > 0),
-  "depth": has(lambda c: c.get("exits_unrecorded") or
-               c.get("entry_unrecorded")),
+  "chain": chain_ok(),
+  "depth": depth_ok(),
   "section": has(lambda c: "section" in c),
   "remote_fn": has(lambda c: c.get("func") == "kcovdf_test_remote_fn" and
                    c.get("remote") and c.get("dataflow")),
@@ -376,8 +400,8 @@ for k, v in res.items():
 PY
 			while read -r res what; do
 				case $what in
-				chain) d="module chain: dataflow calls on their PC_EXT frames, nested" ;;
-				depth) d="module depth: DEPTH words applied (exits/entries not recorded)" ;;
+				chain) d="module chain: chain1(100)..chain10(109) on their PC_EXT frames, nested, returns 227..218" ;;
+				depth) d="module depth: irq_in closed by DEPTH -1, irq_after its sibling, irq_out opened by DEPTH +1" ;;
 				section) d="module remote 2: remote section nodes" ;;
 				remote_fn) d="module remote 2: kcovdf_test_remote_fn recorded in a section" ;;
 				*) d=$what ;;
