@@ -5,7 +5,8 @@
 #    under ASan/UBSan);
 #  * a user-space program in two halves, one built with dataflow and
 #    entry-exit instrumentation, one with entry-exit only: exact nesting
-#    and values, text and JSON;
+#    and values, text and JSON; tests/e2e/multi.c (threads, fork) with
+#    entry-exit: every call merged;
 #  * synthetic kernel traces (tests/merge/mkmerge.c): DEPTH words, remote
 #    sections, a truncated PC_EXT stream, PC_EXT words and dataflow records
 #    of unknown kinds, a malformed SECTION record; also through an
@@ -183,6 +184,34 @@ PY
 	"$K" view --color=never -f pc_only_middle --depth 2 \
 		"$out/user.trace" >"$out/user-func.view" 2>&1
 	expect user-view-func "$out/user-func.view"
+fi
+
+# Threads and fork (tests/e2e/multi.c): every task's tree merged, every
+# call seen by both streams.
+mprog=$out/multi
+if KCOVDF_MODES=args,ret,entry-exit "$K" cc -O1 -Wno-unused-command-line-argument \
+	-fsanitize-coverage=trace-pc tests/e2e/multi.c -o "$mprog" -lpthread \
+	>"$out/multi-cc.log" 2>&1; then
+	rm -f "$out/multi.trace"
+	"$K" record --user -o "$out/multi.trace" -- "$mprog" >/dev/null 2>&1
+	"$K" view --json "$out/multi.trace" >"$out/multi.json" 2>"$out/multi.err"
+	if python3 - "$out/multi.json" >"$out/multi.py.log" 2>&1 <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+tasks = {(c["pid"], c["tid"]) for c in calls}
+assert len(calls) > 1000 and len(tasks) >= 4, (len(calls), tasks)
+bad = [c for c in calls if not (c.get("pcext") and c.get("dataflow"))]
+assert not bad, bad[:3]
+print("%d calls in %d tasks" % (len(calls), len(tasks)))
+PY
+	then
+		ok "threads and fork: every call on its PC_EXT frame ($(cat "$out/multi.py.log"))"
+	else
+		show "$out/multi.py.log"
+		notok "threads and fork: every call on its PC_EXT frame"
+	fi
+else
+	show "$out/multi-cc.log"; notok "build tests/e2e/multi.c with entry-exit"
 fi
 
 # ---- synthetic kernel traces ---------------------------------------------
