@@ -141,6 +141,16 @@ for v in $variants; do
 	else
 		ok "$v: no kernel report (WARN/BUG/KASAN/lockdep) in the guest log (${secs_in}s with boot)"
 	fi
+	# The dataflow boot-time self-checks ran before the tests.
+	glog=$(sed -n 's/.*log \(\/[^ ]*guest.log\).*/\1/p' "$klog.vm" | tail -n 1)
+	if [ -n "$glog" ] && grep -q '^CONFIG_DEBUG_KCOV_DATAFLOW=y' "$root/build/kernel/$v/.config" 2>/dev/null; then
+		if grep -q 'kcov_dataflow: selftest passed' "$glog"; then
+			ok "$v: dataflow boot-time self-checks passed"
+		else
+			grep 'kcov_dataflow' "$glog" | head -n 20 | sed 's/^/# /'
+			notok "$v: dataflow boot-time self-checks (log: $glog)"
+		fi
+	fi
 	# What the irq check can prove: are irq-only functions instrumented?
 	if grep -q '^CONFIG_KCOV_DATAFLOW_INSTRUMENT_ALL=y' "$root/build/kernel/$v/.config" 2>/dev/null; then
 		what="the whole kernel is instrumented, the irq check is meaningful"
