@@ -1050,7 +1050,9 @@ struct fuzz {
 
 static unsigned int rnd(struct fuzz *f, unsigned int n)
 {
-	return splitmix(&f->rng) % n;
+	uint64_t r = splitmix(&f->rng);
+
+	return n ? r % n : 0;
 }
 
 static bool task_enabled(const struct fuzz *f)
@@ -1299,7 +1301,7 @@ static void fuzz_op(struct fuzz *f)
 		if (!m->p || m->prot != (PROT_READ | PROT_WRITE))
 			break;
 		for (int k = rnd(f, 16); k >= 0; k--) {
-			size_t w = rnd(f, 4) ? 0 : rnd(f, m->len / 8);
+			size_t w = rnd(f, 4) ? 0 : rnd(f, (m->len + 7) / 8);
 
 			m->p[w] = rnd(f, 2) ? splitmix(&f->rng) :
 				  rnd(f, m->words + 8);
