@@ -23,6 +23,9 @@
  *   df_stress irq       [--seconds S]   recording under timer, signal and
  *                                       IPI load; no record of an irq-only
  *                                       function
+ *   df_stress uptr                      __user struct pointers chosen by
+ *                                       the caller are not read from kernel
+ *                                       memory (fails today: RELIABILITY.md)
  *
  * Each command prints one TAP line without a number ("ok - ..." or
  * "not ok - ..."), comments starting with "# ", and exits 0 on success, 1
@@ -49,6 +52,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1682,12 +1686,108 @@ static int cmd_irq(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* uptr: struct pointers that user space chooses (__user arguments)    */
+/* ------------------------------------------------------------------ */
+
+static uint64_t kallsyms_addr(const char *want)
+{
+	char line[512], type, name[256];
+	unsigned long long a;
+	uint64_t r = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (!r && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) == 3 &&
+		    !strcmp(name, want))
+			r = a;
+	fclose(f);
+	return r;
+}
+
+struct uptr {
+	uint64_t pc, ptr;
+	int recs, disclosed;
+	uint64_t vals[3];
+};
+
+static void uptr_cb(const struct rec *r, void *arg)
+{
+	struct uptr *u = arg;
+
+	if (r->pc != u->pc || r->value != u->ptr || r->kind != KCOV_DF_KIND_ARG)
+		return;
+	u->recs++;
+	/* a field read, not the unreadable marker: kernel memory */
+	if (r->nvals && !(r->flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR)) &&
+	    (!(r->flags & KCOV_DF_F_FAULT) || r->fault != (1ULL << r->nvals) - 1)) {
+		u->disclosed++;
+		for (unsigned int k = 0; k < 3 && k < r->nvals; k++)
+			u->vals[k] = r->vals[k];
+	}
+}
+
+/*
+ * readv(2) with a struct iovec pointer that is a kernel address (the test
+ * module's object with known contents), non-canonical, or an ERR_PTR.
+ * vfs_readv() takes it as "const struct iovec __user *": its fields must
+ * not be read from kernel memory into the record, or the recording task
+ * reads kernel memory it names. Not part of the CI list while it fails.
+ */
+static int cmd_uptr(void)
+{
+	uint64_t obj = mod_info("obj", "small");
+	uint64_t ptrs[] = { obj, 0xdead000000000100ULL, (uint64_t)-12 };
+	struct uptr u = { .pc = kallsyms_addr("vfs_readv") };
+	char err[160];
+	struct df d;
+	int zfd = open("/dev/zero", O_RDONLY), ret, i;
+
+	if (!obj || !u.pc || zfd < 0) {
+		printf("ok - uptr # SKIP needs the test module and vfs_readv\n");
+		return 0;
+	}
+	ret = df_open(&d, 1 << 16);
+	if (ret) {
+		bad("open: %s", strerror(-ret));
+		return finish("uptr", "no descriptor");
+	}
+	for (i = 0; i < 3; i++) {
+		__atomic_store_n(&d.buf[0], 0, __ATOMIC_RELAXED);
+		u.ptr = ptrs[i];
+		if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+			bad("ENABLE: %s", strerror(errno));
+		if (readv(zfd, (const struct iovec *)(uintptr_t)ptrs[i], 1) >= 0)
+			bad("readv(%#" PRIx64 ") succeeded", ptrs[i]);
+		ioctl(d.fd, KCOV_DF_DISABLE, 0);
+		if (walk(KCOV_DF_FMT_V1, d.buf, d.words, uptr_cb, &u, err,
+			 sizeof(err)) < 0)
+			bad("walk: %s", err);
+		if (u.disclosed) {
+			bad("vfs_readv(vec=%#" PRIx64 "): fields read from "
+			    "kernel memory: %#" PRIx64 " %#" PRIx64 " %#" PRIx64,
+			    ptrs[i], u.vals[0], u.vals[1], u.vals[2]);
+			u.disclosed = 0;
+		}
+	}
+	df_close(&d);
+	close(zfd);
+	if (!u.recs)
+		note("no vfs_readv records: fs/read_write.c not instrumented?");
+	return finish("uptr", "%d records of vfs_readv() with a __user "
+		      "struct pointer chosen by the caller (kernel object, "
+		      "non-canonical, ERR_PTR): no kernel memory in them",
+		      u.recs);
+}
+
+/* ------------------------------------------------------------------ */
 
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: df_stress scribble|lifetime|churn|forkstorm|badptr|"
-		"fuzz|irq [--seconds S] [--threads N] [--seed N] "
+		"fuzz|irq|uptr [--seconds S] [--threads N] [--seed N] "
 		"[--episodes E] [--episode K]\n");
 	return 2;
 }
@@ -1737,7 +1837,7 @@ int main(int argc, char **argv)
 	{
 		static const char *const cmds[] = {
 			"noop", "scribble", "lifetime", "churn", "forkstorm",
-			"badptr", "fuzz", "irq",
+			"badptr", "fuzz", "irq", "uptr",
 		};
 		unsigned int k;
 
@@ -1769,6 +1869,8 @@ int main(int argc, char **argv)
 		return cmd_badptr();
 	if (!strcmp(cmd, "fuzz"))
 		return cmd_fuzz();
+	if (!strcmp(cmd, "uptr"))
+		return cmd_uptr();
 	if (!strcmp(cmd, "irq"))
 		return cmd_irq();
 	fprintf(stderr, "df_stress: unknown command %s\n", cmd);
