@@ -620,20 +620,19 @@ static void enable_failed(int step, int e)
 static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 			 const struct kbuf *kc, const struct kbuf *kcr, int wfd)
 {
-	struct { struct kcov_remote_arg a; } ra;	/* no handles[] */
+	struct kcov_remote_arg ra;	/* num_handles 0: no handles[] */
 	int msg[2] = { 0, 0 };
 
 	memset(&ra, 0, sizeof(ra));
-	ra.a.num_handles = 0;
-	ra.a.common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
+	ra.common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
 						o->handle);
 	/* Remote first, then the task's own recording, PC_EXT last: the
 	 * enabling ioctls themselves are then recorded as little as can
 	 * be. */
 	if (o->remote) {
-		ra.a.trace_mode = KCOV_DF_FMT_V1;
-		ra.a.area_size = (uint32_t)dfr->words;
-		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra.a)) {
+		ra.trace_mode = KCOV_DF_FMT_V1;
+		ra.area_size = (uint32_t)dfr->words;
+		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra)) {
 			msg[0] = EN_DF_REMOTE;
 			goto fail;
 		}
@@ -641,10 +640,10 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 	if (o->remote && o->pcext) {
 		/* KCOV allocates a buffer of area_size words for every
 		 * section that runs (vmalloc); 256 Ki words (2 MB) each. */
-		ra.a.trace_mode = KCOVDF_TRACE_PC_EXT;
-		ra.a.area_size = (uint32_t)(kcr->words < (1UL << 18) ?
+		ra.trace_mode = KCOVDF_TRACE_PC_EXT;
+		ra.area_size = (uint32_t)(kcr->words < (1UL << 18) ?
 					    kcr->words : 1UL << 18);
-		if (ioctl(kcr->fd, KCOV_REMOTE_ENABLE, &ra.a)) {
+		if (ioctl(kcr->fd, KCOV_REMOTE_ENABLE, &ra)) {
 			msg[0] = EN_KCOV_REMOTE;
 			goto fail;
 		}
