@@ -5,7 +5,9 @@
 #                   build/kernel; see bench/kernel/build.sh to pin a series)
 #   BENCH_NO_BUILD=1  use the kernels as they are (no kernel/build.sh)
 #   BENCH_ROUNDS    rounds of every alternating measurement (default 5)
-#   BENCH_ONLY      a subset of: user sizes pair mod (default all four)
+#   BENCH_ONLY      a subset of: user sizes pair mod (default all four);
+#                   "none" prints the targets table from the last results
+#   BENCH_ALL_VARIANT the instrumented kernel of the pair (default all)
 # Results: build/bench/results.md (the tables), build/bench/*/ (raw data).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +15,7 @@ out=${BENCH_OUT_TOP:-$root/build/bench}
 mkdir -p "$out/kernel" "$out/user"
 export BENCH_OUT=$out/kernel
 only=${BENCH_ONLY:-user sizes pair mod}
+A=base B=${BENCH_ALL_VARIANT:-all}
 has() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
 res=$out/results.md
 {
@@ -30,16 +33,16 @@ if has user; then
 	BENCH_OUT=$out/user "$root/bench/user/run.sh" | tee "$out/user/table.md" >> "$res"
 fi
 if has sizes || has pair || has mod; then
-	[ "${BENCH_NO_BUILD:-0}" = 1 ] || "$root/bench/kernel/build.sh" base all bench
-	"$root/bench/kernel/configdiff.sh" base all >> "$res"
+	[ "${BENCH_NO_BUILD:-0}" = 1 ] || "$root/bench/kernel/build.sh" $A $B bench
+	"$root/bench/kernel/configdiff.sh" $A $B >> "$res"
 fi
 if has sizes; then
-	section "Sizes, base vs all (bench/kernel/sizes.sh)" >> "$res"
-	"$root/bench/kernel/sizes.sh" base all >> "$res"
+	section "Sizes, $A vs $B (bench/kernel/sizes.sh)" >> "$res"
+	"$root/bench/kernel/sizes.sh" $A $B >> "$res"
 fi
 if has pair; then
-	section "Boot and system calls, base vs all (bench/kernel/pair.sh)" >> "$res"
-	"$root/bench/kernel/pair.sh" base all >> "$res"
+	section "Boot and system calls, $A vs $B (bench/kernel/pair.sh)" >> "$res"
+	"$root/bench/kernel/pair.sh" $A $B >> "$res"
 fi
 if has mod; then
 	section "Per-event cost in one guest, variant bench (bench/kernel/modbench.sh)" >> "$res"
@@ -55,19 +58,19 @@ pct() { awk -v k="$2" '$1 == k {print ($3 / $2 - 1) * 100; f = 1} END {if (!f) p
 ok() {	# value limit -> met / NOT met
 	awk -v v="$1" -v l="$2" 'BEGIN {if (v == "nan") print "-"; else print (v + 0 <= l + 0) ? "met" : "NOT met"}'
 }
-P=$BENCH_OUT/pair-base-all.summary S=$BENCH_OUT/sizes-base-all.summary M=$BENCH_OUT/mod-bench.summary
+P=$BENCH_OUT/pair-$A-$B.summary S=$BENCH_OUT/sizes-$A-$B.summary M=$BENCH_OUT/mod-bench.summary
 {
 	section "Targets (issue #6)"
 	echo "| figure | prototype | target | measured | |"
 	echo "|---|---|---|---|---|"
 	for k in getpid_ns eventfd_ns pipe_ns; do
-		echo "| syscall latency ($k), all vs base, recording off | +133 % | <= +15 % | $(ratio "$P" $k) | $(ok "$(pct "$P" $k)" 15) |"
+		echo "| syscall latency ($k), $B vs $A, recording off | +133 % | <= +15 % | $(ratio "$P" $k) | $(ok "$(pct "$P" $k)" 15) |"
 	done
-	echo "| boot time (QEMU start to exit), all vs base | +71 % | <= +15 % | $(ratio "$P" boot_wall_ms) | $(ok "$(pct "$P" boot_wall_ms)" 15) |"
-	echo "| boot time (guest uptime at /init), all vs base | +71 % | <= +15 % | $(ratio "$P" uptime_s) | $(ok "$(pct "$P" uptime_s)" 15) |"
-	echo "| .data growth (_sdata.._edata), all vs base | +44 % | <= +5 % | $(ratio "$S" data) | $(ok "$(pct "$S" data)" 5) |"
-	echo "| .text growth (function bytes), all vs base | +9.5 % | <= +8 % | $(ratio "$S" text_code) | $(ok "$(pct "$S" text_code)" 8) |"
-	echo "| .text growth (_text.._etext), all vs base | +9.5 % | <= +8 % | $(ratio "$S" text) | $(ok "$(pct "$S" text)" 8) |"
+	echo "| boot time (QEMU start to exit), $B vs $A | +71 % | <= +15 % | $(ratio "$P" boot_wall_ms) | $(ok "$(pct "$P" boot_wall_ms)" 15) |"
+	echo "| boot time (guest uptime at /init), $B vs $A | +71 % | <= +15 % | $(ratio "$P" uptime_s) | $(ok "$(pct "$P" uptime_s)" 15) |"
+	echo "| .data growth (_sdata.._edata), $B vs $A | +44 % | <= +5 % | $(ratio "$S" data) | $(ok "$(pct "$S" data)" 5) |"
+	echo "| .text growth (function bytes), $B vs $A | +9.5 % | <= +8 % | $(ratio "$S" text_code) | $(ok "$(pct "$S" text_code)" 8) |"
+	echo "| .text growth (_text.._etext), $B vs $A | +9.5 % | <= +8 % | $(ratio "$S" text) | $(ok "$(pct "$S" text)" 8) |"
 	if [ -f "$M" ]; then
 		awk '$1 == "record" {r = $2} $1 == "fprobe" {f = $2} END {
 			printf "| one recorded argument vs one fprobe $arg* event | n/a | <= 1/3 | %.1f ns / %.1f ns = %.2f | %s |\n",
