@@ -78,8 +78,8 @@ P=$BENCH_OUT/pair-$A-$B.summary S=$BENCH_OUT/sizes-$A-$B.summary M=$BENCH_OUT/mo
 	fi
 	if [ -f "$out/user/table.md" ]; then
 		awk -F'|' '$2 ~ /scalar/ && $3 ~ /per recorded callback/ {split($4, a, " "); ns = a[1]}
-			$2 ~ /scalar/ && $3 ~ / base / {split($5, b, " "); ib = b[1]}
-			$2 ~ /scalar/ && $3 ~ / on / {split($5, c, " "); io = c[1]}
+			$2 ~ /scalar/ && $3 == " base " {split($5, b, " "); ib = b[1]}
+			$2 ~ /scalar/ && $3 == " on " {split($5, c, " "); io = c[1]}
 			END {ir = (io - ib) / 3
 			printf "| one recorded callback, user-space runtime (scalar) | ~27 ns (kernel) | < 5 ns, < 30 instructions | %.1f ns, %.0f instructions | %s |\n",
 				ns, ir, (ns < 5 && ir < 30) ? "met" : "NOT met" }' "$out/user/table.md"

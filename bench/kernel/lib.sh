@@ -63,10 +63,14 @@ mkinitramfs() {
 
 # boot BZIMAGE INITRAMFS LOG: runs QEMU until the guest powers off; prints
 # the host's wall-clock milliseconds from QEMU's start to its exit.
+# BENCH_ICOUNT=1 adds -icount shift=0,sleep=off: the guest's clock then
+# counts executed guest instructions (1 ns each) and skips idle time, so
+# the guest's own timings measure instructions, whatever the host's load.
 boot() {
-	local t0 t1
+	local t0 t1 icount=()
+	[ "${BENCH_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0,sleep=off)
 	t0=$(date +%s%N)
-	timeout -k 10 "${BENCH_TIMEOUT:-900}" qemu-system-x86_64 -nodefaults -no-reboot \
+	timeout -k 10 "${BENCH_TIMEOUT:-900}" qemu-system-x86_64 "${icount[@]}" -nodefaults -no-reboot \
 		-display none -monitor none -m 1024 -smp 2 -accel tcg -cpu max \
 		-kernel "$1" -initrd "$2" -serial "file:$3" \
 		-append "console=ttyS0 rdinit=/init panic=-1 oops=panic loglevel=7" \

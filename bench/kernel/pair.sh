@@ -3,8 +3,12 @@
 #   bench/kernel/pair.sh [A B]        (default: base all)
 # ROUNDS rounds (BENCH_ROUNDS, default 5); in each, every kernel is booted
 # twice under the same QEMU settings, the order alternating (ABBA...):
-#   1. boot only: /init reads /proc/uptime and powers off. Host: wall time
-#      from QEMU's start to its exit; guest: uptime when /init runs.
+#   1. boot only: /init prints the guest's CLOCK_BOOTTIME (sysloop uptime)
+#      and powers off. Host: wall time from QEMU's start to its exit;
+#      guest: time since boot when /init runs.
+# BENCH_ICOUNT=1 (bench/kernel/lib.sh): the guest's clock counts executed
+# instructions, so the guest's figures are instruction counts, repeatable
+# whatever the host's load (the host's wall time is not).
 #   2. workload: /init waits 3 s (the guest's clocksource settles), then
 #      runs bench/kernel/guest/sysloop.c (static) REPS times (BENCH_REPS,
 #      default 3) for getpid, eventfd write+read and a pipe round trip
@@ -34,8 +38,7 @@ gcc -std=gnu11 -O2 -Wall -Wextra -static "$root/bench/kernel/guest/sysloop.c" \
 cat > "$bout/init-boot" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
-read up idle < /proc/uptime
-echo "@@B uptime_s $up"
+echo "@@B $(/sysloop uptime)"
 poweroff -f
 INIT
 cat > "$bout/init-sys" <<INIT
@@ -51,7 +54,7 @@ for rep in \$(seq $REPS); do for w in getpid eventfd pipe; do
 done; done
 poweroff -f
 INIT
-mkinitramfs "$bout/boot.cpio" "$bout/init-boot"
+mkinitramfs "$bout/boot.cpio" "$bout/init-boot" "$bout/sysloop:/sysloop"
 mkinitramfs "$bout/sys.cpio" "$bout/init-sys" "$bout/sysloop:/sysloop"
 
 raw=$bout/pair-$A-$B.tsv

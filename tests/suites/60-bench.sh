@@ -27,6 +27,9 @@ for w in getpid eventfd pipe; do
 	if [[ $out =~ ^$w\ [0-9]+\.[0-9]$ ]]; then ok "sysloop $w prints '$w NS'"
 	else nok "sysloop $w prints '$w NS'" "$out"; fi
 done
+out=$("$tmp/sysloop" uptime 2>&1)
+if [[ $out =~ ^uptime_s\ [0-9]+\.[0-9]{9}$ ]]; then ok "sysloop uptime prints 'uptime_s S.NNNNNNNNN'"
+else nok "sysloop uptime prints 'uptime_s S.NNNNNNNNN'" "$out"; fi
 for args in "" "getpid" "getpid x" "getpid 0" "getpid -5" "nosuch 10"; do
 	# shellcheck disable=SC2086
 	out=$("$tmp/sysloop" $args 2>&1); rc=$?

@@ -3,6 +3,8 @@
  * System call latency in the guest.
  * usage: sysloop getpid|eventfd|pipe ITERATIONS
  * prints "<workload> <ns per operation>"
+ * usage: sysloop uptime
+ * prints "uptime_s <seconds since boot>" (CLOCK_BOOTTIME, ns resolution)
  *   getpid   one getpid(2)
  *   eventfd  write(2) of 1 then read(2) of an eventfd: two system calls
  *   pipe     a one-byte round trip between two processes over two pipes,
@@ -43,8 +45,15 @@ int main(int argc, char **argv)
 	char *end;
 	long n, i;
 
+	if (argc == 2 && !strcmp(argv[1], "uptime")) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_BOOTTIME, &t);
+		printf("uptime_s %ld.%09ld\n", (long)t.tv_sec, t.tv_nsec);
+		return 0;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: sysloop getpid|eventfd|pipe ITERATIONS\n");
+		fprintf(stderr, "usage: sysloop getpid|eventfd|pipe ITERATIONS | sysloop uptime\n");
 		return 2;
 	}
 	errno = 0;
