@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Merge test program, the half built with dataflow instrumentation
- * (args, ret, entry-exit): tests/suites/36-merge.sh. The other half,
+ * (args, ret, entry-exit): tests/suites/54-merge.sh. The other half,
  * merge-pc.c, has entry/exit records only, so the merged tree shows calls
  * without values between calls with values.
  */

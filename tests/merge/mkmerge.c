@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Synthetic kernel traces for tests/suites/36-merge.sh, written with the
+ * Synthetic kernel traces for tests/suites/54-merge.sh, written with the
  * library's writer: dataflow and PC_EXT streams of the same tasks, DEPTH
  * words, remote sections, truncated streams, words and records of unknown
  * kinds. Functions live at made-up addresses named by a SYMS chunk, so no

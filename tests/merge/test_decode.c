@@ -4,7 +4,7 @@
  * exit, basic block, DEPTH with its 56-bit sign, unknown types, kernel and
  * user address forms) and KCOV_DF_KIND_SECTION records (accepted forms and
  * every rejected one, each with a message). Prints one line per check,
- * "ok"/"FAIL"; exits 1 when any failed. Run by tests/suites/36-merge.sh.
+ * "ok"/"FAIL"; exits 1 when any failed. Run by tests/suites/54-merge.sh.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -21,7 +21,7 @@
 #    built; KCOVDF_MERGE_VM=0 skips it too).
 #
 # Regenerate the expected outputs (then read the diff!):
-#   UPDATE_EXPECTED=1 tests/suites/36-merge.sh
+#   UPDATE_EXPECTED=1 tests/suites/54-merge.sh
 # TAP output; exits non-zero on any failure.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
