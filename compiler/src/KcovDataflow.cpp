@@ -462,9 +462,34 @@ static bool isAggregateDI(const DIType *S) {
          Tag == dwarf::DW_TAG_union_type || Tag == dwarf::DW_TAG_class_type;
 }
 
+/// Whether a pointer type carries btf_type_tag("user") or ("percpu"): the
+/// kernel's __user and __percpu when it is built with BTF type tags, which
+/// kernels built for KCOV-Dataflow turn on. The address is not one the
+/// function may dereference as kernel memory (a caller chose it, or it is
+/// a per-CPU offset), so the object behind it must not be read: the
+/// pointer is recorded as a plain value.
+static bool isForeignPointer(const DIDerivedType *D) {
+  auto *A = dyn_cast_or_null<MDTuple>(D->getRawAnnotations());
+  if (!A)
+    return false;
+  for (const MDOperand &Op : A->operands()) {
+    auto *T = dyn_cast_or_null<MDTuple>(Op.get());
+    if (!T || T->getNumOperands() != 2)
+      continue;
+    auto *K = dyn_cast_or_null<MDString>(T->getOperand(0).get());
+    auto *V = dyn_cast_or_null<MDString>(T->getOperand(1).get());
+    if (K && V && K->getString() == "btf_type_tag" &&
+        (V->getString() == "user" || V->getString() == "percpu"))
+      return true;
+  }
+  return false;
+}
+
 static const DIType *pointeeOf(const DIType *S) {
   auto *D = dyn_cast_or_null<DIDerivedType>(S);
   if (!D)
+    return nullptr;
+  if (isForeignPointer(D))
     return nullptr;
   switch (D->getTag()) {
   case dwarf::DW_TAG_pointer_type:
