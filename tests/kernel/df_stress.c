@@ -1733,7 +1733,7 @@ static void uptr_cb(const struct rec *r, void *arg)
  * module's object with known contents), non-canonical, or an ERR_PTR.
  * vfs_readv() takes it as "const struct iovec __user *": its fields must
  * not be read from kernel memory into the record, or the recording task
- * reads kernel memory it names. Not part of the CI list while it fails.
+ * reads kernel memory it names (fixed: __user pointers get no layout).
  */
 static int cmd_uptr(void)
 {
