@@ -48,6 +48,28 @@ struct builder {
 	size_t nsections;		/* open sections on the stack */
 };
 
+/* Append c as the last child of parent, or as the last top-level call of
+ * out (*last_top tracks it); the call builder and the PC_EXT merger both
+ * grow their trees this way. */
+static void link_call(struct kcovdf_calls *out, struct kcovdf_call **last_top,
+		      struct kcovdf_call *parent, struct kcovdf_call *c)
+{
+	if (parent) {
+		if (parent->last_child)
+			parent->last_child->next = c;
+		else
+			parent->child = c;
+		parent->last_child = c;
+	} else {
+		if (*last_top)
+			(*last_top)->next = c;
+		else
+			out->root = c;
+		*last_top = c;
+	}
+	out->ncalls++;
+}
+
 static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
 {
 	struct kcovdf_call *c = arena_alloc(&b->a, sizeof(*c));
@@ -60,20 +82,7 @@ static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
 	c->index = b->index;
 	c->parent = parent;
 	c->depth = (int)b->depth;
-	if (parent) {
-		if (parent->last_child)
-			parent->last_child->next = c;
-		else
-			parent->child = c;
-		parent->last_child = c;
-	} else {
-		if (b->last_top)
-			b->last_top->next = c;
-		else
-			b->out->root = c;
-		b->last_top = c;
-	}
-	b->out->ncalls++;
+	link_call(b->out, &b->last_top, parent, c);
 	return c;
 }
 
@@ -416,20 +425,7 @@ static void m_attach(struct merger *m, struct kcovdf_call *parent,
 	c->parent = parent;
 	c->next = NULL;
 	c->depth = parent ? parent->depth + 1 : 0;
-	if (parent) {
-		if (parent->last_child)
-			parent->last_child->next = c;
-		else
-			parent->child = c;
-		parent->last_child = c;
-	} else {
-		if (m->last_top)
-			m->last_top->next = c;
-		else
-			m->out->root = c;
-		m->last_top = c;
-	}
-	m->out->ncalls++;
+	link_call(m->out, &m->last_top, parent, c);
 }
 
 static struct kcovdf_call *m_parent(struct merger *m)
@@ -588,8 +584,12 @@ static void m_entry(struct merger *m, uint64_t pc)
 	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
 	if (known && fs)
 		k = m_next_of(m, fs);
-	if (k < m_scope(m) && k - m->j <= MERGE_MAX_SKIP) {
+	if (k < m_scope(m) && k - m->j <= MERGE_MAX_SKIP)
 		m_advance_to(m, k);
+	/* m_advance_to() may have grafted D[k] itself, inside the subtree
+	 * of an unmatchable call (a return-only call, say): then nothing
+	 * matches this entry. */
+	if (k < m_scope(m) && m->j == k) {
 		c = m->d[m->j];
 		m_attach(m, m_parent(m), c);
 		c->src |= KCOVDF_SRC_PCEXT;
