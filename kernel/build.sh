@@ -64,8 +64,10 @@ esac
 out=${KCOVDF_OUTDIR:-$top/$variant}
 mkdir -p "$top" "$out"
 
-# One kernel build at a time on this machine (2 shared cores).
-exec 9>"$top/.build.lock"
+# One kernel build at a time on this machine (2 shared cores), whichever
+# clone or worktree it comes from: the lock lives in the shared cache.
+mkdir -p "$cache"
+exec 9>"$cache/.build.lock"
 if ! flock -n 9; then
 	note "waiting for another kernel build to finish"
 	flock 9
