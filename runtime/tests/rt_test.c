@@ -9,7 +9,7 @@
  *
  * The callbacks are called directly, with hand-built layout tables that
  * follow docs/layout.md; expected words are computed with the header's own
- * macros (KCOV_DF_V1_HDR...) and C's own reads of the objects, never with
+ * macros (KCOV_DF_V2_HDR...) and C's own reads of the objects, never with
  * the runtime's code. Exit status 0 means pass; failures print "FAIL ...".
  */
 #define _GNU_SOURCE
@@ -36,10 +36,10 @@
 
 /* The convention the plugin calls them with (header: "Calling convention"). */
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_args(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_args_v2(uint64_t func, uint64_t info, uint64_t value,
 				const struct kcov_df_layout *layout);
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_ret_v2(uint64_t func, uint64_t info, uint64_t value,
 			       const struct kcov_df_layout *layout);
 void __sanitizer_cov_trace_pc_entry(void);
 void __sanitizer_cov_trace_pc_exit(void);
@@ -66,9 +66,9 @@ static const char *self_path;
 	} while (0)
 
 #define ARG(func, info, value) \
-	__sanitizer_cov_trace_args((func), (info), (uint64_t)(value), NULL)
+	__kcov_df_trace_args_v2((func), (info), (uint64_t)(value), NULL)
 #define RET(func, info, value) \
-	__sanitizer_cov_trace_ret((func), (info), (uint64_t)(value), NULL)
+	__kcov_df_trace_ret_v2((func), (info), (uint64_t)(value), NULL)
 
 /* ------------------------------------------------------------------ */
 /* Reading a trace (libkcovdf)                                         */
@@ -262,7 +262,7 @@ static void check_scalar(const char *path)
 		return;
 	for (size_t i = 0, w = 0; i < NSCALARS; i++) {
 		const struct scalar_case *c = &scalars[i];
-		uint64_t hdr = KCOV_DF_V1_HDR(c->kind, c->flags, c->argidx, 0,
+		uint64_t hdr = KCOV_DF_V2_HDR(c->kind, c->flags, c->argidx, 0,
 					      c->size);
 
 		EXPECT_EQ(s->words[w], hdr);
@@ -393,12 +393,12 @@ static void run_fields(void)
 
 	sample_fill(&samples[0], 0);
 	sample_fill(&samples[1], 1);
-	__sanitizer_cov_trace_args(0x3000, FINFO(0, KCOV_DF_F_FIRST, 8),
+	__kcov_df_trace_args_v2(0x3000, FINFO(0, KCOV_DF_F_FIRST, 8),
 				   (uint64_t)(uintptr_t)&samples[0], SAMPLE);
-	__sanitizer_cov_trace_args(0x3001, FINFO(1, 0, 8),
+	__kcov_df_trace_args_v2(0x3001, FINFO(1, 0, 8),
 				   (uint64_t)(uintptr_t)&samples[1], SAMPLE);
 	byval = samples[1];
-	__sanitizer_cov_trace_ret(0x3002,
+	__kcov_df_trace_ret_v2(0x3002,
 				  FINFO(0, KCOV_DF_F_BYVAL,
 					sizeof(struct sample)),
 				  (uint64_t)(uintptr_t)&byval, SAMPLE);
@@ -516,12 +516,12 @@ static void run_badptr(void)
 	addr[BP_PARTIAL3] = (uintptr_t)(two + pg - 3);	 /* misaligned */
 	addr[BP_GOOD] = (uintptr_t)good;
 	for (int i = 0; i < BP_N; i++)
-		__sanitizer_cov_trace_args(0x4000 + i, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x4000 + i, FINFO(0, 0, 8),
 					   addr[i],
 					   i == BP_PARTIAL3 ? ODD : QUAD);
 	/* The same through the ret callback, and a NULL with FIRST. */
-	__sanitizer_cov_trace_ret(0x4100, FINFO(0, 0, 8), 0, QUAD);
-	__sanitizer_cov_trace_args(0x4101, FINFO(0, KCOV_DF_F_FIRST, 8),
+	__kcov_df_trace_ret_v2(0x4100, FINFO(0, 0, 8), 0, QUAD);
+	__kcov_df_trace_args_v2(0x4101, FINFO(0, KCOV_DF_F_FIRST, 8),
 				   (uintptr_t)none + 100, ODD);
 	/* Still alive: report it. */
 	ARG(0x4fff, KCOV_DF_INFO(0, 0, 4), 1);
@@ -630,10 +630,10 @@ static void run_trunc(void)
 	};
 
 	big_init();
-	__sanitizer_cov_trace_args(0x5000, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x5000, FINFO(0, 0, 8),
 				   (uintptr_t)big_obj,
 				   (const struct kcov_df_layout *)&big_layout);
-	__sanitizer_cov_trace_args(0x5001, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x5001, FINFO(0, 0, 8),
 				   (uintptr_t)big_obj,
 				   (const struct kcov_df_layout *)&one);
 }
@@ -681,7 +681,7 @@ static void *thread_main(void *arg)
 	for (uint64_t i = 0; i < PER_THREAD; i++) {
 		ARG(0x6000 + id, KCOV_DF_INFO(0, KCOV_DF_F_FIRST, 8), i);
 		if (i % 1000 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0x6100 + id, FINFO(1, 0, 8),
 				(uintptr_t)&samples[1], SAMPLE);
 		RET(0x6000 + id, KCOV_DF_INFO(0, 0, 8), i * 3);
@@ -897,7 +897,7 @@ static void run_usersegv(void)
 	ARG(0x8000, KCOV_DF_INFO(0, 0, 8), old.sa_sigaction == my_segv);
 	/* Our reads of bad pointers never reach the program's handler. */
 	for (int i = 0; i < 100; i++)
-		__sanitizer_cov_trace_args(0x8001, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x8001, FINFO(0, 0, 8),
 					   (uintptr_t)none, QUAD);
 	ARG(0x8002, KCOV_DF_INFO(0, 0, 4), user_faults);
 	/* The program's own fault reaches its handler. */
@@ -924,7 +924,7 @@ static void run_usersegv(void)
 		if (ftruncate(fd, 0) != 0)
 			abort();
 		unlink(tmpl);
-		__sanitizer_cov_trace_args(0x8007, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x8007, FINFO(0, 0, 8),
 					   (uintptr_t)m, QUAD);
 		signal(SIGBUS, my_segv_plain);
 		user_faults = 0;
@@ -1004,14 +1004,14 @@ static void usr1_handler(int sig)
 {
 	(void)sig;
 	/* Runs with every signal blocked (sa_mask full). */
-	__sanitizer_cov_trace_args(0x9001, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9001, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 }
 
 static void *masked_thread(void *arg)
 {
 	(void)arg;
-	__sanitizer_cov_trace_args(0x9002, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9002, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 	return NULL;
 }
@@ -1035,10 +1035,10 @@ static void run_masked(void)
 	pthread_create(&th, NULL, masked_thread, NULL);
 	pthread_join(th, NULL);
 	/* And this thread itself, blocked. */
-	__sanitizer_cov_trace_args(0x9003, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9003, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	__sanitizer_cov_trace_args(0x9004, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9004, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 }
 
@@ -1076,7 +1076,7 @@ static void sigrace_handler(int sig)
 	(void)sig;
 	handler_calls++;
 	ARG(0xa001, KCOV_DF_INFO(0, 0, 8), handler_calls);
-	__sanitizer_cov_trace_args(0xa002, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0xa002, FINFO(0, 0, 8),
 				   (uintptr_t)&samples[1], SAMPLE);
 }
 
@@ -1102,7 +1102,7 @@ static void run_sigrace(void)
 	pthread_create(&th, NULL, sigrace_sender, &self);
 	for (uint64_t i = 0; i < SIGRACE_N; i++) {
 		if (i % 4 == 0)
-			__sanitizer_cov_trace_args(0xa000, FINFO(0, 0, 8),
+			__kcov_df_trace_args_v2(0xa000, FINFO(0, 0, 8),
 						   (uintptr_t)&samples[1],
 						   SAMPLE);
 		else
@@ -1182,11 +1182,11 @@ static void run_small(void)
 	sample_fill(&samples[1], 1);
 	for (uint64_t i = 0; i < SMALL_N; i++) {
 		if (i % 7 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0xb001, FINFO(0, 0, 8),
 				(uintptr_t)&samples[1], SAMPLE);
 		else if (i % 13 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0xb002, FINFO(0, 0, 8), (uintptr_t)big_obj,
 				(const struct kcov_df_layout *)&big_layout);
 		else
@@ -1537,7 +1537,7 @@ static void run_off(void)
 {
 	for (int i = 0; i < 1000; i++)
 		ARG(0x11000, KCOV_DF_INFO(0, 0, 4), i);
-	__sanitizer_cov_trace_args(0x11001, FINFO(0, 0, 8), 16, QUAD);
+	__kcov_df_trace_args_v2(0x11001, FINFO(0, 0, 8), 16, QUAD);
 	__sanitizer_cov_trace_pc();
 	printf("gate=%d enabled=%d\n", __kcov_df_gate, kcovdf_rt_enabled());
 }
