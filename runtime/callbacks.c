@@ -484,50 +484,59 @@ CB_VALUE_CC void kcovdf_trace_ret(uint64_t func, uint64_t info,
 #if defined(__x86_64__)
 /*
  * x86-64: the same hot path as df_hot(), written out so that it needs no
- * register but r11, which preserve_most leaves to the callee: clang's
- * version of it saves and restores four registers around 23 instructions.
- * Record words are built in place: the info word is stored and rotated by
- * 32 (size to bits 0-15, argidx and flags to 32-55), the four bytes 3-6
- * are shifted right by 4 (argidx and flags to 28-51: byte 3 and byte 7 are
- * zero, the info test has proven it) and the tag/kind bits or-ed into the
- * top 12 bits; the end of the new record doubles as the full-buffer test.
- * Everything else goes, with the argument registers untouched, to
- * df_slow_*() (a tail call). The guard and the fences are those of
- * df_hot(): the stores are in program order in the instruction stream.
+ * register but r11 and rcx: preserve_most leaves r11 to the callee, and
+ * rcx, the layout argument, is known to be NULL on the hot path, so it is
+ * used as scratch and cleared again before returning or going to the slow
+ * path (clang's version of df_hot() saves and restores four registers).
+ * The info word is tested against one 64-bit mask (size > 0xffff, the
+ * reserved bits and flag, flags that need extra words). The header is
+ * built in rcx (argidx and flags, bits 0-23 of the info word, shifted to
+ * 28-51; the size, bits 32-47, to 0-15), stored, and the tag and kind
+ * or-ed into its top 12 bits; that 16-bit or reads bytes one store wrote
+ * whole, so the CPU forwards them. (Building the header in memory with a
+ * chain of read-modify-writes, as format revision 1's layout allowed, is
+ * slower here: bytes 3-6 must move by 4 bits, and an or over bytes that
+ * two stores wrote stalls the store buffer.) The end of the new record
+ * doubles as the full-buffer test. Everything else goes, with the argument
+ * registers as they came, to df_slow_*() (a tail call). The guard and the
+ * fences are those of df_hot(): the stores are in program order in the
+ * instruction stream.
  */
 #define HOT_ASM(kind_tag, slow)						\
 	__asm__ volatile(						\
 	"cmpl	$0, __kcov_df_gate(%%rip)\n\t"				\
 	"je	1f\n\t"							\
-	"mov	%%rsi, %%r11\n\t"					\
-	"shr	$48, %%r11\n\t"		/* size > 0xffff */		\
+	"movabs	%[reject], %%r11\n\t"	/* size > 0xffff, reserved, */	\
+	"and	%%rsi, %%r11\n\t"	/* extra words */		\
 	"or	%%rcx, %%r11\n\t"	/* a layout */			\
-	"jnz	3f\n\t"							\
-	"test	%[reject], %%esi\n\t"	/* reserved, extra words */	\
 	"jnz	3f\n\t"							\
 	"cmpl	$0, %%fs:kcovdf_tls@tpoff+%c[busy]\n\t"			\
 	"jne	3f\n\t"							\
 	"movl	$1, %%fs:kcovdf_tls@tpoff+%c[busy]\n\t"			\
+	"mov	%%esi, %%ecx\n\t"	/* argidx, flags: bits 28-51 */	\
+	"shl	$28, %%rcx\n\t"						\
+	"mov	%%rsi, %%r11\n\t"	/* size: bits 0-15 */		\
+	"shr	$32, %%r11\n\t"						\
+	"or	%%r11, %%rcx\n\t"					\
 	"mov	%%fs:kcovdf_tls@tpoff+%c[cur], %%r11\n\t"		\
 	"add	$24, %%r11\n\t"						\
 	"cmp	%%fs:kcovdf_tls@tpoff+%c[lim], %%r11\n\t"		\
 	"ja	2f\n\t"							\
-	"mov	%%rsi, -24(%%r11)\n\t"					\
-	"rolq	$32, -24(%%r11)\n\t"					\
-	"shrl	$4, -21(%%r11)\n\t"					\
-	"orw	%[tag], -18(%%r11)\n\t"					\
+	"mov	%%rcx, -24(%%r11)\n\t"					\
+	"orw	%[tag], -18(%%r11)\n\t"	/* tag, kind: bits 52-63 */	\
 	"mov	%%rdi, -16(%%r11)\n\t"					\
 	"mov	%%rdx, -8(%%r11)\n\t"					\
 	"mov	%%r11, %%fs:kcovdf_tls@tpoff+%c[cur]\n\t"		\
-	"movl	$0, %%fs:kcovdf_tls@tpoff+%c[busy]\n"			\
+	"movl	$0, %%fs:kcovdf_tls@tpoff+%c[busy]\n\t"			\
+	"xor	%%ecx, %%ecx\n"		/* the layout argument, NULL */	\
 	"1:\tret\n"							\
-	"2:\tmovl	$0, %%fs:kcovdf_tls@tpoff+%c[busy]\n"		\
+	"2:\txor	%%ecx, %%ecx\n\t"				\
+	"movl	$0, %%fs:kcovdf_tls@tpoff+%c[busy]\n"			\
 	"3:\tjmp	" slow "\n\t"					\
 	: : [busy] "i" (offsetof(struct rt_thread, busy)),		\
 	    [cur] "i" (offsetof(struct rt_thread, df.cur)),		\
 	    [lim] "i" (offsetof(struct rt_thread, df.lim)),		\
-	    [reject] "i" ((uint32_t)(HOT_INFO_REJECT |			\
-				     HOT_INFO_REJECT_FLAGS)),		\
+	    [reject] "i" (HOT_INFO_REJECT | HOT_INFO_REJECT_FLAGS),	\
 	    [tag] "i" ((((uint64_t)KCOV_DF_V2_TAG << 4) | (kind_tag)) << 4))
 
 __attribute__((naked, used)) KCOVDF_NOINSTR void

@@ -225,11 +225,13 @@ static const struct scalar_case scalars[] = {
 	{ KCOV_DF_KIND_ARG, 9, KCOV_DF_F_BYVAL, 0x10000, 0x1000 },
 	{ KCOV_DF_KIND_ARG, 10, KCOV_DF_F_BYVAL, 0xffffffff, 0x2000 },
 	{ KCOV_DF_KIND_ARG, 11, KCOV_DF_F_BYVAL, 0xffff, 0x3000 },
-	/* Every flag bit the compiler may pass, at once. */
+	/* Every flag bit the compiler may pass without extra words, at
+	 * once (NOTREAD is a pointer recorded as a plain value). */
 	{ KCOV_DF_KIND_ARG, 0xfe,
 	  KCOV_DF_F_FIRST | KCOV_DF_F_BYVAL | KCOV_DF_F_OPTOUT |
-		  KCOV_DF_F_SIGNED | KCOV_DF_F_REMOTE,
+		  KCOV_DF_F_SIGNED | KCOV_DF_F_REMOTE | KCOV_DF_F_NOTREAD,
 	  7, 0x77 },
+	{ KCOV_DF_KIND_ARG, 12, KCOV_DF_F_NOTREAD, 8, 0x7ffe0000 },
 };
 #define NSCALARS (sizeof(scalars) / sizeof(scalars[0]))
 
@@ -481,6 +483,208 @@ static LAYOUT(4) odd_layout = {
 	.name = "struct odd",
 };
 #define ODD ((const struct kcov_df_layout *)&odd_layout)
+
+/* ------------------------------------------------------------------ */
+/* content: STRING, WIDE and NOTREAD records (format revision 2)       */
+/* ------------------------------------------------------------------ */
+
+#define SINFO(argidx, extra) \
+	KCOV_DF_INFO(argidx, KCOV_DF_F_STRING | (extra), 8)
+#define WINFO(argidx, extra, size) \
+	KCOV_DF_INFO(argidx, KCOV_DF_F_WIDE | (extra), size)
+
+/* The bytes of string case i (deterministic, for the checker). */
+static void str_pattern(char *d, size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = (char)(0x21 + (i * 7 + (size_t)seed) % 90);
+}
+
+enum {
+	SC_HELLO, SC_EMPTY, SC_127, SC_128, SC_129, SC_300, SC_PAGEEND5,
+	SC_PAGEEND128, SC_CROSS, SC_BYTES, SC_UNMAPPED, SC_KERNEL, SC_NULL,
+	SC_ERR, SC_N
+};
+
+/* What the record of each case must say: bytes, flags. */
+struct str_want {
+	unsigned int n, flags;
+	int seed;	/* pattern, or -1: literal below */
+	const char *lit;
+};
+
+static const struct str_want str_wants[SC_N] = {
+	[SC_HELLO] = { 5, 0, -1, "hello" },
+	[SC_EMPTY] = { 0, 0, -1, "" },
+	[SC_127] = { 127, 0, 1, NULL },
+	[SC_128] = { 128, 0, 2, NULL },
+	[SC_129] = { 128, KCOV_DF_F_TRUNC, 3, NULL },
+	[SC_300] = { 128, KCOV_DF_F_TRUNC, 4, NULL },
+	[SC_PAGEEND5] = { 5, KCOV_DF_F_FAULT, 5, NULL },
+	[SC_PAGEEND128] = { 128, KCOV_DF_F_FAULT, 6, NULL },
+	[SC_CROSS] = { 100, 0, 7, NULL },
+	[SC_BYTES] = { 6, 0, -1, "\x01\xff\"\\\n\t" },
+	[SC_UNMAPPED] = { 0, KCOV_DF_F_FAULT, -1, "" },
+	[SC_KERNEL] = { 0, KCOV_DF_F_FAULT, -1, "" },
+	[SC_NULL] = { 0, KCOV_DF_F_NULL, -1, NULL },
+	[SC_ERR] = { 0, KCOV_DF_F_ERRPTR, -1, NULL },
+};
+
+/* Wide values: a 16-byte integer, a long double, 32 bytes, 80 bytes. */
+static const unsigned int wide_sizes[] = { 16, 16, 32, 80, 16 };
+#define NWIDE (sizeof(wide_sizes) / sizeof(wide_sizes[0]))
+
+static void wide_pattern(unsigned char *d, unsigned int n, unsigned int k)
+{
+	for (unsigned int i = 0; i < n; i++)
+		d[i] = (unsigned char)(i * 13 + k * 29 + 1);
+}
+
+static void run_content(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	/* pages: 0 rw, 1 none, 2 rw, 3 rw, 4 none */
+	char *m = mmap(NULL, 5 * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *none = m + pg, *none2 = m + 4 * pg;
+	static char buf[SC_N][512];
+	uint64_t addr[SC_N];
+	static unsigned char wide[NWIDE][96] __attribute__((aligned(16)));
+
+	memset(m, 'x', 5 * pg);
+	mprotect(none, pg, PROT_NONE);
+	mprotect(none2, pg, PROT_NONE);
+	for (int i = 0; i < SC_N; i++) {
+		const struct str_want *w = &str_wants[i];
+		size_t len = w->n;
+
+		if (i == SC_129)
+			len = 129;
+		if (i == SC_300)
+			len = 300;
+		if (w->seed >= 0)
+			str_pattern(buf[i], len, w->seed);
+		else if (w->lit)
+			memcpy(buf[i], w->lit, len);
+		buf[i][len] = 0;
+		addr[i] = (uintptr_t)buf[i];
+	}
+	/* No NUL before a PROT_NONE page, 5 and 128 bytes before it. */
+	str_pattern(none - 5, 5, 5);
+	addr[SC_PAGEEND5] = (uintptr_t)(none - 5);
+	str_pattern(none2 - 128, 128, 6);
+	addr[SC_PAGEEND128] = (uintptr_t)(none2 - 128);
+	/* Across a page boundary, both readable. */
+	str_pattern(m + 3 * pg - 40, 100, 7);
+	m[3 * pg + 60] = 0;
+	addr[SC_CROSS] = (uintptr_t)(m + 3 * pg - 40);
+	addr[SC_UNMAPPED] = 0x10000;
+	addr[SC_KERNEL] = 0xffff888000000000ULL;
+	addr[SC_NULL] = 0;
+	addr[SC_ERR] = (uint64_t)-14;
+	for (int i = 0; i < SC_N; i++)
+		__kcov_df_trace_args_v2(0x6000 + i, SINFO(i, 0), addr[i],
+					NULL);
+
+	for (unsigned int k = 0; k < NWIDE; k++) {
+		wide_pattern(wide[k], wide_sizes[k], k);
+		__kcov_df_trace_ret_v2(0x6100 + k,
+				       WINFO(0xff, KCOV_DF_F_SIGNED,
+					     wide_sizes[k]),
+				       k == NWIDE - 1 ? (uintptr_t)none
+						      : (uintptr_t)wide[k],
+				       NULL);
+	}
+
+	/* NOTREAD: never read, even with a layout or STRING; the object
+	 * is unreadable, so a read would show as FAULT. */
+	__kcov_df_trace_args_v2(0x6200, KCOV_DF_INFO(0, KCOV_DF_F_NOTREAD, 8),
+				(uintptr_t)none, NULL);
+	__kcov_df_trace_args_v2(0x6201,
+				KCOV_DF_INFO(1, KCOV_DF_F_NOTREAD |
+					     KCOV_DF_F_FIELDS, 8),
+				(uintptr_t)none, QUAD);
+	__kcov_df_trace_args_v2(0x6202,
+				KCOV_DF_INFO(2, KCOV_DF_F_NOTREAD |
+					     KCOV_DF_F_STRING, 8),
+				(uintptr_t)none, NULL);
+	/* The reserved flag 0x8000 never reaches a record. */
+	__kcov_df_trace_args_v2(0x6203, KCOV_DF_INFO(3, 0x8000, 4), 7, NULL);
+}
+
+static void check_content(const char *path)
+{
+	struct kcovdf_trace *t = load(path);
+	struct recs v = stream_recs(local_stream(t, 0));
+	size_t k = 0;
+
+	EXPECT_EQ(v.n, SC_N + NWIDE + 4);
+	if (v.n != SC_N + NWIDE + 4)
+		return;
+	for (int i = 0; i < SC_N; i++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+		const struct str_want *w = &str_wants[i];
+		char want[256], got[256];
+
+		EXPECT_EQ(r->pc, 0x6000 + i);
+		EXPECT_EQ(r->flags, KCOV_DF_F_STRING | w->flags);
+		EXPECT_EQ(r->str_len, w->n);
+		if (w->flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR)) {
+			EXPECT_EQ(r->words, 3);
+			EXPECT_EQ(r->str == NULL, 1);
+			continue;
+		}
+		EXPECT_EQ(r->words, 4 + (w->n + 7) / 8);
+		if (w->seed >= 0)
+			str_pattern(want, w->n, w->seed);
+		else
+			memcpy(want, w->lit, w->n);
+		for (unsigned int b = 0; b < r->str_len && b < 256; b++)
+			got[b] = (char)(r->str[b / 8] >> (8 * (b % 8)));
+		if (r->str_len == w->n && memcmp(got, want, w->n))
+			FAIL("string case %d: bytes differ", i);
+		/* Bytes after the last in its word are zero. */
+		if (w->n % 8 && r->str[w->n / 8] >> (8 * (w->n % 8)))
+			FAIL("string case %d: padding not zero", i);
+	}
+	for (unsigned int j = 0; j < NWIDE; j++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+		unsigned int sz = wide_sizes[j];
+		unsigned int keep = sz > 72 ? 72 : sz;
+		unsigned char want[96], got[96];
+
+		EXPECT_EQ(r->kind, KCOV_DF_KIND_RET);
+		EXPECT_EQ(r->size, sz);
+		if (j == NWIDE - 1) {
+			EXPECT_EQ(r->flags, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED |
+					    KCOV_DF_F_FAULT);
+			EXPECT_EQ(r->value, KCOV_DF_BAD_READ);
+			EXPECT_EQ(r->words, 3);
+			continue;
+		}
+		EXPECT_EQ(r->flags, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED |
+				    (sz > 72 ? KCOV_DF_F_TRUNC : 0));
+		EXPECT_EQ(r->wide_words, (keep + 7) / 8);
+		wide_pattern(want, sz, j);
+		for (unsigned int b = 0; b < keep; b++)
+			got[b] = (unsigned char)(r->wide[b / 8] >>
+						 (8 * (b % 8)));
+		if (r->wide_words == (keep + 7) / 8 && memcmp(got, want, keep))
+			FAIL("wide case %u: bytes differ", j);
+	}
+	for (int j = 0; j < 3; j++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+
+		EXPECT_EQ(r->pc, 0x6200 + j);
+		EXPECT_EQ(r->flags, KCOV_DF_F_NOTREAD);
+		EXPECT_EQ(r->words, 3);
+		EXPECT_EQ(r->nfields, 0);
+	}
+	expect_rec(&v.r[k], KCOV_DF_KIND_ARG, 0, 3, 4, 0x6203, 7);
+	check_losses_consistent(t);
+	free(v.r);
+	kcovdf_trace_free(t);
+}
 
 enum {
 	BP_NULL, BP_ERR, BP_UNMAPPED, BP_MUNMAPPED, BP_PROTNONE, BP_KERNEL,
@@ -1614,6 +1818,7 @@ static const struct scenario scenarios[] = {
 	{ "scalar", run_scalar, check_scalar },
 	{ "fields", run_fields, check_fields },
 	{ "badptr", run_badptr, check_badptr },
+	{ "content", run_content, check_content },
 	{ "trunc", run_trunc, check_trunc },
 	{ "threads", run_threads, check_threads },
 	{ "fork", run_fork, check_fork },
