@@ -244,6 +244,12 @@ compose_fields(uint64_t *w, uint64_t kind, uint64_t func, uint64_t info,
 		uint64_t off = f->offset, n = field_bytes(f);
 		unsigned char tmp[8];
 
+		if (f->flags & KCOV_DF_FIELD_OPTOUT) {
+			/* The compiler does not know it: never a value. */
+			vals[i] = KCOV_DF_BAD_READ;
+			bad |= 1ULL << i;
+			continue;
+		}
 		if (span_ok && off >= so && off + n <= so + ss) {
 			vals[i] = field_value(f, span + (off - so));
 			continue;

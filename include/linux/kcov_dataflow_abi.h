@@ -148,6 +148,14 @@ struct kcov_df_field {
 #define KCOV_DF_FIELD_ENUM	0x10
 #define KCOV_DF_FIELD_BOOL	0x20
 #define KCOV_DF_FIELD_WIDE	0x40	/* wider than 8 bytes: first 8 read */
+/*
+ * The compiler does not know this field's value (a by-value object whose
+ * bytes arrive in pieces, some of them optimized out): the callback must
+ * not read it; it records KCOV_DF_BAD_READ and sets the field's bit in
+ * the FAULT bitmap (the documented format: KCOV_DF_BAD_READ), so that no
+ * reader ever sees a value. span_offset/span_size do not cover it.
+ */
+#define KCOV_DF_FIELD_OPTOUT	0x80
 
 struct kcov_df_layout {
 	__u64 type_id;

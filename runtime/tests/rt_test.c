@@ -488,6 +488,17 @@ static LAYOUT(4) odd_layout = {
 /* content: STRING, WIDE and NOTREAD records (format revision 2)       */
 /* ------------------------------------------------------------------ */
 
+/* Field 1 is optimized out (a by-value piece the compiler lost). */
+static LAYOUT(3) partial_layout = {
+	.type_id = 0x9a7, .size = 24, .nfields = 3,
+	       .span_offset = 0, .span_size = 24,
+	       .version = KCOV_DF_LAYOUT_VERSION, .name_len = 11,
+	.f = { { 0, 8, 0, 0, 0 }, { 8, 8, 0, 0, KCOV_DF_FIELD_OPTOUT },
+	       { 16, 8, 0, 0, KCOV_DF_FIELD_SIGNED } },
+	.name = "struct part",
+};
+#define PARTIAL ((const struct kcov_df_layout *)&partial_layout)
+
 #define SINFO(argidx, extra) \
 	KCOV_DF_INFO(argidx, KCOV_DF_F_STRING | (extra), 8)
 #define WINFO(argidx, extra, size) \
@@ -610,6 +621,15 @@ static void run_content(void)
 				(uintptr_t)none, NULL);
 	/* The reserved flag 0x8000 never reaches a record. */
 	__kcov_df_trace_args_v2(0x6203, KCOV_DF_INFO(3, 0x8000, 4), 7, NULL);
+	/* A field the compiler marks optimized out is never a value. */
+	{
+		static const uint64_t obj[3] = { 11, 22, 33 };
+
+		__kcov_df_trace_args_v2(0x6204,
+					KCOV_DF_INFO(4, KCOV_DF_F_FIELDS |
+						     KCOV_DF_F_BYVAL, 24),
+					(uintptr_t)obj, PARTIAL);
+	}
 }
 
 static void check_content(const char *path)
@@ -618,8 +638,8 @@ static void check_content(const char *path)
 	struct recs v = stream_recs(local_stream(t, 0));
 	size_t k = 0;
 
-	EXPECT_EQ(v.n, SC_N + NWIDE + 4);
-	if (v.n != SC_N + NWIDE + 4)
+	EXPECT_EQ(v.n, SC_N + NWIDE + 5);
+	if (v.n != SC_N + NWIDE + 5)
 		return;
 	for (int i = 0; i < SC_N; i++, k++) {
 		const struct kcovdf_rec *r = &v.r[k];
@@ -681,6 +701,14 @@ static void check_content(const char *path)
 		EXPECT_EQ(r->nfields, 0);
 	}
 	expect_rec(&v.r[k], KCOV_DF_KIND_ARG, 0, 3, 4, 0x6203, 7);
+	k++;
+	{
+		static const uint64_t want[3] = { 11, 0, 33 };
+
+		EXPECT_EQ(v.r[k].flags, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
+					KCOV_DF_F_FAULT);
+		expect_fields(&v.r[k], want, 3, 0x2);
+	}
 	check_losses_consistent(t);
 	free(v.r);
 	kcovdf_trace_free(t);

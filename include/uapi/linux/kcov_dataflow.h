@@ -146,7 +146,8 @@ struct kcov_df_stats {
  *  words 3 .. 3+E-1 extra words, by flags:
  *    FIELDS  extra[0]  type id of the object's layout
  *            extra[1]  with KCOV_DF_F_FAULT only: bitmap, bit i set
- *                      when field i could not be read
+ *                      when field i could not be read (or its value is
+ *                      not known: the layout marks it optimized out)
  *            then one word per field, in layout order (at most
  *            KCOV_DF_MAX_FIELDS); NULL and ERRPTR records have the type
  *            id word only
