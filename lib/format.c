@@ -226,6 +226,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		return;
 	}
 
+	out->not_read = !!(r->flags & KCOV_DF_F_NOTREAD);
 	if (!(r->flags & KCOV_DF_F_FIELDS))
 		return;
 	out->has_object = 1;
@@ -528,6 +529,8 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 		return;
 	if (!v->has_object) {
 		text_scalar(b, v, is_ret);
+		if (v->not_read)
+			kcovdf_buf_printf(b, " {not read by callee}");
 		return;
 	}
 	if (v->is_null) {
@@ -556,6 +559,14 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 
 	if (v->optout)
 		kcovdf_buf_printf(b, ",\"optimized_out\":true");
+	if (v->not_read) {
+		/* The pointer only: the object is not what the call got. */
+		if (v->type && v->type->object_name) {
+			kcovdf_buf_printf(b, ",\"object\":");
+			kcovdf_json_str(b, v->type->object_name);
+		}
+		kcovdf_buf_printf(b, ",\"not_read\":true");
+	}
 	if (!v->has_object) {
 		if (!v->optout && !v->is_void)
 			json_explain(b, v->type, v->value, is_ret);

@@ -392,6 +392,8 @@ struct kcovdf_val {
 	unsigned int size;
 	int optout, is_null, is_errptr, byval, is_void, has_object;
 	int rec_signed;			/* the record says: signed scalar */
+	int not_read;			/* NOTREAD: the function does not read
+					 * the object; only the pointer */
 	const char *object_name;	/* "struct foo" */
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
@@ -435,6 +437,8 @@ enum kcovdf_item_state {
 	KCOVDF_ITEM_OK = 0,
 	KCOVDF_ITEM_OPTOUT,	/* the parameter was optimized out */
 	KCOVDF_ITEM_UNREADABLE,	/* the field could not be read */
+	KCOVDF_ITEM_NOTREAD,	/* a field of an object the function does
+				 * not read at entry: not recorded */
 };
 
 /* One value of a call: an argument, a field of an argument, the return
@@ -470,7 +474,8 @@ void kcovdf_items_reset(void);
 /* The item's name: "max", "p->refcnt", "m.lo.x", "ret". */
 void kcovdf_item_path(struct kcovdf_buf *b, const struct kcovdf_item *it);
 /* The value as `kcovdf view` shows it ("-EINVAL" for a kernel return,
- * "RED", "NULL", "<optimized out>"), or as JSON (null when unknown). */
+ * "RED", "NULL", "<optimized out>", "<not read by callee>"), or as JSON
+ * (null when unknown). */
 void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 		      int json);
 

@@ -58,6 +58,27 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 			     val->rec_signed ? KCOV_DF_FIELD_SIGNED : 0;
 		it->state = val->optout ? KCOVDF_ITEM_OPTOUT : KCOVDF_ITEM_OK;
 	}
+	if (val->not_read && val->type && val->type->fields &&
+	    val->value != 0 && val->value < (uint64_t)-4095) {
+		/* The fields exist, their values were not recorded: items
+		 * in the state that says why, so that a rule naming them
+		 * is unknown for this call rather than wrong. */
+		const struct kcovdf_type *t = val->type;
+
+		for (size_t i = 0; i < t->nfields; i++) {
+			it = add(v, n, cap);
+			it->param = param;
+			it->field = t->fields[i].name;
+			it->arrow = 1;
+			it->is_ret = is_ret;
+			it->argidx = argidx;
+			it->order = (unsigned int)i + 1;
+			it->type = t->fields[i].type;
+			it->fflags = t->fields[i].flags;
+			it->state = KCOVDF_ITEM_NOTREAD;
+		}
+		return;
+	}
 	if (!val->has_object || val->is_null || val->is_errptr || val->optout)
 		return;
 	for (size_t i = 0; i < val->nfields; i++) {
@@ -117,7 +138,9 @@ void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 	if (it->state != KCOVDF_ITEM_OK) {
 		kcovdf_buf_printf(b, "%s", json ? "null" :
 				  it->state == KCOVDF_ITEM_OPTOUT ?
-				  "<optimized out>" : "<unreadable>");
+				  "<optimized out>" :
+				  it->state == KCOVDF_ITEM_NOTREAD ?
+				  "<not read by callee>" : "<unreadable>");
 		return;
 	}
 	if (it->is_ret && !it->field && !json) {

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(clang-22 llvm-22-dev llvm-22-tools lld-22 linux-source-6.12
       qemu-system-x86 busybox-static libdw-dev libelf-dev flex bison bc
       cpio libssl-dev make gcc python3 xz-utils git valgrind ccache
-      dwarves)
+      dwarves gdb)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

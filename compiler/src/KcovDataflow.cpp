@@ -25,6 +25,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/BinaryFormat/Dwarf.h"
+#include "llvm/IR/ConstantRange.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -140,6 +141,8 @@ private:
   void planArgsFromDI();
   void planArgsFromIR();
   CallPlan planParam(const ParamInfo &P);
+  const char *notReadReason(const ParamInfo &P,
+                            const LayoutTables::Entry *LE);
   std::vector<bool> neededBytes(const ParamInfo &P);
   CallPlan planIRValue(Value *V, Type *Ty, bool SExt);
   std::optional<CallPlan> planRet(ReturnInst *R);
@@ -519,6 +522,65 @@ std::vector<bool> FunctionInstrumenter::neededBytes(const ParamInfo &P) {
   return Need;
 }
 
+/// The IR argument that holds pointer parameter \p P at entry (its whole
+/// location, through pointer casts), or null.
+static const Argument *pointerArgument(const ParamInfo &P) {
+  if (!P.isWhole())
+    return nullptr;
+  const Location &L = P.Pieces[0].Loc;
+  if (L.Kind != Location::Value || L.CastOp || !L.Steps.empty())
+    return nullptr;
+  auto *A = dyn_cast<Argument>(L.V->stripPointerCasts());
+  return A && A->getType()->isPointerTy() ? A : nullptr;
+}
+
+/// Why the function does not read the object pointer parameter \p P points
+/// to at entry, or null when it may. The caller may then have left the
+/// object unwritten: LLVM deletes or sinks stores before a call whose
+/// callee does not read them (DSE, using the callee's attributes), so the
+/// memory at entry is not what the call received. Reading it would show
+/// stale values as if they were the argument's (#11 item 1):
+///
+///  * the parameter is `readnone` (never dereferenced) or `writeonly`
+///    (only written through);
+///  * the function's memory effects exclude reading argument memory
+///    (`memory(none)`, `memory(argmem: write)`, ...);
+///  * `initializes((lo, hi), ...)`: the function writes those bytes
+///    before reading them, so the caller's stores to them are dead. When
+///    a range covers any byte the layout reads, the whole object counts as
+///    not read: a record has no per-field "not read" mark, and an object
+///    with some fields silently left out would look complete.
+///
+/// \p LE is the pointee's layout (null for a string: every byte counts).
+const char *
+FunctionInstrumenter::notReadReason(const ParamInfo &P,
+                                    const LayoutTables::Entry *LE) {
+  const Argument *A = pointerArgument(P);
+  if (!A)
+    return nullptr;
+  if (A->hasAttribute(Attribute::ReadNone))
+    return "readnone";
+  if (A->hasAttribute(Attribute::WriteOnly))
+    return "writeonly";
+  if (!isRefSet(F.getMemoryEffects().getModRef(IRMemLocation::ArgMem)))
+    return "memory effects";
+  Attribute Init = A->getAttribute(Attribute::Initializes);
+  if (!Init.isValid())
+    return nullptr;
+  for (const ConstantRange &CR : Init.getInitializes()) {
+    int64_t Lo = CR.getLower().getSExtValue();
+    int64_t Hi = CR.getUpper().getSExtValue();
+    if (!LE)
+      return "initializes";
+    for (const LayoutField &Fd : LE->Desc.Fields) {
+      int64_t FLo = Fd.Offset, FHi = int64_t(Fd.Offset) + Fd.Size;
+      if (Lo < FHi && FLo < Hi)
+        return "initializes";
+    }
+  }
+  return nullptr;
+}
+
 CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
   CallPlan Plan;
   Plan.Param = &P;
@@ -600,11 +662,16 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     return Plan;
   }
 
-  // Scalars, pointers (with the pointee's layout when it has one).
+  // Scalars, pointers (with the pointee's layout when it has one, unless
+  // the function does not read the pointee: then only the pointer).
   Plan.ScalarTy = S;
   Plan.Signed = isSignedScalar(S);
   if (Plan.Signed)
     Plan.Flags |= KCOV_DF_F_SIGNED;
+  if (LE && notReadReason(P, LE)) {
+    Plan.Flags |= KCOV_DF_F_NOTREAD;
+    LE = nullptr;
+  }
   if (LE) {
     Plan.Flags |= KCOV_DF_F_FIELDS;
     Plan.Layout = LE->GV;

@@ -25,7 +25,8 @@ __attribute__((noinline)) int f(const struct iov __user *u, struct iov *k,
 				struct iov __percpu *p, struct iov __rcu *r)
 {
 	sink++;
-	return (int)(long)u + (int)(long)k + (int)(long)p + (int)(long)r;
+	/* k and r are read (else they would be NOTREAD, notread.c). */
+	return (int)(long)u + (int)k->len + (int)(long)p + (int)r->len;
 }
 
 // A __user pointer returned: a plain value too.
