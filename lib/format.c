@@ -153,6 +153,15 @@ match_field(const struct kcovdf_type *t, const struct kcov_df_field *f,
 	return NULL;
 }
 
+/* A scalar wider than 64 bits (recorded WIDE as an argument or return). */
+static int wide_type(const struct kcovdf_type *t)
+{
+	return t && t->size > 8 &&
+	       (t->kind == KCOVDF_T_INT || t->kind == KCOVDF_T_ENUM ||
+		t->kind == KCOVDF_T_FLOAT ||
+		(t->kind == KCOVDF_T_ARRAY && t->is_vector));
+}
+
 static int is_errptr(uint64_t v)
 {
 	return v >= (uint64_t)-4095;
@@ -192,6 +201,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 	out->rec_signed = !!(r->flags & KCOV_DF_F_SIGNED);
 
 	if (format == KCOVDF_FMT_DOC) {
+		if (wide_type(t) && r->nfields) {
+			/* Wider than 64 bits: its bytes are the values. */
+			out->wide = r->fields;
+			out->wide_words = r->nfields;
+			out->wide_trunc = (uint64_t)r->nfields * 8 < t->size;
+			return;
+		}
 		if (!t || !t->fields) {
 			/* Scalar: the value word has all 64 bits, the meta
 			 * word only 48. */
@@ -206,6 +222,18 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		out->object_name = t->object_name;
 		if (out->is_null || out->is_errptr)
 			return;
+		/* A writer of the documented format records the pointer
+		 * alone (N = 1) for an object the function does not read
+		 * (NOTREAD): one value equal to the pointer, for a type with
+		 * more than one field, is never that type's fields. */
+		if (!out->byval && r->nfields == 1 && t->nfields > 1 &&
+		    (r->fields[0] & 0xffffffffffffULL) ==
+		    (r->value & 0xffffffffffffULL)) {
+			out->has_object = 0;
+			out->not_read = 1;
+			out->value = r->fields[0];
+			return;
+		}
 		out->nfields = r->nfields;
 		out->fields = arena_alloc(a, (r->nfields + 1) *
 					  sizeof(*out->fields));
@@ -227,6 +255,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 	}
 
 	out->not_read = !!(r->flags & KCOV_DF_F_NOTREAD);
+	if (r->flags & KCOV_DF_F_WIDE) {
+		out->wide = r->wide;
+		out->wide_words = r->wide_words;
+		out->wide_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
+		out->wide_fault = !!(r->flags & KCOV_DF_F_FAULT);
+		return;
+	}
 	if (!(r->flags & KCOV_DF_F_FIELDS))
 		return;
 	out->has_object = 1;
@@ -288,6 +323,465 @@ static const char *enum_name(const struct kcovdf_type *t, int64_t v)
 	return NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* Values wider than 64 bits                                           */
+/* ------------------------------------------------------------------ */
+
+int kcovdf_float_fmt(const char *name, uint64_t size)
+{
+	if (size == 2)
+		return name && strstr(name, "bf16") ? KCOVDF_FLT_BF16
+						    : KCOVDF_FLT_HALF;
+	if (size == 16 && name && strstr(name, "128"))
+		return KCOVDF_FLT_QUAD;
+	if (size == 10 || size == 12 || size == 16)
+		return KCOVDF_FLT_X87;
+	return KCOVDF_FLT_IEEE;
+}
+
+/* Byte i of little-endian words w[0..nw-1] (0 past the end). */
+static unsigned int wbyte(const uint64_t *w, unsigned int nw, unsigned int i)
+{
+	return i / 8 < nw ? (unsigned int)(w[i / 8] >> (8 * (i % 8))) & 0xff : 0;
+}
+
+/*
+ * Natural numbers in base 10^9 (little-endian limbs), enough for the exact
+ * decimal digits of any x87 or binary128 value: 5^16494 * 2^113 has
+ * fewer than 11,600 digits.
+ */
+#define BIG_BASE 1000000000u
+#define BIG_LIMBS 1300
+
+struct big {
+	uint32_t d[BIG_LIMBS];
+	unsigned int n;
+};
+
+static void big_mul_small(struct big *a, uint32_t m)
+{
+	uint64_t carry = 0;
+
+	for (unsigned int i = 0; i < a->n; i++) {
+		uint64_t x = (uint64_t)a->d[i] * m + carry;
+
+		a->d[i] = (uint32_t)(x % BIG_BASE);
+		carry = x / BIG_BASE;
+	}
+	while (carry && a->n < BIG_LIMBS) {
+		a->d[a->n++] = (uint32_t)(carry % BIG_BASE);
+		carry /= BIG_BASE;
+	}
+}
+
+static void big_add_small(struct big *a, uint32_t v)
+{
+	uint64_t carry = v;
+
+	for (unsigned int i = 0; carry && i < BIG_LIMBS; i++) {
+		if (i == a->n)
+			a->d[a->n++] = 0;
+		carry += a->d[i];
+		a->d[i] = (uint32_t)(carry % BIG_BASE);
+		carry /= BIG_BASE;
+	}
+}
+
+/* a = the little-endian bytes le[0..n-1] */
+static void big_from_bytes(struct big *a, const unsigned char *le,
+			   unsigned int n)
+{
+	a->n = 0;
+	for (unsigned int i = n; i-- > 0;) {
+		big_mul_small(a, 256);
+		big_add_small(a, le[i]);
+	}
+}
+
+/* a *= base^e, base 2 or 5 */
+static void big_pow(struct big *a, unsigned int base, unsigned int e)
+{
+	unsigned int step = base == 2 ? 29 : 13;
+	uint32_t chunk = 1;
+
+	for (unsigned int i = 0; i < step; i++)
+		chunk *= base;
+	for (; e >= step; e -= step)
+		big_mul_small(a, chunk);
+	chunk = 1;
+	while (e--)
+		chunk *= base;
+	big_mul_small(a, chunk);
+}
+
+/* The decimal digits of a (no leading zeros, "0" for zero); returns their
+ * number. out holds at least 9 * a->n + 1 bytes. */
+static int big_digits(const struct big *a, char *out)
+{
+	int n = 0;
+
+	if (a->n == 0) {
+		out[0] = '0';
+		out[1] = 0;
+		return 1;
+	}
+	n = sprintf(out, "%u", a->d[a->n - 1]);
+	for (unsigned int i = a->n - 1; i-- > 0;)
+		n += sprintf(out + n, "%09u", a->d[i]);
+	return n;
+}
+
+static int nonzero_bytes(const unsigned char *p, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (p[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * Print (-1)^neg * M * 2^e2 exactly rounded to prec significant digits, in
+ * the style of printf's %g (what gdb prints for long double with prec 21):
+ * M is given as little-endian bytes.
+ */
+static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
+			 unsigned int mlen, int e2, int prec)
+{
+	static char dg[BIG_LIMBS * 9 + 16];
+	struct big *a = malloc(sizeof(*a));
+	int nd, e10, x, i;
+
+	if (!a)
+		abort();
+	big_from_bytes(a, m, mlen);
+	if (a->n == 0) {
+		kcovdf_buf_printf(b, "%s0", neg ? "-" : "");
+		free(a);
+		return;
+	}
+	if (e2 >= 0) {
+		big_pow(a, 2, (unsigned int)e2);
+		e10 = 0;
+	} else {
+		big_pow(a, 5, (unsigned int)-e2);	/* M/2^k = M*5^k/10^k */
+		e10 = e2;
+	}
+	nd = big_digits(a, dg);
+	free(a);
+	if (nd > prec) {
+		/* Round half to even on the exact digits. */
+		int up = dg[prec] > '5';
+
+		if (dg[prec] == '5') {
+			up = (dg[prec - 1] - '0') % 2;
+			for (i = prec + 1; i < nd && !up; i++)
+				up = dg[i] != '0';
+		}
+		e10 += nd - prec;
+		nd = prec;
+		for (i = nd - 1; up && i >= 0; i--) {
+			if (dg[i] == '9') {
+				dg[i] = '0';
+			} else {
+				dg[i]++;
+				up = 0;
+			}
+		}
+		if (up) {		/* 999... became 000...: 1000... */
+			dg[0] = '1';
+			e10++;
+		}
+	}
+	while (nd > 1 && dg[nd - 1] == '0') {
+		nd--;
+		e10++;
+	}
+	x = nd - 1 + e10;	/* decimal exponent of the first digit */
+	if (neg)
+		kcovdf_buf_printf(b, "-");
+	if (x < -4 || x >= prec) {
+		kcovdf_buf_printf(b, "%c", dg[0]);
+		if (nd > 1)
+			kcovdf_buf_printf(b, ".%.*s", nd - 1, dg + 1);
+		kcovdf_buf_printf(b, "e%c%02d", x < 0 ? '-' : '+',
+				  x < 0 ? -x : x);
+	} else if (x >= 0) {
+		if (nd <= x + 1) {
+			kcovdf_buf_printf(b, "%.*s", nd, dg);
+			for (i = nd; i <= x; i++)
+				kcovdf_buf_printf(b, "0");
+		} else {
+			kcovdf_buf_printf(b, "%.*s.%.*s", x + 1, dg,
+					  nd - x - 1, dg + x + 1);
+		}
+	} else {
+		kcovdf_buf_printf(b, "0.");
+		for (i = 0; i < -x - 1; i++)
+			kcovdf_buf_printf(b, "0");
+		kcovdf_buf_printf(b, "%.*s", nd, dg);
+	}
+}
+
+/*
+ * One floating-point value of size bytes (x87, binary128, binary16,
+ * bfloat16, binary32, binary64) from little-endian bytes. JSON: a number,
+ * or null when not finite. Returns 0, or -1 for a size no format has.
+ */
+static int fmt_float_bytes(struct kcovdf_buf *b, const unsigned char *p,
+			   unsigned int size, int fmt, int json)
+{
+	unsigned char m[16];
+	unsigned int sexp, exp, neg, i;
+	int e2;
+
+	memset(m, 0, sizeof(m));
+	if (fmt == KCOVDF_FLT_X87 && size >= 10) {
+		/* 64-bit mantissa with its explicit integer bit, then sign
+		 * and a 15-bit exponent (bias 16383). */
+		sexp = p[8] | (unsigned int)p[9] << 8;
+		neg = sexp >> 15;
+		exp = sexp & 0x7fff;
+		memcpy(m, p, 8);
+		if (exp == 0x7fff) {
+			int nan = (m[7] & 0x7f) || nonzero_bytes(m, 7);
+
+			kcovdf_buf_printf(b, "%s", json ? "null" : nan ? "nan" :
+					  neg ? "-inf" : "inf");
+			return 0;
+		}
+		e2 = (exp ? (int)exp : 1) - 16383 - 63;
+		fmt_binfloat(b, (int)neg, m, 8, e2, 21);
+		return 0;
+	}
+	if (fmt == KCOVDF_FLT_QUAD && size == 16) {
+		/* 112-bit fraction, 15-bit exponent (bias 16383), sign. */
+		sexp = p[14] | (unsigned int)p[15] << 8;
+		neg = sexp >> 15;
+		exp = sexp & 0x7fff;
+		memcpy(m, p, 14);
+		if (exp == 0x7fff) {
+			int nan = nonzero_bytes(m, 14);
+
+			kcovdf_buf_printf(b, "%s", json ? "null" : nan ? "nan" :
+					  neg ? "-inf" : "inf");
+			return 0;
+		}
+		if (exp)
+			m[14] = 1;	/* the implicit bit, 2^112 */
+		e2 = (exp ? (int)exp : 1) - 16383 - 112;
+		fmt_binfloat(b, (int)neg, m, 15, e2, 36);
+		return 0;
+	}
+	if (size == 2 && (fmt == KCOVDF_FLT_HALF || fmt == KCOVDF_FLT_BF16)) {
+		unsigned int h = p[0] | (unsigned int)p[1] << 8;
+		unsigned int eb = fmt == KCOVDF_FLT_HALF ? 5 : 8;
+		unsigned int fb = 15 - eb, bias = (1u << (eb - 1)) - 1;
+		unsigned int f = h & ((1u << fb) - 1);
+		double d;
+
+		neg = h >> 15;
+		exp = (h >> fb) & ((1u << eb) - 1);
+		if (exp == (1u << eb) - 1) {
+			kcovdf_buf_printf(b, "%s", json ? "null" : f ? "nan" :
+					  neg ? "-inf" : "inf");
+			return 0;
+		}
+		d = exp ? ldexp(1.0 + (double)f / (1u << fb), (int)exp - (int)bias)
+			: ldexp((double)f / (1u << fb), 1 - (int)bias);
+		kcovdf_buf_printf(b, "%.17g", neg ? -d : d);
+		return 0;
+	}
+	if (size == 4 || size == 8) {
+		uint64_t v = 0;
+
+		for (i = 0; i < size; i++)
+			v |= (uint64_t)p[i] << (8 * i);
+		if (size == 4) {
+			uint32_t u = (uint32_t)v;
+			float f;
+
+			memcpy(&f, &u, sizeof(f));
+			if (json && !isfinite(f))
+				kcovdf_buf_printf(b, "null");
+			else
+				kcovdf_buf_printf(b, "%.17g", (double)f);
+		} else {
+			double d;
+
+			memcpy(&d, &v, sizeof(d));
+			if (json && !isfinite(d))
+				kcovdf_buf_printf(b, "null");
+			else
+				kcovdf_buf_printf(b, "%.17g", d);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* A complex number "re + imi" (gdb's style) of two parts of part bytes. */
+static int fmt_complex(struct kcovdf_buf *b, const unsigned char *p,
+		       unsigned int part, int fmt)
+{
+	struct kcovdf_buf re = { 0 }, im = { 0 };
+	int rc = fmt_float_bytes(&re, p, part, fmt, 0);
+
+	if (rc == 0)
+		rc = fmt_float_bytes(&im, p + part, part, fmt, 0);
+	if (rc == 0) {
+		if (im.s[0] == '-')
+			kcovdf_buf_printf(b, "%s - %si", re.s, im.s + 1);
+		else
+			kcovdf_buf_printf(b, "%s + %si", re.s, im.s);
+	}
+	kcovdf_buf_free(&re);
+	kcovdf_buf_free(&im);
+	return rc;
+}
+
+/* An integer of n little-endian bytes, in decimal. */
+static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
+			  unsigned int n, int is_signed)
+{
+	unsigned char m[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
+	static char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
+	struct big *a = malloc(sizeof(*a));
+	int neg = is_signed && n && (p[n - 1] & 0x80);
+	unsigned int carry = 1;
+
+	if (!a)
+		abort();
+	if (n > sizeof(m))
+		n = sizeof(m);
+	for (unsigned int i = 0; i < n; i++) {
+		m[i] = p[i];
+		if (neg) {	/* two's complement: invert, add 1 */
+			carry += (unsigned char)~p[i];
+			m[i] = (unsigned char)carry;
+			carry >>= 8;
+		}
+	}
+	big_from_bytes(a, m, n);
+	big_digits(a, dg);
+	free(a);
+	kcovdf_buf_printf(b, "%s%s", neg ? "-" : "", dg);
+}
+
+/*
+ * A value wider than 64 bits from its bytes (w: nw words). What is known
+ * is printed whole; what is not says so. JSON prints the "value" here and
+ * the other keys in wide_json_extra().
+ */
+static void fmt_wide(struct kcovdf_buf *b, const struct kcovdf_type *t,
+		     const uint64_t *w, unsigned int nw, unsigned int size,
+		     int is_signed, int trunc, int json)
+{
+	unsigned char p[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
+	unsigned int have = nw * 8, n;
+
+	if (have > sizeof(p))
+		have = sizeof(p);
+	for (unsigned int i = 0; i < have; i++)
+		p[i] = (unsigned char)wbyte(w, nw, i);
+	if (t && t->size)
+		size = (unsigned int)t->size;
+	n = size < have ? size : have;
+	if (t && t->kind == KCOVDF_T_FLOAT && !trunc) {
+		unsigned int part = t->is_complex ? size / 2 : size;
+
+		if (t->is_complex) {
+			if (json) {
+				kcovdf_buf_printf(b, "null");
+				return;
+			}
+			if (fmt_complex(b, p, part, t->float_fmt) == 0)
+				return;
+		} else if (fmt_float_bytes(b, p, part, t->float_fmt,
+					   json) == 0) {
+			return;
+		}
+	}
+	if (t && t->kind == KCOVDF_T_ARRAY && t->is_vector && t->target &&
+	    t->target->size && t->target->size <= 8) {
+		unsigned int es = (unsigned int)t->target->size;
+
+		if (json) {
+			kcovdf_buf_printf(b, "null");
+			return;
+		}
+		kcovdf_buf_printf(b, "{");
+		for (unsigned int i = 0; i + es <= n; i += es) {
+			uint64_t e = 0;
+
+			for (unsigned int k = 0; k < es; k++)
+				e |= (uint64_t)p[i + k] << (8 * k);
+			kcovdf_buf_printf(b, "%s", i ? ", " : "");
+			kcovdf_fmt_scalar(b, t->target, e, es, 0, 0);
+		}
+		kcovdf_buf_printf(b, "%s}", trunc ? ", ..." : "");
+		return;
+	}
+	if (t && (t->kind == KCOVDF_T_INT || t->kind == KCOVDF_T_ENUM) &&
+	    !trunc) {
+		fmt_int_bytes(b, p, n, t->is_signed);
+		return;
+	}
+	/* No type to go by (no DWARF), or cut: the bytes, most significant
+	 * first, and how many are missing. */
+	if (json) {
+		kcovdf_buf_printf(b, "null");
+		return;
+	}
+	kcovdf_buf_printf(b, "0x");
+	for (unsigned int i = n; i-- > 0;)
+		kcovdf_buf_printf(b, "%02x", p[i]);
+	if (trunc)
+		kcovdf_buf_printf(b, " <first %u of %u bytes>", n, size);
+	(void)is_signed;
+}
+
+/* The JSON keys of a wide value besides "value". */
+static void wide_json_extra(struct kcovdf_buf *b, const struct kcovdf_type *t,
+			    const uint64_t *w, unsigned int nw, int trunc)
+{
+	unsigned char p[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
+	unsigned int have = nw * 8;
+
+	if (have > sizeof(p))
+		have = sizeof(p);
+	for (unsigned int i = 0; i < have; i++)
+		p[i] = (unsigned char)wbyte(w, nw, i);
+	if (trunc)
+		kcovdf_buf_printf(b, ",\"truncated\":true");
+	if (!t || trunc)
+		return;
+	if (t->kind == KCOVDF_T_FLOAT && t->is_complex &&
+	    t->size / 2 <= have) {
+		unsigned int part = (unsigned int)t->size / 2;
+
+		kcovdf_buf_printf(b, ",\"real\":");
+		fmt_float_bytes(b, p, part, t->float_fmt, 1);
+		kcovdf_buf_printf(b, ",\"imag\":");
+		fmt_float_bytes(b, p + part, part, t->float_fmt, 1);
+	}
+	if (t->kind == KCOVDF_T_ARRAY && t->is_vector && t->target &&
+	    t->target->size && t->target->size <= 8) {
+		unsigned int es = (unsigned int)t->target->size;
+		unsigned int n = t->size < have ? (unsigned int)t->size : have;
+
+		kcovdf_buf_printf(b, ",\"elements\":[");
+		for (unsigned int i = 0; i + es <= n; i += es) {
+			uint64_t e = 0;
+
+			for (unsigned int k = 0; k < es; k++)
+				e |= (uint64_t)p[i + k] << (8 * k);
+			kcovdf_buf_printf(b, "%s", i ? "," : "");
+			kcovdf_fmt_scalar(b, t->target, e, es, 0, 1);
+		}
+		kcovdf_buf_printf(b, "]");
+	}
+}
+
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		       uint64_t v, unsigned int size, unsigned int fflags,
 		       int json)
@@ -296,6 +790,18 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 	unsigned int bits = (unsigned int)((t && t->size ? t->size : size) * 8);
 	int is_signed = t ? t->is_signed : !!(fflags & KCOV_DF_FIELD_SIGNED);
 
+	if (wide_type(t)) {
+		/* Only the first 8 bytes of a wider value (a field: layouts
+		 * read at most 8): never a number made of part of it. */
+		if (json)
+			kcovdf_buf_printf(b, "null");
+		else
+			kcovdf_buf_printf(b, "<%s: first 8 of %u bytes: "
+					  "0x%016" PRIx64 ">",
+					  t->name ? t->name : "?",
+					  (unsigned int)t->size, v);
+		return;
+	}
 	if (kind == KCOVDF_T_UNKNOWN) {
 		if (fflags & KCOV_DF_FIELD_PTR)
 			kind = KCOVDF_T_PTR;
@@ -317,6 +823,25 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 	case KCOVDF_T_FLOAT: {
 		double d;
 
+		if (t && (t->is_complex || t->float_fmt == KCOVDF_FLT_HALF ||
+			  t->float_fmt == KCOVDF_FLT_BF16)) {
+			/* _Complex float (two binary32), _Float16, __bf16 */
+			unsigned char p[8];
+			unsigned int n = (unsigned int)(t->size ? t->size : 8);
+
+			for (unsigned int i = 0; i < 8; i++)
+				p[i] = (unsigned char)(v >> (8 * i));
+			if (!t->is_complex) {
+				fmt_float_bytes(b, p, n, t->float_fmt, json);
+				return;
+			}
+			if (json) {
+				kcovdf_buf_printf(b, "null");
+				return;
+			}
+			fmt_complex(b, p, n / 2, t->float_fmt);
+			return;
+		}
 		if (bits == 32) {
 			uint32_t u = (uint32_t)v;
 			float f;
@@ -427,6 +952,12 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 {
 	if (!t)
 		return;
+	if (t->kind == KCOVDF_T_FLOAT && t->is_complex && t->size <= 8) {
+		uint64_t w = v;
+
+		wide_json_extra(b, t, &w, 1, 0);
+		return;
+	}
 	if (t->kind == KCOVDF_T_ENUM) {
 		int64_t sv = t->is_signed ? sext(v, (unsigned int)t->size * 8)
 					  : (int64_t)v;
@@ -467,7 +998,10 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			}
 			kcovdf_buf_printf(b, ",\"value\":");
 			kcovdf_fmt_scalar(b, f->type, f->value, 0, f->flags, 1);
-			json_explain(b, f->type, f->value, 0);
+			if (wide_type(f->type))
+				kcovdf_buf_printf(b, ",\"truncated\":true");
+			else
+				json_explain(b, f->type, f->value, 0);
 			kcovdf_buf_printf(b, "}");
 		} else {
 			kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", f->name);
@@ -485,6 +1019,15 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 {
 	const struct kcovdf_type *t = v->type;
 
+	if (v->wide_fault) {
+		kcovdf_buf_printf(b, "<unreadable>");
+		return;
+	}
+	if (v->wide) {
+		fmt_wide(b, t, v->wide, v->wide_words, v->size, v->rec_signed,
+			 v->wide_trunc, 0);
+		return;
+	}
 	/* Without DWARF the record's SIGNED flag and size say as much. */
 	if (errno_names && is_ret &&
 	    ((t && t->kind == KCOVDF_T_INT && t->is_signed) ||
@@ -511,8 +1054,13 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 			kcovdf_buf_printf(b, "null");
 			return;
 		}
-		if (v->has_object && v->byval) {
+		if ((v->has_object && v->byval) || v->wide_fault) {
 			kcovdf_buf_printf(b, "null");
+			return;
+		}
+		if (v->wide) {
+			fmt_wide(b, v->type, v->wide, v->wide_words, v->size,
+				 v->rec_signed, v->wide_trunc, 1);
 			return;
 		}
 		kcovdf_fmt_scalar(b, v->type, v->value, v->size,
@@ -567,8 +1115,15 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 		}
 		kcovdf_buf_printf(b, ",\"not_read\":true");
 	}
+	if (v->wide_fault)
+		kcovdf_buf_printf(b, ",\"unreadable\":true");
+	if (v->wide) {
+		wide_json_extra(b, v->type, v->wide, v->wide_words,
+				v->wide_trunc);
+		return;
+	}
 	if (!v->has_object) {
-		if (!v->optout && !v->is_void)
+		if (!v->optout && !v->is_void && !v->wide_fault)
 			json_explain(b, v->type, v->value, is_ret);
 		return;
 	}

@@ -226,12 +226,26 @@ struct kcovdf_tfield {
 	const struct kcovdf_type *type;	/* the member's stripped type */
 };
 
+/* Floating-point formats, decided from the DWARF base type (as gdb does):
+ * the size, and for 16 bytes the name (__float128 / _Float128 are IEEE
+ * binary128, long double on x86-64 is x87's 80-bit extended format). */
+enum kcovdf_float_fmt {
+	KCOVDF_FLT_IEEE = 0,	/* binary32 or binary64, by size */
+	KCOVDF_FLT_X87,		/* 80-bit extended, in 10, 12 or 16 bytes */
+	KCOVDF_FLT_QUAD,	/* IEEE binary128 */
+	KCOVDF_FLT_HALF,	/* IEEE binary16 (_Float16) */
+	KCOVDF_FLT_BF16,	/* bfloat16 (__bf16) */
+};
+
 struct kcovdf_type {
 	int kind;			/* enum kcovdf_tkind, after stripping */
 	char *name;			/* as written: "size_t", "struct foo *" */
 	uint64_t size;
 	int is_signed;
 	int is_char;
+	int is_complex;			/* FLOAT: _Complex, two parts */
+	int is_vector;			/* ARRAY: a vector (passed by value) */
+	int float_fmt;			/* FLOAT: KCOVDF_FLT_*, of a part */
 	const struct kcovdf_type *target;	/* pointee / element, stripped */
 	struct kcovdf_enumerator *enums;
 	size_t nenums;
@@ -394,11 +408,26 @@ struct kcovdf_val {
 	int rec_signed;			/* the record says: signed scalar */
 	int not_read;			/* NOTREAD: the function does not read
 					 * the object; only the pointer */
+	/* WIDE (wider than 64 bits): the value's bytes, little-endian, 8 per
+	 * word; NULL with wide_fault when they could not be read */
+	const uint64_t *wide;
+	unsigned int wide_words;
+	int wide_trunc, wide_fault;	/* more than 72 bytes; unreadable */
+	/* STRING (a char *): str_len bytes, byte i in bits 8*(i%8) of
+	 * str[i/8]; str_trunc: the string goes on; str_fault: reading
+	 * faulted after str_len bytes */
+	int is_string, str_trunc, str_fault;
+	const uint64_t *str;
+	unsigned int str_len;
 	const char *object_name;	/* "struct foo" */
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
 	int fields_trunc;
 };
+
+/* The float format of a DWARF base type of this name and size (of one
+ * part of a complex). */
+int kcovdf_float_fmt(const char *name, uint64_t size);
 
 /* Describe an ARG or RET record (memory from an internal arena that lives
  * until kcovdf_val_reset()). */
@@ -457,6 +486,14 @@ struct kcovdf_item {
 	unsigned int size;	/* bytes, used when the type is unknown */
 	unsigned int fflags;	/* KCOV_DF_FIELD_* hints (PTR, SIGNED, ...) */
 	int state;		/* enum kcovdf_item_state */
+	/* A value wider than 64 bits (value: its first 8 bytes) */
+	const uint64_t *wide;
+	unsigned int wide_words;
+	int wide_trunc;
+	/* A string (value: the pointer), as in struct kcovdf_val */
+	int is_string, str_trunc, str_fault;
+	const uint64_t *str;
+	unsigned int str_len;
 };
 
 /*
@@ -488,8 +525,16 @@ struct kcovdf_num {
 	uint64_t u;		/* INT: sign- or zero-extended from its width */
 	double d;		/* FLOAT */
 	const struct kcovdf_type *type;	/* for enumerator names, or NULL */
+	/* Values wider than 64 bits: INT (__int128): hi holds bits 64-127
+	 * (u bits 0-63); FLOAT (long double, _Float128): d is the nearest
+	 * double, u and hi the value's first 16 bytes, so that equal
+	 * numbers have equal u, hi and d. 0 otherwise. */
+	int wide;
+	uint64_t hi;
 };
-/* 0, or -1 when the value is unknown (optimized out, unreadable). */
+/* 0, or -1 when the value is unknown (optimized out, unreadable) or is no
+ * single number (a vector, a complex, an integer wider than 128 bits, a
+ * string: compare kcovdf_item_text() then). */
 int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n);
 /* -1, 0, 1: by value; a negative signed number is below every unsigned
  * one; an integer compared with a float is converted to double. */

@@ -6,6 +6,7 @@
  * command names and compares values the same way.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,17 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		it->size = val->size;
 		it->fflags = val->has_object ? KCOV_DF_FIELD_PTR :
 			     val->rec_signed ? KCOV_DF_FIELD_SIGNED : 0;
-		it->state = val->optout ? KCOVDF_ITEM_OPTOUT : KCOVDF_ITEM_OK;
+		it->state = val->optout ? KCOVDF_ITEM_OPTOUT :
+			    val->wide_fault ? KCOVDF_ITEM_UNREADABLE :
+			    KCOVDF_ITEM_OK;
+		it->wide = val->wide;
+		it->wide_words = val->wide_words;
+		it->wide_trunc = val->wide_trunc;
+		it->is_string = val->is_string;
+		it->str_trunc = val->str_trunc;
+		it->str_fault = val->str_fault;
+		it->str = val->str;
+		it->str_len = val->str_len;
 	}
 	if (val->not_read && val->type && val->type->fields &&
 	    val->value != 0 && val->value < (uint64_t)-4095) {
@@ -143,6 +154,20 @@ void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 				  "<not read by callee>" : "<unreadable>");
 		return;
 	}
+	if (it->wide || it->is_string) {
+		struct kcovdf_val val = {
+			.type = it->type, .value = it->value, .size = it->size,
+			.rec_signed = !!(it->fflags & KCOV_DF_FIELD_SIGNED),
+			.wide = it->wide, .wide_words = it->wide_words,
+			.wide_trunc = it->wide_trunc,
+			.is_string = it->is_string, .str = it->str,
+			.str_len = it->str_len, .str_trunc = it->str_trunc,
+			.str_fault = it->str_fault,
+		};
+
+		kcovdf_fmt_val(b, &val, json);
+		return;
+	}
 	if (it->is_ret && !it->field && !json) {
 		/* The formatter names error codes of returns. */
 		struct kcovdf_val val = {
@@ -171,6 +196,83 @@ static int64_t sext(uint64_t v, unsigned int bits)
 	return (int64_t)((v ^ m) - m);
 }
 
+/* Byte i of an item's wide value. */
+static unsigned int wbyte(const struct kcovdf_item *it, unsigned int i)
+{
+	return i / 8 < it->wide_words ?
+	       (unsigned int)(it->wide[i / 8] >> (8 * (i % 8))) & 0xff : 0;
+}
+
+static uint64_t wword(const struct kcovdf_item *it, unsigned int from,
+		      unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n && i < 8; i++)
+		v |= (uint64_t)wbyte(it, from + i) << (8 * i);
+	return v;
+}
+
+/*
+ * The number of a value wider than 64 bits: integers up to 128 bits
+ * exactly (u, hi), long double and _Float128 as the nearest double with
+ * their bytes alongside. Vectors, complex numbers, wider or cut integers
+ * are no single number.
+ */
+static int wide_num(const struct kcovdf_item *it, struct kcovdf_num *n)
+{
+	const struct kcovdf_type *t = it->type;
+	unsigned int size = (unsigned int)(t && t->size ? t->size : it->size);
+
+	if (!t || it->wide_trunc || (uint64_t)it->wide_words * 8 < size)
+		return -1;
+	n->type = t;
+	n->wide = 1;
+	if ((t->kind == KCOVDF_T_INT || t->kind == KCOVDF_T_ENUM) &&
+	    size <= 16) {
+		n->kind = KCOVDF_NUM_INT;
+		n->is_signed = t->is_signed;
+		n->u = wword(it, 0, 8);
+		n->hi = wword(it, 8, size - 8);
+		if (size < 16 && t->is_signed &&
+		    (n->hi >> (8 * (size - 8) - 1)) & 1)
+			n->hi |= ~0ULL << (8 * (size - 8));
+		return 0;
+	}
+	if (t->kind == KCOVDF_T_FLOAT && !t->is_complex &&
+	    (t->float_fmt == KCOVDF_FLT_X87 ||
+	     t->float_fmt == KCOVDF_FLT_QUAD)) {
+		unsigned int se = wbyte(it, t->float_fmt == KCOVDF_FLT_X87 ?
+					8 : 14) |
+				  wbyte(it, t->float_fmt == KCOVDF_FLT_X87 ?
+					9 : 15) << 8;
+		int e = (int)(se & 0x7fff), neg = (int)(se >> 15), nan;
+		uint64_t m;
+		double d;
+
+		n->kind = KCOVDF_NUM_FLOAT;
+		n->u = wword(it, 0, 8);
+		n->hi = wword(it, 8, t->float_fmt == KCOVDF_FLT_X87 ? 2 : 8);
+		if (t->float_fmt == KCOVDF_FLT_X87) {
+			m = n->u;	/* with its explicit integer bit */
+			nan = (m << 1) != 0;
+		} else {
+			/* the top 64 of the 113 significand bits */
+			uint64_t f = n->hi & 0xffffffffffffULL;
+
+			m = (uint64_t)(e != 0) << 63 | f << 15 | n->u >> 49;
+			nan = f || n->u;
+		}
+		if (e == 0x7fff)
+			d = nan ? NAN : INFINITY;
+		else
+			d = ldexp((double)m, (e ? e : 1) - 16383 - 63);
+		n->d = neg ? -d : d;
+		return 0;
+	}
+	return -1;
+}
+
 int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n)
 {
 	const struct kcovdf_type *t = it->type;
@@ -181,6 +283,12 @@ int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n)
 	memset(n, 0, sizeof(*n));
 	if (it->state != KCOVDF_ITEM_OK)
 		return -1;
+	if (it->wide)
+		return wide_num(it, n);
+	if (t && t->size > 8 &&
+	    (kind == KCOVDF_T_INT || kind == KCOVDF_T_FLOAT ||
+	     kind == KCOVDF_T_ENUM || kind == KCOVDF_T_ARRAY))
+		return -1;	/* 8 bytes of a wider field: no number */
 	if (kind == KCOVDF_T_UNKNOWN) {
 		if (it->fflags & KCOV_DF_FIELD_PTR)
 			kind = KCOVDF_T_PTR;
@@ -226,29 +334,57 @@ int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n)
 	}
 }
 
+/* Bits 64-127 of an integer number, wide or not. */
+static uint64_t num_hi(const struct kcovdf_num *n)
+{
+	if (n->wide)
+		return n->hi;
+	return n->is_signed && (int64_t)n->u < 0 ? ~0ULL : 0;
+}
+
 static double num_double(const struct kcovdf_num *n)
 {
 	if (n->kind == KCOVDF_NUM_FLOAT)
 		return n->d;
+	if (n->wide) {
+		uint64_t hi = n->hi, lo = n->u;
+		int neg = n->is_signed && (int64_t)hi < 0;
+
+		if (neg) {	/* magnitude of the 128-bit value */
+			hi = ~hi + (lo == 0);
+			lo = ~lo + 1;
+		}
+		return (neg ? -1 : 1) * (ldexp((double)hi, 64) + (double)lo);
+	}
 	return n->is_signed ? (double)(int64_t)n->u : (double)n->u;
 }
 
 int kcovdf_num_cmp(const struct kcovdf_num *a, const struct kcovdf_num *b)
 {
+	uint64_t ah, bh;
 	int an, bn;
 
 	if (a->kind == KCOVDF_NUM_FLOAT || b->kind == KCOVDF_NUM_FLOAT) {
 		double x = num_double(a), y = num_double(b);
 
-		return x < y ? -1 : x > y ? 1 : 0;
+		if (x != y || a->kind != b->kind || !a->wide || !b->wide)
+			return x < y ? -1 : x > y ? 1 : 0;
+		/* Two wide floats the same as doubles: their bytes decide
+		 * equality (the order beyond a double's precision is not
+		 * needed by anyone). */
+		return a->hi != b->hi ? (a->hi < b->hi ? -1 : 1) :
+		       a->u != b->u ? (a->u < b->u ? -1 : 1) : 0;
 	}
-	an = a->is_signed && (int64_t)a->u < 0;
-	bn = b->is_signed && (int64_t)b->u < 0;
+	/* Integers as 128-bit values (most are sign- or zero-extended). */
+	ah = num_hi(a);
+	bh = num_hi(b);
+	an = a->is_signed && (int64_t)ah < 0;
+	bn = b->is_signed && (int64_t)bh < 0;
 	if (an != bn)
 		return an ? -1 : 1;
-	if (an)
-		return (int64_t)a->u < (int64_t)b->u ? -1 :
-		       (int64_t)a->u > (int64_t)b->u;
+	if (ah != bh)
+		return an ? ((int64_t)ah < (int64_t)bh ? -1 : 1)
+			  : (ah < bh ? -1 : 1);
 	return a->u < b->u ? -1 : a->u > b->u;
 }
 

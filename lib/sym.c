@@ -1003,8 +1003,14 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 		case DW_ATE_boolean:
 			k->pub.kind = KCOVDF_T_BOOL;
 			break;
+		case DW_ATE_complex_float:
+			k->pub.is_complex = 1;
+			/* fallthrough */
 		case DW_ATE_float:
 			k->pub.kind = KCOVDF_T_FLOAT;
+			k->pub.float_fmt = kcovdf_float_fmt(
+				dwarf_diename(&st), k->pub.is_complex ?
+				k->pub.size / 2 : k->pub.size);
 			break;
 		case DW_ATE_signed_char:
 			k->pub.is_char = 1;
@@ -1069,6 +1075,7 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 		break;
 	case DW_TAG_array_type:
 		k->pub.kind = KCOVDF_T_ARRAY;
+		k->pub.is_vector = dwarf_hasattr(&st, DW_AT_GNU_vector);
 		if (!die_type(&st, &tt))
 			k->pub.target = &get_type(s, o, &tt)->pub;
 		break;

@@ -197,16 +197,32 @@ static int same_value(const struct diff *d, const struct kcovdf_item *x,
 		return 0;
 	if (x->state != KCOVDF_ITEM_OK)
 		return 1;
-	kcovdf_item_num(x, &nx);
-	kcovdf_item_num(y, &ny);
+	if (kcovdf_item_num(x, &nx) || kcovdf_item_num(y, &ny) ||
+	    x->is_string || y->is_string) {
+		/* No single number (a vector, a complex, a string): the
+		 * values are what view shows. */
+		struct kcovdf_buf tx = { 0 }, ty = { 0 };
+		int same;
+
+		kcovdf_item_text(&tx, x, 0);
+		kcovdf_item_text(&ty, y, 0);
+		same = tx.len == ty.len && !memcmp(tx.s, ty.s, tx.len);
+		kcovdf_buf_free(&tx);
+		kcovdf_buf_free(&ty);
+		/* A string's address counts with --pointers only. */
+		if (same && d->pointers && (x->is_string || y->is_string))
+			same = x->value == y->value;
+		return same;
+	}
 	if (!d->pointers && (nx.is_ptr || ny.is_ptr))
 		return nx.is_ptr == ny.is_ptr &&
 		       ptr_class(&nx) == ptr_class(&ny);
 	if (nx.kind != ny.kind)
 		return 0;
 	if (nx.kind == KCOVDF_NUM_FLOAT)
-		return !memcmp(&nx.d, &ny.d, sizeof(nx.d));
-	return nx.u == ny.u;
+		return !memcmp(&nx.d, &ny.d, sizeof(nx.d)) && nx.u == ny.u &&
+		       nx.hi == ny.hi;
+	return nx.u == ny.u && nx.hi == ny.hi;
 }
 
 /* Text: the "@@" line of a task pair, before its first difference. */

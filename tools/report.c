@@ -15,6 +15,10 @@
 
 struct vstat {
 	uint64_t raw;		/* the value as recorded (for printing) */
+	/* and, for values wider than 64 bits and strings, their bytes */
+	const uint64_t *wide, *str;
+	unsigned int wide_words, str_len;
+	int wide_trunc, str_trunc, str_fault;
 	int state;
 	int has_num;
 	struct kcovdf_num num;
@@ -124,20 +128,38 @@ static int is_minmax(const struct kcovdf_item *it)
 
 static void add_value(struct istat *s, const struct kcovdf_item *it)
 {
-	struct vstat v = { .raw = it->value, .state = it->state };
-	unsigned char key[1 + 8];
+	struct vstat v = {
+		.raw = it->value, .state = it->state, .wide = it->wide,
+		.wide_words = it->wide_words, .wide_trunc = it->wide_trunc,
+		.str = it->str, .str_len = it->str_len,
+		.str_trunc = it->str_trunc, .str_fault = it->str_fault,
+	};
+	unsigned char key[1 + 16];
+	struct kcovdf_buf tk = { 0 };
 	int created;
 	void **slot;
 
 	v.has_num = !kcovdf_item_num(it, &v.num);
 	key[0] = (unsigned char)(it->state | (v.num.kind << 4));
+	memset(key + 1, 0, 16);
 	if (v.num.kind == KCOVDF_NUM_FLOAT)
 		memcpy(key + 1, &v.num.d, 8);
 	else
 		memcpy(key + 1, &v.num.u, 8);
+	memcpy(key + 9, &v.num.hi, 8);	/* wider than 64 bits */
 	if (!v.has_num)
-		memset(key + 1, 0, 8);
-	slot = hmap_slot(&s->values, key, sizeof(key), &created);
+		memset(key + 1, 0, 16);
+	if ((!v.has_num && it->state == KCOVDF_ITEM_OK) || it->is_string) {
+		/* No single number (a vector, a complex, a string): the
+		 * text is the value. */
+		kcovdf_buf_printf(&tk, "%c", key[0] | 0x80);
+		kcovdf_item_text(&tk, it, 0);
+	}
+	if (tk.len)
+		slot = hmap_slot(&s->values, tk.s, tk.len, &created);
+	else
+		slot = hmap_slot(&s->values, key, sizeof(key), &created);
+	kcovdf_buf_free(&tk);
 	if (created) {
 		struct vstat *nv = xcalloc(1, sizeof(*nv));
 
@@ -300,6 +322,13 @@ static void value_text(struct kcovdf_buf *b, const struct istat *s,
 
 	it.value = v->raw;
 	it.state = v->state;
+	it.wide = v->wide;
+	it.wide_words = v->wide_words;
+	it.wide_trunc = v->wide_trunc;
+	it.str = v->str;
+	it.str_len = v->str_len;
+	it.str_trunc = v->str_trunc;
+	it.str_fault = v->str_fault;
 	kcovdf_item_text(b, &it, json);
 }
 

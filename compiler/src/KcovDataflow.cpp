@@ -141,6 +141,7 @@ private:
   void planArgsFromDI();
   void planArgsFromIR();
   CallPlan planParam(const ParamInfo &P);
+  CallPlan planWide(const ParamInfo &P, CallPlan Plan);
   const char *notReadReason(const ParamInfo &P,
                             const LayoutTables::Entry *LE);
   std::vector<bool> neededBytes(const ParamInfo &P);
@@ -504,11 +505,44 @@ static const DIType *pointeeOf(const DIType *S) {
   }
 }
 
+/// A scalar wider than 64 bits, recorded whole with KCOV_DF_F_WIDE: a
+/// basic type (__int128, _BitInt(N > 64), long double, _Float128,
+/// _Complex double, _Complex long double) or a vector type wider than 8
+/// bytes.
+static bool isWideDI(const DIType *S) {
+  if (!S || S->getSizeInBits() <= 64)
+    return false;
+  if (isa<DIBasicType>(S))
+    return true;
+  auto *CT = dyn_cast<DICompositeType>(S);
+  return CT && CT->getTag() == dwarf::DW_TAG_array_type && CT->isVector();
+}
+
+/// The x87 80-bit format, in a slot of 16 bytes: 10 bytes hold the value,
+/// the others are padding that nothing initialises. Decided as the decoder
+/// does (gdb too): a float type of 16 bytes (or a complex of 32) whose name
+/// does not say 128 (__float128, _Float128) is x86-64's long double.
+static bool isX87DI(const DIType *S) {
+  auto *BT = dyn_cast_or_null<DIBasicType>(S);
+  if (!BT || BT->getName().contains("128"))
+    return false;
+  uint64_t Bits = BT->getSizeInBits();
+  return (BT->getEncoding() == dwarf::DW_ATE_float && Bits == 128) ||
+         (BT->getEncoding() == dwarf::DW_ATE_complex_float && Bits == 256);
+}
+
 /// The bytes of a parameter the runtime reads: the bytes of the fields of
 /// an object passed by value, the low (up to 8) bytes of a scalar.
 std::vector<bool> FunctionInstrumenter::neededBytes(const ParamInfo &P) {
   uint64_t Size = P.SizeBits / 8;
   std::vector<bool> Need(Size, false);
+  const DIType *S = stripType(P.Ty);
+  if (isWideDI(S)) {
+    // Every byte of the value (x87: 10 of each 16).
+    for (uint64_t B = 0; B < Size; ++B)
+      Need[B] = !isX87DI(S) || B % 16 < 10;
+    return Need;
+  }
   if (isAggregateDI(stripType(P.Ty))) {
     if (const LayoutTables::Entry *LE = MI.Layouts.get(P.Ty))
       for (const LayoutField &Fd : LE->Desc.Fields)
@@ -662,6 +696,9 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     return Plan;
   }
 
+  if (isWideDI(S))
+    return planWide(P, Plan);
+
   // Scalars, pointers (with the pointee's layout when it has one, unless
   // the function does not read the pointee: then only the pointer).
   Plan.ScalarTy = S;
@@ -708,6 +745,69 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     return OptOut();
   Plan.Kind = CallPlan::ScratchScalar;
   Plan.ScratchBytes = Extent;
+  return Plan;
+}
+
+/// A scalar wider than 64 bits (KCOV_DF_F_WIDE): the callback gets the
+/// address of its bytes, in memory already (-O0 spill slot, memory
+/// argument) or copied into the scratch slot (registers, pieces). Every
+/// byte of the value (neededBytes()) must come from the parameter.
+CallPlan FunctionInstrumenter::planWide(const ParamInfo &P, CallPlan Plan) {
+  const DIType *S = stripType(P.Ty);
+  Plan.Flags |= KCOV_DF_F_WIDE;
+  if (isSignedScalar(S))
+    Plan.Flags |= KCOV_DF_F_SIGNED;
+  Plan.ScalarTy = S;
+  Plan.Signed = isSignedScalar(S);
+  auto OptOut = [&] {
+    CallPlan O;
+    O.ArgIdx = Plan.ArgIdx;
+    O.Size = Plan.Size;
+    O.Flags = KCOV_DF_F_OPTOUT;
+    return O;
+  };
+  std::vector<bool> Need = neededBytes(P);
+  if (P.isWhole() && P.Pieces[0].Loc.Kind == Location::Memory) {
+    if (!pieceUsable(P.Pieces[0], &Need))
+      return OptOut();
+    Plan.Kind = CallPlan::Address;
+    return Plan;
+  }
+  // Covered: bytes of the value the pieces give; Written: bytes
+  // emitPieces() stores (a value narrower than its piece is stored whole,
+  // an integer one extended to the piece, a wider one cut to it).
+  uint64_t Extent = Plan.Size;
+  std::vector<bool> Covered(Extent, false), Written(Extent, false);
+  for (const Piece &Pc : P.Pieces) {
+    if (!pieceUsable(Pc, &Need))
+      return OptOut();
+    uint64_t Lo = Pc.OffsetBits / 8, Hi = (Pc.OffsetBits + Pc.SizeBits) / 8;
+    uint64_t WHi = Hi;
+    if (Pc.Loc.Kind == Location::Value && Pc.Loc.Steps.empty()) {
+      Type *T = locType(Pc.Loc);
+      uint64_t Store = DL.getTypeStoreSize(T).getFixedValue();
+      if (!T->isIntegerTy() && Lo + Store < Hi)
+        WHi = Lo + Store; // x86_fp80: 10 bytes of 16
+      Extent = std::max(Extent, Lo + Store);
+    }
+    Extent = std::max(Extent, Hi);
+    if (Covered.size() < Extent) {
+      Covered.resize(Extent, false);
+      Written.resize(Extent, false);
+    }
+    for (uint64_t B = Lo; B < Hi; ++B)
+      Covered[B] = true;
+    for (uint64_t B = Lo; B < WHi; ++B)
+      Written[B] = true;
+  }
+  for (uint64_t B = 0; B < Need.size(); ++B)
+    if (Need[B] && !Covered[B])
+      return OptOut();
+  Plan.Kind = CallPlan::ScratchAddr;
+  Plan.ScratchBytes = Extent;
+  // Padding (x87's 6 bytes) and bytes no piece gives are zero.
+  Plan.ZeroFill = !std::all_of(Written.begin(), Written.begin() + Plan.Size,
+                               [](bool W) { return W; });
   return Plan;
 }
 
@@ -854,6 +954,21 @@ CallPlan FunctionInstrumenter::planIRValue(Value *V, Type *Ty, bool SExt) {
     Plan.ScratchBytes = Plan.Size;
     return Plan;
   }
+  if ((Ty->isIntegerTy() || Ty->isFloatingPointTy() ||
+       (Ty->isVectorTy() && !Ty->getScalarType()->isPointerTy())) &&
+      Plan.Size > 8) {
+    // Wider than 64 bits: all its bytes (KCOV_DF_F_WIDE), the size the
+    // value takes in memory (x86_fp80: 16).
+    Plan.Size = DL.getTypeAllocSize(Ty).getFixedValue();
+    Plan.Kind = CallPlan::ScratchAddr;
+    Plan.Flags = KCOV_DF_F_WIDE;
+    Plan.Signed = SExt && Ty->isIntegerTy();
+    if (Plan.Signed)
+      Plan.Flags |= KCOV_DF_F_SIGNED;
+    Plan.ScratchBytes = Plan.Size;
+    Plan.ZeroFill = true;
+    return Plan;
+  }
   if (Ty->isIntegerTy() || Ty->isPointerTy() || Ty->isFloatingPointTy() ||
       (Ty->isVectorTy() && !Ty->getScalarType()->isPointerTy())) {
     Plan.Kind = CallPlan::Scalar;
@@ -994,6 +1109,28 @@ std::optional<CallPlan> FunctionInstrumenter::planRet(ReturnInst *R) {
     return Plan;
   }
 
+  if (isWideDI(S)) {
+    // Wider than 64 bits: the address of a copy of all its bytes.
+    Plan.Flags |= KCOV_DF_F_WIDE;
+    Plan.ScalarTy = S;
+    Plan.Signed = isSignedScalar(S);
+    if (Plan.Signed)
+      Plan.Flags |= KCOV_DF_F_SIGNED;
+    if (SRet) { // _BitInt(N) wider than 128 bits comes back in memory
+      Plan.Kind = CallPlan::Address;
+      Plan.IRValue = SRet;
+      return Plan;
+    }
+    if (!RV || Undef || !RV->getType()->isSized())
+      return OptOut();
+    Plan.Kind = CallPlan::ScratchAddr;
+    Plan.IRValue = RV;
+    uint64_t Store = DL.getTypeStoreSize(RV->getType()).getFixedValue();
+    Plan.ScratchBytes = std::max<uint64_t>(Plan.Size, Store);
+    // x86_fp80's padding; an integer narrower than declared is extended.
+    Plan.ZeroFill = !RV->getType()->isIntegerTy() && Store < Plan.Size;
+    return Plan;
+  }
   if (!RV || Undef || Plan.Size == 0)
     return OptOut();
   Plan.IRValue = RV;
@@ -1191,8 +1328,18 @@ void FunctionInstrumenter::emitPieces(IRBuilder<> &B, const CallPlan &P) {
         B.CreateAlignedStore(V, scratchAt(B, Off), commonAlignment(ScratchAlign, Off));
     SI->setNoSanitizeMetadata();
   };
+  // A wide integer narrower in IR than its declared size (_BitInt(65) as
+  // i65) is extended, so that its bytes are the declared type's.
+  auto Widen = [&](Value *V, uint64_t Bits) {
+    Type *T = V->getType();
+    if (!(P.Flags & KCOV_DF_F_WIDE) || !T->isIntegerTy() ||
+        T->getIntegerBitWidth() >= Bits)
+      return V;
+    Type *W = B.getIntNTy(static_cast<unsigned>(Bits));
+    return P.Signed ? B.CreateSExt(V, W) : B.CreateZExt(V, W);
+  };
   if (P.IRValue) {
-    Store(P.IRValue, 0);
+    Store(Widen(P.IRValue, P.Size * 8), 0);
     return;
   }
   for (const Piece &Pc : P.Param->Pieces) {
@@ -1211,6 +1358,8 @@ void FunctionInstrumenter::emitPieces(IRBuilder<> &B, const CallPlan &P) {
       if (Bits > Pc.SizeBits) {
         V = toRawInt(B, V);
         V = B.CreateTrunc(V, B.getIntNTy(static_cast<unsigned>(Pc.SizeBits)));
+      } else if (P.Param->isWhole()) {
+        V = Widen(V, Pc.SizeBits);
       }
     }
     Store(V, Off);

@@ -3,8 +3,11 @@
 # trust, #11 items 1-3), built at -O0 or -O2.
 # usage: check_trust.py JSONL LABEL OPT N   -- prints TAP lines, no plan
 import json, sys
+from decimal import Decimal
 
-calls = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+# Numbers exactly as printed (a long double has 21 digits, a float 17).
+calls = [json.loads(l, parse_float=Decimal) for l in open(sys.argv[1])
+         if l.strip()]
 label, opt = sys.argv[2], sys.argv[3]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 O2 = opt != "O0"
@@ -75,6 +78,45 @@ def t_use():
     assert fval(a) == {"level": 4242, "mode": 5, "depth": 19}, a
     assert one("cfg_use")["ret"] == 4266
 check("read struct pointer: the caller's values", t_use)
+
+# ---- #11.2 wider than 64 bits ----
+
+def t_ld():
+    c0, c1 = one("ld_twice", 0), one("ld_twice", 1)
+    assert arg(c0, "x")["value"] == 3 and c0["ret"] == 6, c0  # was -2
+    # -0.1L: JSON numbers carry its 21 digits
+    assert arg(c1, "x")["value"] == Decimal("-0.100000000000000000001"), c1
+    assert c1["ret"] == Decimal("-0.200000000000000000003"), c1
+check("long double argument and return exact (3.0L is 3, not -2)", t_ld)
+
+def t_i128():
+    c = one("i128_next")
+    x = -(1 << 100) - 7
+    assert arg(c, "x")["value"] == x and c["ret"] == x + 1, c
+    c = one("u128_half")
+    assert arg(c, "x")["value"] == (1 << 128) - 1, c
+    assert c["ret"] == (1 << 127) - 1, c
+check("__int128 and unsigned __int128 whole, not their low 64 bits", t_i128)
+
+def t_f128():
+    c = one("f128_neg")
+    assert arg(c, "x")["value"] == 2.5 and c["ret"] == -2.5, c
+check("__float128 argument and return", t_f128)
+
+def t_complex():
+    c = one("cd_conj")
+    z = arg(c, "z")
+    assert (z.get("real"), z.get("imag")) == (1.5, 2), z
+    r = c["ret_detail"]
+    assert (r.get("real"), r.get("imag")) == (1.5, -2), r
+check("_Complex double: both parts", t_complex)
+
+def t_vector():
+    c = one("v4_add")
+    assert arg(c, "a").get("elements") == [1, -2, 3, 400000], c
+    assert arg(c, "b").get("elements") == [1, 1, 1, 1], c
+    assert c["ret_detail"].get("elements") == [2, -1, 4, 400001], c
+check("vector of 4 int: every element", t_vector)
 
 for name, fn in checks:
     n += 1

@@ -28,7 +28,10 @@
 enum {
 	T_INT, T_ULONG, T_CHAR, T_BOOL, T_FLOAT, T_DOUBLE, T_ENUM, T_UENUM,
 	T_PTR_S, T_STRUCT_S, T_UNION_U, T_LONG, T_VOIDP, T_SHORT, T_ARRAY,
-	T_ODDNAME, T_CHARARR, T_U16ARR, T_USHORT, T_VOID, T_UNKNOWN, NTYPES
+	T_ODDNAME, T_CHARARR, T_U16ARR, T_USHORT, T_VOID, T_UNKNOWN,
+	/* wider than 64 bits, and strings (format revision 2) */
+	T_LDOUBLE, T_I128, T_U128, T_F128, T_V4SI, T_CDOUBLE, T_CFLOAT,
+	T_HALF, T_CHARP, T_BITINT, NTYPES
 };
 
 static struct kcovdf_type types[NTYPES];
@@ -117,6 +120,27 @@ static void init_types(void)
 		.name = "unsigned short", .size = 2 };
 	t[T_VOID] = (struct kcovdf_type){ .kind = KCOVDF_T_VOID,
 		.name = "void" };
+	t[T_LDOUBLE] = (struct kcovdf_type){ .kind = KCOVDF_T_FLOAT,
+		.name = "long double", .size = 16,
+		.float_fmt = KCOVDF_FLT_X87 };
+	t[T_I128] = (struct kcovdf_type){ .kind = KCOVDF_T_INT,
+		.name = "__int128", .size = 16, .is_signed = 1 };
+	t[T_U128] = (struct kcovdf_type){ .kind = KCOVDF_T_INT,
+		.name = "unsigned __int128", .size = 16 };
+	t[T_F128] = (struct kcovdf_type){ .kind = KCOVDF_T_FLOAT,
+		.name = "_Float128", .size = 16, .float_fmt = KCOVDF_FLT_QUAD };
+	t[T_V4SI] = (struct kcovdf_type){ .kind = KCOVDF_T_ARRAY,
+		.name = "v4si", .size = 16, .is_vector = 1, .target = &t[T_INT] };
+	t[T_CDOUBLE] = (struct kcovdf_type){ .kind = KCOVDF_T_FLOAT,
+		.name = "complex", .size = 16, .is_complex = 1 };
+	t[T_CFLOAT] = (struct kcovdf_type){ .kind = KCOVDF_T_FLOAT,
+		.name = "complex", .size = 8, .is_complex = 1 };
+	t[T_HALF] = (struct kcovdf_type){ .kind = KCOVDF_T_FLOAT,
+		.name = "_Float16", .size = 2, .float_fmt = KCOVDF_FLT_HALF };
+	t[T_CHARP] = (struct kcovdf_type){ .kind = KCOVDF_T_PTR,
+		.name = "const char *", .size = 8, .target = &t[T_CHAR] };
+	t[T_BITINT] = (struct kcovdf_type){ .kind = KCOVDF_T_INT,
+		.name = "_BitInt(800)", .size = 100, .is_signed = 1 };
 }
 
 static const struct kcovdf_type *type_of(unsigned int sel)

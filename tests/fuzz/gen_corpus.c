@@ -361,7 +361,9 @@ enum { T_INT = 0, T_ULONG = 1, T_CHAR = 2, T_BOOL = 3, T_FLOAT = 4,
        T_DOUBLE = 5, T_ENUM = 6, T_UENUM = 7, T_PTR_S = 8, T_STRUCT_S = 9,
        T_UNION_U = 10, T_LONG = 11, T_VOIDP = 12, T_SHORT = 13,
        T_ARRAY = 14, T_ODDNAME = 15, T_CHARARR = 16, T_U16ARR = 17,
-       T_USHORT = 18, T_VOID = 19, T_UNKNOWN = 20 };
+       T_USHORT = 18, T_VOID = 19, T_UNKNOWN = 20, T_LDOUBLE = 21,
+       T_I128 = 22, T_U128 = 23, T_F128 = 24, T_V4SI = 25, T_CDOUBLE = 26,
+       T_CFLOAT = 27, T_HALF = 28, T_CHARP = 29, T_BITINT = 30 };
 
 static void records(const char *name, int v2, int typed, int errnames,
 		    int nparams,
@@ -446,6 +448,10 @@ static void records_seeds(void)
 	const int v2_types2[] = { T_FLOAT, T_UNION_U, T_UNION_U, T_UENUM,
 				  T_ARRAY, T_VOIDP | 0x80 };
 	const int v2_types3[] = { T_CHARARR, T_U16ARR, T_ARRAY };
+	const int v2_types4[] = { T_CHARP, T_CHARP, T_CHARP, T_I128,
+				  T_LDOUBLE, T_BITINT };
+	const int v2_types5[] = { T_V4SI, T_CHARP, T_HALF, T_U128, T_F128,
+				  T_CFLOAT };
 
 	records("seed-doc.bin", 0, 0, 0, 0, 0, NULL, doc, NW(doc));
 	records("seed-doc-typed.bin", 0, 1, 1, 3, T_INT, doc_types, doc,
@@ -456,6 +462,10 @@ static void records_seeds(void)
 	records("seed-v2-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v2_types2, v2,
 		NW(v2));
 	records("seed-v2-arrays.bin", 1, 1, 0, 3, T_U16ARR, v2_types3, v2,
+		NW(v2));
+	records("seed-v2-wide.bin", 1, 1, 0, 6, T_F128, v2_types4, v2,
+		NW(v2));
+	records("seed-v2-wide2.bin", 1, 1, 0, 6, T_CDOUBLE, v2_types5, v2,
 		NW(v2));
 	records("seed-v2-section.bin", 1, 1, 0, 1, T_LONG, v2_types, sect,
 		NW(sect));

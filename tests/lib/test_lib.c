@@ -649,6 +649,168 @@ static int buf_is(struct kcovdf_buf *b, const char *want)
 	return same;
 }
 
+/* Types as lib/sym.c builds them from DWARF. */
+static struct kcovdf_type ty_int = { .kind = KCOVDF_T_INT, .name = "int",
+	.size = 4, .is_signed = 1 };
+static struct kcovdf_type ty_ld = { .kind = KCOVDF_T_FLOAT,
+	.name = "long double", .size = 16, .float_fmt = KCOVDF_FLT_X87 };
+static struct kcovdf_type ty_q = { .kind = KCOVDF_T_FLOAT,
+	.name = "__float128", .size = 16, .float_fmt = KCOVDF_FLT_QUAD };
+static struct kcovdf_type ty_i128 = { .kind = KCOVDF_T_INT,
+	.name = "__int128", .size = 16, .is_signed = 1 };
+static struct kcovdf_type ty_u128 = { .kind = KCOVDF_T_INT,
+	.name = "unsigned __int128", .size = 16 };
+static struct kcovdf_type ty_big = { .kind = KCOVDF_T_INT,
+	.name = "_BitInt(800)", .size = 100 };
+static struct kcovdf_type ty_v4 = { .kind = KCOVDF_T_ARRAY, .name = "v4si",
+	.size = 16, .is_vector = 1, .target = &ty_int };
+static struct kcovdf_type ty_cd = { .kind = KCOVDF_T_FLOAT,
+	.name = "complex", .size = 16, .is_complex = 1 };
+static struct kcovdf_type ty_cf = { .kind = KCOVDF_T_FLOAT,
+	.name = "complex", .size = 8, .is_complex = 1 };
+static struct kcovdf_type ty_h = { .kind = KCOVDF_T_FLOAT,
+	.name = "_Float16", .size = 2, .float_fmt = KCOVDF_FLT_HALF };
+
+/* A WIDE argument of type t with bytes w[0..nw-1], as view shows it
+ * (json: its "value" and the keys after it). */
+static void wide_val(struct kcovdf_buf *b, const struct kcovdf_type *t,
+		     const uint64_t *w, unsigned int nw, unsigned int size,
+		     unsigned int flags, int json)
+{
+	uint64_t rec[16];
+	struct kcovdf_rec r;
+	struct kcovdf_val v;
+	struct kcovdf_param p = { "x", t };
+	struct kcovdf_fn fn = { .name = "f", .params = &p, .nparams = 1 };
+	char err[200];
+	unsigned int ne = flags & KCOV_DF_F_FAULT ? 0 : nw - 1;
+
+	rec[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_WIDE | flags, 0, ne, size);
+	rec[1] = 0x1000;
+	memcpy(&rec[2], w, nw * 8);
+	if (kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, rec, 3 + ne, &r, err,
+			      sizeof(err)) < 0) {
+		kcovdf_buf_printf(b, "decode: %s", err);
+		return;
+	}
+	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_fmt_val(b, &v, json);
+	if (json)
+		kcovdf_fmt_val_json_extra(b, &v);
+}
+
+/* Values wider than 64 bits, decoded exactly (#11 item 2). */
+static void test_wide(void)
+{
+	struct kcovdf_buf b = { 0 };
+	uint64_t w[16];
+
+	w[0] = 0xc000000000000000ULL;	/* 3.0L: the mantissa alone is -2 */
+	w[1] = 0x4000;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "3"), "long double 3.0L is 3 (it showed as -2)");
+	w[0] = 0xcccccccccccccccdULL;
+	w[1] = 0xbffb;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "-0.100000000000000000001"),
+	   "long double -0.1L, 21 digits as gdb prints it");
+	w[0] = ~0ULL;
+	w[1] = 0x7ffe;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "1.18973149535723176502e+4932"), "long double max");
+	w[0] = 1;
+	w[1] = 0;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "3.64519953188247460253e-4951"),
+	   "long double smallest denormal");
+	w[0] = 0x8000000000000000ULL;
+	w[1] = 0xffff;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "-inf"), "long double -inf");
+	w[0] = 0xc000000000000000ULL;
+	w[1] = 0x7fff;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "nan"), "long double nan");
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 1);
+	ok(buf_is(&b, "null"), "JSON: long double nan is null");
+	w[0] = 0x8000000000000000ULL;	/* 1.0L */
+	w[1] = 0x3fff;
+	wide_val(&b, &ty_ld, w, 2, 16, 0, 1);
+	ok(buf_is(&b, "1"), "JSON: long double 1 is the number 1");
+
+	w[0] = 0;			/* 2.5 in binary128 */
+	w[1] = 0x4000400000000000ULL;
+	wide_val(&b, &ty_q, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "2.5"), "_Float128 2.5");
+	w[0] = 0x5555555555555555ULL;
+	w[1] = 0x3ffd555555555555ULL;
+	wide_val(&b, &ty_q, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "0.333333333333333333333333333333333317"),
+	   "_Float128 1/3, 36 digits");
+
+	w[0] = 0;
+	w[1] = 0x8000000000000000ULL;
+	wide_val(&b, &ty_i128, w, 2, 16, KCOV_DF_F_SIGNED, 0);
+	ok(buf_is(&b, "-170141183460469231731687303715884105728"),
+	   "__int128 minimum in decimal");
+	w[0] = w[1] = ~0ULL;
+	wide_val(&b, &ty_u128, w, 2, 16, 0, 1);
+	ok(buf_is(&b, "340282366920938463463374607431768211455"),
+	   "JSON: unsigned __int128 maximum, an exact number");
+	w[0] = 1 | 0xfffffffe00000000ULL;
+	w[1] = 3 | 400000ULL << 32;
+	wide_val(&b, &ty_v4, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "{1, -2, 3, 400000}"), "vector of 4 int");
+	wide_val(&b, &ty_v4, w, 2, 16, 0, 1);
+	ok(buf_is(&b, "null,\"elements\":[1,-2,3,400000]"),
+	   "JSON: vector elements");
+	w[0] = 0x3ff8000000000000ULL;
+	w[1] = 0xc000000000000000ULL;
+	wide_val(&b, &ty_cd, w, 2, 16, 0, 0);
+	ok(buf_is(&b, "1.5 - 2i"), "_Complex double");
+	wide_val(&b, &ty_cd, w, 2, 16, 0, 1);
+	ok(buf_is(&b, "null,\"real\":1.5,\"imag\":-2"), "JSON: complex parts");
+	for (int i = 0; i < 9; i++)
+		w[i] = 0x1111111111111111ULL * (uint64_t)(i + 1);
+	wide_val(&b, &ty_big, w, 9, 100, KCOV_DF_F_TRUNC, 0);
+	ok(b.s && !strncmp(b.s, "0x9999", 6) &&
+	   strstr(b.s, " <first 72 of 100 bytes>"),
+	   "a value cut at 72 bytes says so");
+	kcovdf_buf_free(&b);
+	wide_val(&b, &ty_big, w, 9, 100, KCOV_DF_F_TRUNC, 1);
+	ok(buf_is(&b, "null,\"truncated\":true"), "JSON: cut value is null");
+	w[0] = KCOV_DF_BAD_READ;
+	wide_val(&b, &ty_ld, w, 1, 16, KCOV_DF_F_FAULT, 0);
+	ok(buf_is(&b, "<unreadable>"), "unreadable wide value");
+
+	/* The documented format: the bytes are the values (N = 2). */
+	{
+		uint64_t d[] = {
+			KCOV_DF_DOC_HDR(KCOV_DF_DOC_TYPE_ENTRY, 2, 1), 0x1000,
+			KCOV_DF_DOC_META(0, 16, 0xc000000000000000ULL),
+			0xc000000000000000ULL, 0x4000,
+		};
+		struct kcovdf_param p = { "x", &ty_ld };
+		struct kcovdf_fn fn = { .name = "f", .params = &p,
+					.nparams = 1 };
+		struct kcovdf_rec r;
+		struct kcovdf_val v;
+
+		kcovdf_rec_decode(KCOVDF_FMT_DOC, d, 5, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
+		kcovdf_fmt_val(&b, &v, 0);
+		ok(buf_is(&b, "3"), "documented format: long double from 2 values");
+	}
+	kcovdf_fmt_scalar(&b, &ty_cf, 0x400000003fc00000ULL, 8, 0, 0);
+	ok(buf_is(&b, "1.5 + 2i"), "_Complex float (8 bytes)");
+	kcovdf_fmt_scalar(&b, &ty_h, 0x3e00, 2, 0, 0);
+	ok(buf_is(&b, "1.5"), "_Float16");
+	kcovdf_fmt_scalar(&b, &ty_ld, 0xc000000000000000ULL, 0,
+			  KCOV_DF_FIELD_FLOAT | KCOV_DF_FIELD_WIDE, 0);
+	ok(buf_is(&b, "<long double: first 8 of 16 bytes: 0xc000000000000000>"),
+	   "a long double field (8 bytes of it): no number made of part of it");
+}
+
 static void test_format(void)
 {
 	struct kcovdf_buf b = { 0 };
@@ -776,6 +938,7 @@ int main(void)
 	test_calls_many_args();
 	test_calls_deep_stack();
 	test_format();
+	test_wide();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }
