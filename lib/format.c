@@ -284,6 +284,8 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			const struct kcovdf_tfield *x = match_field(t, lf, i);
 
 			fv->flags = lf->flags;
+			fv->optout = fv->unreadable &&
+				     (lf->flags & KCOV_DF_FIELD_OPTOUT);
 			if (x) {
 				fv->name = x->name;
 				fv->type = x->type;
@@ -982,6 +984,18 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 	}
 }
 
+void kcovdf_fmt_fieldval(struct kcovdf_buf *b, const struct kcovdf_fieldval *f)
+{
+	if (f->optout)
+		kcovdf_buf_printf(b, "<optimized out>");
+	else if (f->unreadable)
+		kcovdf_buf_printf(b, "<unreadable>");
+	else
+		kcovdf_fmt_scalar(b, f->type, f->value, 0,
+				  f->flags & ~(unsigned int)KCOV_DF_FIELD_OPTOUT,
+				  0);
+}
+
 static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 		       int json)
 {
@@ -992,8 +1006,10 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			kcovdf_buf_printf(b, "%s{\"name\":", i ? "," : "");
 			kcovdf_json_str(b, f->name);
 			if (f->unreadable) {
-				kcovdf_buf_printf(b, ",\"value\":null,"
-						  "\"unreadable\":true}");
+				kcovdf_buf_printf(b, ",\"value\":null,\"%s\":"
+						  "true}", f->optout ?
+						  "optimized_out" :
+						  "unreadable");
 				continue;
 			}
 			kcovdf_buf_printf(b, ",\"value\":");
@@ -1005,11 +1021,7 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			kcovdf_buf_printf(b, "}");
 		} else {
 			kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", f->name);
-			if (f->unreadable)
-				kcovdf_buf_printf(b, "<unreadable>");
-			else
-				kcovdf_fmt_scalar(b, f->type, f->value, 0,
-						  f->flags, 0);
+			kcovdf_fmt_fieldval(b, f);
 		}
 	}
 }

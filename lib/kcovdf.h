@@ -397,6 +397,9 @@ struct kcovdf_fieldval {
 	uint64_t value;
 	unsigned int flags;		/* KCOV_DF_FIELD_* */
 	int unreadable;
+	int optout;			/* the compiler did not know it (a
+					 * by-value piece optimized out);
+					 * unreadable is set too */
 };
 
 struct kcovdf_val {
@@ -453,6 +456,9 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		       int json);
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json);
 void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
+/* A field's value as view shows it ("<unreadable>", "<optimized out>"). */
+void kcovdf_fmt_fieldval(struct kcovdf_buf *b,
+			 const struct kcovdf_fieldval *f);
 /* The JSON keys after "value" for an argument or return: "fields",
  * "object", "optimized_out", "null", "err_ptr", "errno", "enum". */
 void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b,

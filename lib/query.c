@@ -105,7 +105,8 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		it->type = f->type;
 		it->value = f->value;
 		it->fflags = f->flags;
-		it->state = f->unreadable ? KCOVDF_ITEM_UNREADABLE :
+		it->state = f->optout ? KCOVDF_ITEM_OPTOUT :
+			    f->unreadable ? KCOVDF_ITEM_UNREADABLE :
 			    KCOVDF_ITEM_OK;
 	}
 }

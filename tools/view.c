@@ -101,11 +101,7 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 
 			v->tmp.len = 0;
 			kcovdf_buf_printf(&v->tmp, "%s", "");
-			if (fv->unreadable)
-				kcovdf_buf_printf(&v->tmp, "<unreadable>");
-			else
-				kcovdf_fmt_scalar(&v->tmp, fv->type, fv->value,
-						  0, fv->flags, 0);
+			kcovdf_fmt_fieldval(&v->tmp, fv);
 			printf("%*s%s = %s\n", ind + 4, "", fv->name,
 			       v->tmp.s);
 		}

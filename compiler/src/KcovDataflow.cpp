@@ -80,6 +80,9 @@ struct CallPlan {
   /// not written by the pieces (they are zeroed first).
   uint64_t ScratchBytes = 0;
   bool ZeroFill = false;
+  /// Scratch from pieces: pieces that are not copied (lost by the
+  /// optimizer; their fields are KCOV_DF_FIELD_OPTOUT). Empty: all.
+  SmallVector<bool, 4> SkipPiece;
 
   bool usesScratch() const {
     return Kind == ScratchAddr || Kind == ScratchScalar;
@@ -660,9 +663,20 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
       Extent = std::max<uint64_t>(Extent, uint64_t(LE->Desc.spanOffset()) +
                                               LE->Desc.spanSize());
     std::vector<bool> Covered(Extent * 8, false);
-    for (const Piece &Pc : P.Pieces) {
-      if (!pieceUsable(Pc, &Need))
-        return OptOut();
+    unsigned NUsable = 0;
+    for (unsigned I = 0; I < P.Pieces.size(); ++I) {
+      const Piece &Pc = P.Pieces[I];
+      // A piece the optimizer lost (a register the callee never uses,
+      // which callers may then leave unset): its fields are unknown, the
+      // others are still recorded (below).
+      bool Usable = pieceUsable(Pc, &Need);
+      Plan.SkipPiece.push_back(!Usable);
+      if (!Usable) {
+        if (!LE)
+          return OptOut();
+        continue;
+      }
+      ++NUsable;
       uint64_t End = Pc.OffsetBits + Pc.SizeBits;
       if (Pc.Loc.Kind == Location::Value && !locType(Pc.Loc)->isIntegerTy() &&
           Pc.Loc.Steps.empty())
@@ -680,14 +694,28 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
     for (uint64_t B = 0; B < P.SizeBits && B < Covered.size(); ++B)
       Complete &= Covered[B];
     if (LE) {
-      for (const LayoutField &Fd : LE->Desc.Fields) {
+      // A field some bit of which no usable piece gives is not known:
+      // the layout marks it KCOV_DF_FIELD_OPTOUT, so the callback never
+      // reads it (the zeroed scratch bytes would be a plausible number).
+      std::vector<bool> Unknown(LE->Desc.Fields.size(), false);
+      bool AnyUnknown = false, AnyKnown = false;
+      for (unsigned I = 0; I < LE->Desc.Fields.size(); ++I) {
+        const LayoutField &Fd = LE->Desc.Fields[I];
         uint64_t Lo = uint64_t(Fd.Offset) * 8 + Fd.BitOffset;
         uint64_t Hi = Fd.BitSize ? Lo + Fd.BitSize
                                  : uint64_t(Fd.Offset) * 8 + Fd.Size * 8;
         Hi = std::min<uint64_t>(Hi, P.SizeBits);
         for (uint64_t B = Lo; B < Hi; ++B)
           if (B >= Covered.size() || !Covered[B])
-            return OptOut();
+            Unknown[I] = true;
+        AnyUnknown |= Unknown[I];
+        AnyKnown |= !Unknown[I];
+      }
+      if (!AnyKnown || !NUsable)
+        return OptOut();
+      if (AnyUnknown) {
+        LE = MI.Layouts.withOptOut(*LE, Unknown);
+        Plan.Layout = LE->GV;
       }
     }
     Plan.Kind = CallPlan::ScratchAddr;
@@ -1342,7 +1370,10 @@ void FunctionInstrumenter::emitPieces(IRBuilder<> &B, const CallPlan &P) {
     Store(Widen(P.IRValue, P.Size * 8), 0);
     return;
   }
-  for (const Piece &Pc : P.Param->Pieces) {
+  for (unsigned I = 0; I < P.Param->Pieces.size(); ++I) {
+    const Piece &Pc = P.Param->Pieces[I];
+    if (I < P.SkipPiece.size() && P.SkipPiece[I])
+      continue;
     uint64_t Off = Pc.OffsetBits / 8, Bytes = Pc.SizeBits / 8;
     const Location &L = Pc.Loc;
     if (L.Kind == Location::Memory) {

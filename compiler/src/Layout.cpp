@@ -236,22 +236,25 @@ std::optional<LayoutDesc> computeLayout(const DIType *T, unsigned MaxFields,
   return D;
 }
 
+// The span covers the fields that are read: not those marked
+// KCOV_DF_FIELD_OPTOUT.
 uint32_t LayoutDesc::spanOffset() const {
-  if (Fields.empty())
-    return 0;
   uint32_t Lo = UINT32_MAX;
   for (const LayoutField &F : Fields)
-    Lo = std::min(Lo, F.Offset);
-  return Lo;
+    if (!(F.Flags & KCOV_DF_FIELD_OPTOUT))
+      Lo = std::min(Lo, F.Offset);
+  return Lo == UINT32_MAX ? 0 : Lo;
 }
 
 uint32_t LayoutDesc::spanSize() const {
-  if (Fields.empty())
-    return 0;
   uint64_t Hi = 0;
+  bool Any = false;
   for (const LayoutField &F : Fields)
-    Hi = std::max<uint64_t>(Hi, uint64_t(F.Offset) + F.Size);
-  return static_cast<uint32_t>(Hi - spanOffset());
+    if (!(F.Flags & KCOV_DF_FIELD_OPTOUT)) {
+      Hi = std::max<uint64_t>(Hi, uint64_t(F.Offset) + F.Size);
+      Any = true;
+    }
+  return Any ? static_cast<uint32_t>(Hi - spanOffset()) : 0;
 }
 
 std::string LayoutDesc::canonicalText() const {
@@ -294,6 +297,22 @@ const LayoutTables::Entry *LayoutTables::get(const DIType *T) {
     It = Cache.try_emplace(T, std::move(E)).first;
   }
   return It->second ? &*It->second : nullptr;
+}
+
+const LayoutTables::Entry *
+LayoutTables::withOptOut(const Entry &Full, const std::vector<bool> &Unknown) {
+  LayoutDesc D = Full.Desc;
+  for (unsigned I = 0; I < D.Fields.size() && I < Unknown.size(); ++I)
+    if (Unknown[I])
+      D.Fields[I].Flags |= KCOV_DF_FIELD_OPTOUT;
+  std::string Sym = D.symbolName();
+  std::unique_ptr<Entry> &E = Derived[Sym];
+  if (!E) {
+    E = std::make_unique<Entry>();
+    E->Desc = std::move(D);
+    E->GV = emit(E->Desc);
+  }
+  return E.get();
 }
 
 GlobalVariable *LayoutTables::emit(const LayoutDesc &D) {

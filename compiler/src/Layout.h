@@ -13,6 +13,8 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,12 +100,17 @@ public:
   /// null when \p T is not decomposable.
   const Entry *get(const llvm::DIType *T);
 
+  /// The table \p Full with the fields \p Unknown marks flagged
+  /// KCOV_DF_FIELD_OPTOUT (a different type id: another table).
+  const Entry *withOptOut(const Entry &Full, const std::vector<bool> &Unknown);
+
 private:
   llvm::GlobalVariable *emit(const LayoutDesc &D);
 
   llvm::Module &M;
   unsigned MaxFields, MaxDepth;
   llvm::DenseMap<const llvm::DIType *, std::optional<Entry>> Cache;
+  std::map<std::string, std::unique_ptr<Entry>> Derived;
 };
 
 } // namespace kcovdf

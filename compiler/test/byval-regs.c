@@ -6,6 +6,7 @@
 // RUN: %kcc -g -O2 -S -emit-llvm -fno-discard-value-names -mllvm -kcov-df-args %s -o %t.O2.ll
 // RUN: FileCheck %s --check-prefixes=CHECK,O2 < %t.O2.ll
 // RUN: %opt -passes=verify -disable-output %t.O2.ll
+// RUN: FileCheck %s --check-prefix=HALF < %t.O2.ll
 // RUN: %kcc -g -O0 -S -emit-llvm -fno-discard-value-names -mllvm -kcov-df-args %s -o %t.O0.ll
 // RUN: FileCheck %s --check-prefixes=CHECK,O0 < %t.O0.ll
 // RUN: %opt -passes=verify -disable-output %t.O0.ll
@@ -93,3 +94,28 @@ long f_two(int k, struct s2 s, int z) { return s.b + k + z; }
 #pragma clang diagnostic ignored "-Wgnu-empty-struct"
 struct empty {};
 int f_empty(int a, struct empty e, int b) { return a + b; }
+
+// Only a is used, and the one caller passes poison for b's register
+// (DeadArgElim): b is not known at entry, a is. The layout table is the
+// struct's with b flagged KCOV_DF_FIELD_OPTOUT (0x80; with SIGNED, i8
+// -127), so the callback never reads it; its span covers a only (offset 0,
+// 8 bytes). At -O0, the whole struct.
+// HALF: @[[HALF:__kcov_df_layout_[0-9a-f]+]] = {{.*}} i32 0, i32 8, i16 1, {{.*}}<{ i32 0, i8 8, i8 0, i8 0, i8 1 }>, {{.*}}<{ i32 8, i8 8, i8 0, i8 0, i8 -127 }>
+// CHECK-LABEL: define {{.*}} @f_half(
+// HALF-LABEL: define {{.*}} @f_half(
+// HALF: store i64 %s.coerce0, ptr %kcovdf.scratch
+// HALF-NOT: store i64 %s.coerce1, ptr
+// HALF: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68719480064, i64 {{%.*}}, ptr @[[HALF]])
+// O0: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68719480064, i64 {{%.*}}, ptr @__kcov_df_layout_
+static volatile long half_sink;
+__attribute__((noinline)) long f_half(struct s2 s)
+{
+	half_sink++;
+	return s.a;
+}
+long call_half(long x)
+{
+	struct s2 s = { x, x + 1 };
+
+	return f_half(s);
+}

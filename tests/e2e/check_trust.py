@@ -118,6 +118,32 @@ def t_vector():
     assert c["ret_detail"].get("elements") == [2, -1, 4, 400001], c
 check("vector of 4 int: every element", t_vector)
 
+# ---- #11.3 structs by value in two registers ----
+
+def optout(f):
+    return f["value"] is None and f.get("optimized_out") is True
+
+def t_pair():
+    c = one("pair_first")
+    p = arg(c, "p")
+    assert not p.get("optimized_out"), p   # was <optimized out> whole
+    f = fields(p)
+    assert f["a"]["value"] == 12, p
+    assert f["b"]["value"] == 23 or (O2 and optout(f["b"])), p
+    assert c["ret"] == 12
+    f = fval(arg(one("pair_sum"), "p"))
+    assert f == {"a": 12, "b": 23}, f
+check("struct {long; long} by value: the used field even when the other is lost", t_pair)
+
+def t_id():
+    s = fields(arg(one("id_d"), "s"))
+    assert s["d"]["value"] == Decimal("4.5"), s
+    assert s["i"]["value"] == 34 or (O2 and optout(s["i"])), s
+    s = fields(arg(one("id_i"), "s"))
+    assert s["i"]["value"] == 34, s
+    assert s["d"]["value"] == Decimal("4.5") or (O2 and optout(s["d"])), s
+check("struct {int; double} by value in two registers", t_id)
+
 for name, fn in checks:
     n += 1
     try:

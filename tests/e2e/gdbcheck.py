@@ -15,8 +15,8 @@
 #             the prologue (-O0, where arguments live in their stack slots)
 # --max-hits  calls compared per function (default 50)
 # --funcs     functions to compare (default: every function in the trace)
-# --require-same F:arg  fail when the trace does not know a value of this
-#             argument (or of its fields) that gdb shows
+# --require-same F:arg,...  fail when the trace does not know a value of
+#             this argument (or of its fields) that gdb shows ("*": any)
 # --env       the program's whole environment under gdb (repeat); record
 #             it with the same environment (same sizes), the same absolute
 #             path and without ASLR (setarch -R) and stack addresses agree
@@ -67,6 +67,14 @@ def plain_char(t):
 def scalar(v):
     t = v.type.strip_typedefs()
     if v.is_optimized_out:
+        return {"optout": True}
+    try:
+        txt = v.format_string()
+    except gdb.error:
+        return {"optout": True}
+    if txt.startswith("<"):
+        # <optimized out>; <synthetic pointer>, what gdb 13 shows for a
+        # piece of a variable without a location
         return {"optout": True}
     c = t.code
     if c in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_CHAR, gdb.TYPE_CODE_BOOL,
@@ -186,7 +194,7 @@ OUT.close()
 
 def main():
     argv = sys.argv[1:]
-    entry, limit, funcs, quiet = False, 50, None, False
+    entry, limit, funcs, quiet, verbose = False, 50, None, False, False
     require = set()
     env = None
     while argv and argv[0].startswith("--") and argv[0] != "--":
@@ -201,6 +209,8 @@ def main():
             require = {x for x in argv.pop(0).split(",") if x}
         elif a == "--quiet":
             quiet = True
+        elif a == "--verbose":
+            verbose = True
         elif a == "--env":
             env = (env or []) + [argv.pop(0)]
         else:
@@ -235,6 +245,7 @@ def main():
         stops = [json.loads(l) for l in open(out) if l.strip()]
 
     s = Stats(require)
+    s.verbose = verbose
     for stop in stops:
         cs = per.get(stop["func"], [])
         if stop["hit"] >= len(cs):
@@ -262,10 +273,14 @@ class Stats:
         self.require = require
         self.required_missing = []
         self.key = None
+        self.verbose = False
 
     def note(self, kind, where):
         self.counts[kind] = self.counts.get(kind, 0) + 1
-        if kind == "trace unknown" and self.key in self.require:
+        if self.verbose:
+            print("gdbcheck: note %s: %s" % (kind, where))
+        if kind == "trace unknown" and (self.key in self.require or
+                                        "*" in self.require):
             self.required_missing.append(where)
 
     def eq(self, ok, where, ours, theirs):
@@ -344,6 +359,9 @@ def compare_fields(s, where, fs, gf):
             s.note("field not in trace", w)
             continue
         f = ours[name]
+        if "optout" in g or "error" in g:
+            s.note("gdb unknown", w)
+            continue
         if f.get("optimized_out"):
             s.note("trace unknown", w)
             continue
