@@ -255,6 +255,15 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 	}
 
 	out->not_read = !!(r->flags & KCOV_DF_F_NOTREAD);
+	if ((r->flags & KCOV_DF_F_STRING) &&
+	    !(r->flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR))) {
+		out->is_string = 1;
+		out->str = r->str;
+		out->str_len = r->str_len;
+		out->str_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
+		out->str_fault = !!(r->flags & KCOV_DF_F_FAULT);
+		return;
+	}
 	if (r->flags & KCOV_DF_F_WIDE) {
 		out->wide = r->wide;
 		out->wide_words = r->wide_words;
@@ -1026,6 +1035,104 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 	}
 }
 
+/* Byte i of a recorded string. */
+static unsigned char str_byte(const struct kcovdf_val *v, unsigned int i)
+{
+	return (unsigned char)(v->str[i / 8] >> (8 * (i % 8)));
+}
+
+/*
+ * A string as C source would write it: "text", with \n \t \r \" \\ and
+ * octal escapes for other control characters and for bytes that are not
+ * well-formed UTF-8 (well-formed UTF-8 is kept); "..." after it when it
+ * goes on past the bytes recorded, <unreadable> when reading it faulted
+ * (with no byte read, the pointer instead of an empty string).
+ */
+static void fmt_string(struct kcovdf_buf *b, const struct kcovdf_val *v)
+{
+	unsigned char u[KCOV_DF_STR_MAX + 4];
+	unsigned int n = v->str_len, i;
+
+	if (v->str_fault && n == 0) {
+		kcovdf_buf_printf(b, "0x%" PRIx64 " <unreadable>", v->value);
+		return;
+	}
+	for (i = 0; i < n && i < KCOV_DF_STR_MAX; i++)
+		u[i] = str_byte(v, i);
+	u[i] = 0;
+	kcovdf_buf_printf(b, "\"");
+	for (i = 0; i < n;) {
+		unsigned char c = u[i];
+		unsigned int cp;
+		int k;
+
+		if (c == '"' || c == '\\')
+			kcovdf_buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			kcovdf_buf_printf(b, "\\n");
+		else if (c == '\t')
+			kcovdf_buf_printf(b, "\\t");
+		else if (c == '\r')
+			kcovdf_buf_printf(b, "\\r");
+		else if (c >= 0x20 && c < 0x7f)
+			kcovdf_buf_printf(b, "%c", c);
+		else if (c >= 0x80 && (k = utf8_len(u + i, &cp)) > 0 &&
+			 i + (unsigned int)k <= n && cp > 0x9f) {
+			kcovdf_buf_printf(b, "%.*s", k, (const char *)(u + i));
+			i += (unsigned int)k;
+			continue;
+		} else
+			kcovdf_buf_printf(b, "\\%03o", c);
+		i++;
+	}
+	kcovdf_buf_printf(b, "\"%s%s", v->str_trunc ? "..." : "",
+			  v->str_fault ? "<unreadable>" : "");
+}
+
+/* The JSON keys of a string: its text ("string"; "string_hex" too when
+ * bytes had to be replaced to make it UTF-8), and how it ended. */
+static void json_string(struct kcovdf_buf *b, const struct kcovdf_val *v)
+{
+	char t[KCOV_DF_STR_MAX + 1];
+	unsigned int n = v->str_len < KCOV_DF_STR_MAX ? v->str_len
+						       : KCOV_DF_STR_MAX;
+	int lossy = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		t[i] = (char)str_byte(v, i);
+		if (!t[i])
+			lossy = 1;	/* a NUL would end the JSON string */
+	}
+	t[n] = 0;
+	for (unsigned int i = 0; i < n && !lossy;) {
+		unsigned int cp;
+		int k;
+
+		if ((unsigned char)t[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8_len((const unsigned char *)t + i, &cp);
+		if (k <= 0 || i + (unsigned int)k > n)
+			lossy = 1;
+		i += k > 0 ? (unsigned int)k : 1;
+	}
+	if (!(v->str_fault && v->str_len == 0)) {
+		kcovdf_buf_printf(b, ",\"string\":");
+		kcovdf_json_str(b, t);
+		if (lossy) {
+			kcovdf_buf_printf(b, ",\"string_hex\":\"");
+			for (unsigned int i = 0; i < n; i++)
+				kcovdf_buf_printf(b, "%02x", str_byte(v, i));
+			kcovdf_buf_printf(b, "\"");
+		}
+	}
+	if (v->str_trunc)
+		kcovdf_buf_printf(b, ",\"truncated\":true");
+	if (v->str_fault)
+		kcovdf_buf_printf(b, ",\"unreadable\":true");
+}
+
 static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			int is_ret)
 {
@@ -1038,6 +1145,10 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 	if (v->wide) {
 		fmt_wide(b, t, v->wide, v->wide_words, v->size, v->rec_signed,
 			 v->wide_trunc, 0);
+		return;
+	}
+	if (v->is_string) {
+		fmt_string(b, v);
 		return;
 	}
 	/* Without DWARF the record's SIGNED flag and size say as much. */
@@ -1126,6 +1237,10 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 			kcovdf_json_str(b, v->type->object_name);
 		}
 		kcovdf_buf_printf(b, ",\"not_read\":true");
+	}
+	if (v->is_string) {
+		json_string(b, v);
+		return;
 	}
 	if (v->wide_fault)
 		kcovdf_buf_printf(b, ",\"unreadable\":true");

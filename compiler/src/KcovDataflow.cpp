@@ -469,12 +469,13 @@ static bool isAggregateDI(const DIType *S) {
          Tag == dwarf::DW_TAG_union_type || Tag == dwarf::DW_TAG_class_type;
 }
 
-/// Whether a pointer type carries btf_type_tag("user") or ("percpu"): the
-/// kernel's __user and __percpu when it is built with BTF type tags, which
-/// kernels built for KCOV-Dataflow turn on. The address is not one the
-/// function may dereference as kernel memory (a caller chose it, or it is
-/// a per-CPU offset), so the object behind it must not be read: the
-/// pointer is recorded as a plain value.
+/// Whether a pointer type carries btf_type_tag("user"), ("percpu") or
+/// ("iomem"): the kernel's __user, __percpu and __iomem when it is built
+/// with BTF type tags, which kernels built for KCOV-Dataflow turn on. The
+/// address is not one the function may dereference as kernel memory (a
+/// caller chose it, it is a per-CPU offset, or it is device memory, where
+/// a read has side effects), so the object behind it must not be read: the
+/// pointer is recorded as a plain value (no layout, no string).
 static bool isForeignPointer(const DIDerivedType *D) {
   auto *A = dyn_cast_or_null<MDTuple>(D->getRawAnnotations());
   if (!A)
@@ -486,7 +487,8 @@ static bool isForeignPointer(const DIDerivedType *D) {
     auto *K = dyn_cast_or_null<MDString>(T->getOperand(0).get());
     auto *V = dyn_cast_or_null<MDString>(T->getOperand(1).get());
     if (K && V && K->getString() == "btf_type_tag" &&
-        (V->getString() == "user" || V->getString() == "percpu"))
+        (V->getString() == "user" || V->getString() == "percpu" ||
+         V->getString() == "iomem"))
       return true;
   }
   return false;
@@ -506,6 +508,28 @@ static const DIType *pointeeOf(const DIType *S) {
   default:
     return nullptr;
   }
+}
+
+/// A pointer to plain `char` (any qualifiers, no typedef: `u8 *` is bytes,
+/// not text; not `signed char`/`unsigned char`), not tagged __user,
+/// __iomem or __percpu: recorded with KCOV_DF_F_STRING, the callback reads
+/// the text (at most KCOV_DF_STR_MAX bytes, without faulting).
+static bool isStringDI(const DIType *S) {
+  auto *D = dyn_cast_or_null<DIDerivedType>(S);
+  if (!D || D->getTag() != dwarf::DW_TAG_pointer_type || isForeignPointer(D))
+    return false;
+  const DIType *T = D->getBaseType();
+  while (auto *Q = dyn_cast_or_null<DIDerivedType>(T)) {
+    unsigned Tag = Q->getTag();
+    if (Tag != dwarf::DW_TAG_const_type && Tag != dwarf::DW_TAG_volatile_type &&
+        Tag != dwarf::DW_TAG_restrict_type && Tag != dwarf::DW_TAG_atomic_type)
+      return false; // a typedef, a pointer...
+    T = Q->getBaseType();
+  }
+  auto *B = dyn_cast_or_null<DIBasicType>(T);
+  return B && B->getName() == "char" && B->getSizeInBits() == 8 &&
+         (B->getEncoding() == dwarf::DW_ATE_signed_char ||
+          B->getEncoding() == dwarf::DW_ATE_unsigned_char);
 }
 
 /// A scalar wider than 64 bits, recorded whole with KCOV_DF_F_WIDE: a
@@ -733,14 +757,18 @@ CallPlan FunctionInstrumenter::planParam(const ParamInfo &P) {
   Plan.Signed = isSignedScalar(S);
   if (Plan.Signed)
     Plan.Flags |= KCOV_DF_F_SIGNED;
-  if (LE && notReadReason(P, LE)) {
+  bool Str = isStringDI(S);
+  if ((LE || Str) && notReadReason(P, LE)) {
     Plan.Flags |= KCOV_DF_F_NOTREAD;
     LE = nullptr;
+    Str = false;
   }
   if (LE) {
     Plan.Flags |= KCOV_DF_F_FIELDS;
     Plan.Layout = LE->GV;
   }
+  if (Str)
+    Plan.Flags |= KCOV_DF_F_STRING;
   Plan.LoadBytes = static_cast<unsigned>(std::min<uint64_t>(Plan.Size, 8));
   std::vector<bool> Need = neededBytes(P);
   if (P.isWhole()) {
@@ -1171,6 +1199,8 @@ std::optional<CallPlan> FunctionInstrumenter::planRet(ReturnInst *R) {
       Plan.Flags |= KCOV_DF_F_FIELDS;
       Plan.Layout = LE->GV;
     }
+  if (isStringDI(S))
+    Plan.Flags |= KCOV_DF_F_STRING;
   Type *T = RV->getType();
   if (T->isAggregateType()) {
     Plan.Kind = CallPlan::ScratchScalar;

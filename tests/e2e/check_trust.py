@@ -144,6 +144,36 @@ def t_id():
     assert s["d"]["value"] == Decimal("4.5") or (O2 and optout(s["d"])), s
 check("struct {int; double} by value in two registers", t_id)
 
+# ---- #11.3 strings ----
+
+def t_strings():
+    cs = by("str_len")
+    assert len(cs) == 3, cs
+    s = arg(cs[0], "s")
+    assert s["string"] == "hello, world" and "truncated" not in s, s
+    assert isinstance(s["value"], int) and s["value"] != 0, s
+    s = arg(cs[1], "s")   # 299 bytes: the first 128, and it goes on
+    assert s["string"] == "x" * 128 and s.get("truncated") is True, s
+    assert cs[1]["ret"] == 299
+    s = arg(cs[2], "s")   # control characters and a byte not UTF-8
+    assert bytes.fromhex(s["string_hex"]) == \
+        b'tab\there "quoted" \\ \x01\xff', s
+    c = one("str_two")
+    assert arg(c, "a")["string"] == "const", c
+    assert arg(c, "b")["string"] == "mutable", c      # char *, not const
+    s = arg(one("str_maybe"), "s")
+    assert s["value"] == 0 and "string" not in s, s   # NULL
+    assert one("str_pick")["ret_detail"]["string"] == "one"
+check("char * strings: text, cut at 128, escapes, NULL, returned", t_strings)
+
+def t_str_out():
+    o = arg(one("str_out"), "out")
+    if O2:
+        not_read(o)   # writeonly: its bytes are not the call's input
+    else:
+        assert o["string"] == "mutable", o
+check("a buffer the callee only fills is not read as a string", t_str_out)
+
 for name, fn in checks:
     n += 1
     try:

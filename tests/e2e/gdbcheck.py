@@ -416,7 +416,7 @@ def compare_arg(s, where, key, a, g):
             else:
                 ob = a.get("string_hex")
                 ob = bytes.fromhex(ob) if ob is not None else \
-                    a["string"].encode("latin-1", "replace")
+                    a["string"].encode("utf-8")
                 gb = bytes.fromhex(gs["bytes"])
                 if gs.get("fault") or a.get("unreadable"):
                     ok = bool(gs.get("fault")) == bool(a.get("unreadable")) \

@@ -811,6 +811,64 @@ static void test_wide(void)
 	   "a long double field (8 bytes of it): no number made of part of it");
 }
 
+/* A STRING argument of n bytes s (flags: TRUNC, FAULT), as view shows it. */
+static void str_val(struct kcovdf_buf *b, const char *str, unsigned int n,
+		    unsigned int flags, int json)
+{
+	uint64_t rec[24];
+	struct kcovdf_rec r;
+	struct kcovdf_val v;
+	struct kcovdf_param p = { "s", NULL };
+	struct kcovdf_fn fn = { .name = "f", .params = &p, .nparams = 1 };
+	unsigned int nw = (n + 7) / 8;
+
+	memset(rec, 0, sizeof(rec));
+	rec[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING | flags, 0, 1 + nw, 8);
+	rec[1] = 0x1000;
+	rec[2] = 0x7fff1230;
+	rec[3] = n;
+	memcpy(&rec[4], str, n);
+	if (kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, rec, 4 + nw, &r, NULL,
+			      0) < 0) {
+		kcovdf_buf_printf(b, "(decode failed)");
+		return;
+	}
+	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	if (json)
+		kcovdf_fmt_val_json_extra(b, &v);
+	else
+		kcovdf_fmt_val(b, &v, 0);
+}
+
+/* char * strings (#11 item 3). */
+static void test_strings(void)
+{
+	struct kcovdf_buf b = { 0 };
+
+	str_val(&b, "hello", 5, 0, 0);
+	ok(buf_is(&b, "\"hello\""), "string");
+	str_val(&b, "", 0, 0, 0);
+	ok(buf_is(&b, "\"\""), "empty string");
+	str_val(&b, "a\"b\\c\n\t\r\x01\x7f", 10, 0, 0);
+	ok(buf_is(&b, "\"a\\\"b\\\\c\\n\\t\\r\\001\\177\""),
+	   "string: C escapes, octal for other control characters");
+	str_val(&b, "caf\xc3\xa9 \xff\xc3", 8, 0, 0);
+	ok(buf_is(&b, "\"caf\xc3\xa9 \\377\\303\""),
+	   "string: UTF-8 kept, other bytes octal (also a sequence cut short)");
+	str_val(&b, "abcdefghij", 10, KCOV_DF_F_TRUNC, 0);
+	ok(buf_is(&b, "\"abcdefghij\"..."), "string that goes on: ... after it");
+	str_val(&b, "abc", 3, KCOV_DF_F_FAULT, 0);
+	ok(buf_is(&b, "\"abc\"<unreadable>"), "string faulting after 3 bytes");
+	str_val(&b, "", 0, KCOV_DF_F_FAULT, 0);
+	ok(buf_is(&b, "0x7fff1230 <unreadable>"), "string unreadable at once");
+	str_val(&b, "x\xff", 2, KCOV_DF_F_TRUNC, 1);
+	ok(buf_is(&b, ",\"string\":\"x\\ufffd\",\"string_hex\":\"78ff\","
+		  "\"truncated\":true"),
+	   "JSON: string, its bytes when not UTF-8, cut");
+	str_val(&b, "", 0, KCOV_DF_F_FAULT, 1);
+	ok(buf_is(&b, ",\"unreadable\":true"), "JSON: unreadable string");
+}
+
 static void test_format(void)
 {
 	struct kcovdf_buf b = { 0 };
@@ -939,6 +997,7 @@ int main(void)
 	test_calls_deep_stack();
 	test_format();
 	test_wide();
+	test_strings();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }

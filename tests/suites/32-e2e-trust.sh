@@ -37,7 +37,7 @@ for opt in O0 O2; do
 	fi
 	# The gdb run's own trace goes to a path of the same length.
 	if python3 "$root/tests/e2e/gdbcheck.py" \
-		--funcs "${TRUST_FUNCS:-cfg_reset,cfg_ignore,cfg_part,cfg_use,ld_twice,i128_next,u128_half,f128_neg,cd_conj,v4_add,pair_first,pair_sum,id_d,id_i}" --require-same "*" \
+		--funcs "${TRUST_FUNCS:-cfg_reset,cfg_ignore,cfg_part,cfg_use,ld_twice,i128_next,u128_half,f128_neg,cd_conj,v4_add,pair_first,pair_sum,id_d,id_i,str_len,str_two,str_maybe,str_out}" --require-same "*" \
 		--env "${env0[0]}" --env KCOVDF_OUT="$bin.gdb.kdf" \
 		"$bin" "$bin.json" >"$bin.gdbcheck" 2>&1; then
 		ok "trust -$opt: every value gdb shows at entry agrees ($(head -1 "$bin.gdbcheck" | sed 's/^gdbcheck: //'))"
