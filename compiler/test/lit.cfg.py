@@ -49,6 +49,8 @@ config.substitutions.append(("%clang", "%s %s" % (clang, target)))
 config.substitutions.append(("%opt", opt))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%abicheck", os.path.join(root, "scripts", "kcovdf-abi-check")))
+config.environment["NM"] = os.path.join(bindir, "llvm-nm")
 config.substitutions.append(("%layout", "%s %s" % (sys.executable, os.path.join(here, "Inputs", "layout.py"))))
 
 rustc = shutil.which("rustc")

@@ -170,6 +170,15 @@ if [ -f "$plugin" ] && [ -f "$root/runtime/tests/e2e.c" ]; then
 		>>"$tmp/e2e.log" 2>&1 &&
 	   clang-22 "$e2e-check.o" -o "$e2e-check" "$BUILD/libkcovdf.a" \
 		>>"$tmp/e2e.log" 2>&1; then
+		# Every instrumented object references the ABI guard; the
+		# runtime defines the callbacks (scripts/kcovdf-abi-check).
+		if "$root/scripts/kcovdf-abi-check" "$e2e.o" \
+			"$BUILD/libkcovdf-rt.a" "$e2e" >"$tmp/abi.log" 2>&1; then
+			ok "kcovdf-abi-check: instrumented object, runtime and program consistent"
+		else
+			sed 's/^/# /' "$tmp/abi.log"
+			notok "kcovdf-abi-check: instrumented object, runtime and program consistent"
+		fi
 		rm -f "$tmp/e2e.kdf"
 		if KCOVDF_OUT=$tmp/e2e.kdf "$e2e" >"$tmp/e2e.run" 2>&1 &&
 		   "$e2e-check" "$tmp/e2e.kdf" "$tmp/e2e.run" \
