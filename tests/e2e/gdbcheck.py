@@ -38,6 +38,17 @@ FUNCS = %(funcs)r
 ENTRY = %(entry)r
 ENV = %(env)r
 hits = {}
+last = {}
+calls = {}
+
+class Entry(gdb.Breakpoint):
+    """The first instruction: exactly one stop per call."""
+    def __init__(self, fname):
+        gdb.Breakpoint.__init__(self, "*" + fname, internal=True)
+        self.fname = fname
+    def stop(self):
+        calls[self.fname] = calls.get(self.fname, 0) + 1
+        return False
 
 def rd(addr, n):
     try:
@@ -150,6 +161,17 @@ class BP(gdb.Breakpoint):
                                 internal=True)
         self.fname = fname
     def stop(self):
+        # A copy inlined into a caller is no call of the function: the
+        # trace records only calls of the function itself.
+        fr = gdb.newest_frame()
+        if fr.type() == gdb.INLINE_FRAME:
+            return False
+        # gdb may put several locations in one function (two "first
+        # lines" after shrink-wrapping): one stop per call, the first
+        # after the call's entry (counted by an Entry breakpoint).
+        if not ENTRY and last.get(self.fname, 0) == calls.get(self.fname, 0):
+            return False    # no entry since the last stop: not a call
+        last[self.fname] = calls.get(self.fname, 0)
         n = hits.get(self.fname, 0)
         hits[self.fname] = n + 1
         if n >= LIMIT:
@@ -182,6 +204,14 @@ if ENV is not None:
     gdb.execute("unset environment")
     for kv in ENV:
         gdb.execute("set environment " + kv)
+# Entry breakpoints first: at one address, gdb runs the lower-numbered
+# breakpoint's stop() first.
+if not ENTRY:
+    for f in FUNCS:
+        try:
+            Entry(f)
+        except gdb.error:
+            pass
 for f in FUNCS:
     try:
         BP(f)
@@ -354,7 +384,7 @@ def compare_scalar(s, where, ours, g, size=None):
 def compare_fields(s, where, fs, gf):
     ours = {f["name"]: f for f in fs}
     for name, g in gf.items():
-        w = where + "." + name
+        w = where + ("" if where.endswith("->") else ".") + name
         if name not in ours:
             s.note("field not in trace", w)
             continue
