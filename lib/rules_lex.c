@@ -251,8 +251,11 @@ void rules_next(struct lexer *lx)
 	else if (s[0] == '|')
 		rules_error(lx, lx->pos,
 			    "'|' is not an operator: 'or' is '||'");
-	else
+	else if (isprint((unsigned char)s[0]))
 		rules_error(lx, lx->pos, "unexpected character '%c'", s[0]);
+	else	/* a control character or a byte of UTF-8: not raw */
+		rules_error(lx, lx->pos, "unexpected character '\\x%02x'",
+			    (unsigned char)s[0]);
 	lx->t.kind = T_EOF;
 }
 

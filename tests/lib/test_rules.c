@@ -360,9 +360,14 @@ static void test_lex(void)
 		  "t.rules:1:14: unexpected character '\\'" },
 		{ "set_max: max == 5 \\",
 		  "t.rules:1:19: unexpected character '\\'" },
-		{ "set_max: m\x7f", "t.rules:1:11: unexpected character '\x7f'" },
+		/* bytes that are not printable ASCII are written as \xNN */
+		{ "set_max: m\x7f",
+		  "t.rules:1:11: unexpected character '\\x7f'" },
 		{ "set_max: caf\xc3\xa9",
-		  "t.rules:1:13: unexpected character '\xc3'" },
+		  "t.rules:1:13: unexpected character '\\xc3'" },
+		{ "\x13", "t.rules:1:1: unexpected character '\\x13'" },
+		{ "f: x == 1\x1b[2J", "t.rules:1:10: unexpected character "
+		  "'\\x1b'" },
 		/* glob characters are tokens, but no operators */
 		{ "set_max: max * 2",
 		  "t.rules:1:14: expected the end of the rule, found '*'" },
