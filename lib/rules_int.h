@@ -161,7 +161,10 @@ int rules_is_pat(int c);
 int rules_is_op(const struct lexer *lx, const char *op);
 int rules_is_word(const struct lexer *lx, const char *w);
 int rules_is_reserved(const struct lexer *lx);
-/* The current token for a message: "'tok'" or "the end of the rule". */
+/* The current token for a message: "'tok'" (at most 40 bytes of it,
+ * those that are not printable ASCII written as \xNN) or "the end of the
+ * rule". buf should hold RULES_TOK_DESC bytes. */
+#define RULES_TOK_DESC	(2 + 40 * 4 + 1)
 const char *rules_tok_desc(const struct lexer *lx, char *buf, size_t len);
 /* Consume the operator op, or fail with "expected WHAT, found ...". */
 void rules_expect_op(struct lexer *lx, const char *op, const char *what);

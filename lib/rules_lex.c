@@ -95,10 +95,24 @@ int rules_logical_line(struct lexer *lx, const char *text, size_t len,
 
 const char *rules_tok_desc(const struct lexer *lx, char *buf, size_t len)
 {
+	size_t n = 0, k = lx->t.len > 40 ? 40 : lx->t.len;
+
 	if (lx->t.kind == T_EOF)
 		return "the end of the rule";
-	snprintf(buf, len, "'%.*s'", (int)(lx->t.len > 40 ? 40 : lx->t.len),
-		 lx->s + lx->t.pos);
+	/* 'tok', without raw bytes: a character literal may hold any. */
+	buf[n++] = '\'';
+	for (size_t i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)lx->s[lx->t.pos + i];
+
+		if (n + 4 + 2 > len)
+			break;
+		if (isprint(c))
+			buf[n++] = (char)c;
+		else
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	buf[n++] = '\'';
+	buf[n] = 0;
 	return buf;
 }
 
@@ -286,7 +300,7 @@ int rules_is_reserved(const struct lexer *lx)
 
 void rules_expect_op(struct lexer *lx, const char *op, const char *what)
 {
-	char buf[64];
+	char buf[RULES_TOK_DESC];
 
 	if (!rules_is_op(lx, op)) {
 		rules_error(lx, lx->t.pos, "expected %s, found %s", what,

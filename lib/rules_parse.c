@@ -132,7 +132,7 @@ static struct node *parse_path(struct parser *p)
 	kcovdf_buf_printf(&b, "%.*s", (int)lx->t.len, lx->s + lx->t.pos);
 	rules_next(lx);
 	while (rules_is_op(lx, ".") || rules_is_op(lx, "->")) {
-		char buf[64];
+		char buf[RULES_TOK_DESC];
 
 		if (rules_is_op(lx, "->"))
 			n->arrow = 1;
@@ -172,7 +172,7 @@ static struct node *parse_primary(struct parser *p)
 {
 	struct lexer *lx = &p->lx;
 	size_t pos = lx->t.pos;
-	char buf[64];
+	char buf[RULES_TOK_DESC];
 	struct node *n;
 
 	if (lx->failed)
@@ -284,7 +284,7 @@ static struct node *parse_binary(struct parser *p, int min_prec)
 static void parse_globs(struct parser *p, struct callpat *cp)
 {
 	struct lexer *lx = &p->lx;
-	char buf[64];
+	char buf[RULES_TOK_DESC];
 
 	for (;;) {
 		size_t start;
@@ -344,7 +344,7 @@ static void parse_scope(struct parser *p, struct rule *r)
 		{ "trace", S_TRACE },
 	};
 	struct lexer *lx = &p->lx;
-	char buf[64];
+	char buf[RULES_TOK_DESC];
 
 	if (lx->failed || !rules_is_word(lx, "per"))
 		return;
@@ -369,7 +369,7 @@ static void parse_rule(struct parser *p)
 {
 	struct lexer *lx = &p->lx;
 	struct rule *r = p->r;
-	char buf[64];
+	char buf[RULES_TOK_DESC];
 
 	rules_next(lx);
 	parse_globs(p, &r->a);

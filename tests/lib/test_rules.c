@@ -368,6 +368,11 @@ static void test_lex(void)
 		{ "\x13", "t.rules:1:1: unexpected character '\\x13'" },
 		{ "f: x == 1\x1b[2J", "t.rules:1:10: unexpected character "
 		  "'\\x1b'" },
+		/* ... also inside a token quoted in a message */
+		{ "set_max: 1 '\x01'", "t.rules:1:12: expected the end of the "
+		  "rule, found ''\\x01''" },
+		{ "'\xe7'\\#u", "t.rules:1:1: expected a function name or "
+		  "pattern, found ''\\xe7''" },
 		/* glob characters are tokens, but no operators */
 		{ "set_max: max * 2",
 		  "t.rules:1:14: expected the end of the rule, found '*'" },
