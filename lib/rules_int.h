@@ -34,6 +34,7 @@ struct node {
 	int kind;		/* enum node_kind */
 	int op;			/* N_CMP: enum cmp_op */
 	int line, col;		/* where it was written */
+	int depth;		/* levels of the tree from here down (1: a leaf) */
 	struct node *a, *b;	/* operands (a alone for N_NEG, N_NOT, N_ISERR,
 				 * and the value of N_IN) */
 	struct node **list;	/* N_IN: the values in braces */
@@ -47,6 +48,15 @@ struct node {
 	int resolved;		/* the name meant something in some call */
 	int used;		/* the name was evaluated in some call */
 };
+
+/*
+ * How deep an expression may nest: parentheses, operands of operators, and
+ * the levels of the tree (a chain `a + b + c ...` is as deep as it is
+ * long). The parser, the evaluator and the printer recurse once a level,
+ * so without a bound a long enough rules file overflows the stack. Real
+ * rules nest a few levels.
+ */
+#define RULES_MAX_DEPTH	256
 
 enum rule_kind { R_ASSERT, R_UNIQUE, R_BEFORE, R_BALANCE };
 enum scope { S_DEFAULT, S_TASK, S_PROCESS, S_TRACE };

@@ -15,6 +15,7 @@
 struct parser {
 	struct lexer lx;
 	struct rule *r;		/* the rule being parsed */
+	int nest;		/* parse_binary() calls under way */
 };
 
 /* ------------------------------------------------------------------ */
@@ -93,11 +94,37 @@ static struct node *new_node(struct parser *p, int kind, size_t pos)
 	struct node *n = rules_calloc(1, sizeof(*n));
 
 	n->kind = kind;
+	n->depth = 1;
 	if (pos > p->lx.len)
 		pos = p->lx.len;
 	n->line = p->lx.lines[pos];
 	n->col = p->lx.cols[pos];
 	return n;
+}
+
+static void too_deep(struct parser *p, size_t pos)
+{
+	rules_error(&p->lx, pos, "expression nested too deeply (more than %d "
+		    "levels)", RULES_MAX_DEPTH);
+}
+
+static int depth_of(const struct node *n)
+{
+	return n ? n->depth : 0;
+}
+
+/* The depth of n from its operands, which must not exceed the bound. */
+static void set_depth(struct parser *p, struct node *n, size_t pos)
+{
+	int d = depth_of(n->a) > depth_of(n->b) ? depth_of(n->a) :
+		depth_of(n->b);
+
+	for (size_t i = 0; i < n->nlist; i++)
+		if (depth_of(n->list[i]) > d)
+			d = depth_of(n->list[i]);
+	n->depth = d + 1;
+	if (n->depth > RULES_MAX_DEPTH)
+		too_deep(p, pos);
 }
 
 void rules_free_node(struct node *n)
@@ -203,6 +230,7 @@ static struct node *parse_primary(struct parser *p)
 		n = new_node(p, N_ISERR, pos);
 		rules_expect_op(lx, "(", "'(' after is_err");
 		n->a = parse_expr(p);
+		set_depth(p, n, pos);
 		rules_expect_op(lx, ")", "')'");
 		return n;
 	}
@@ -219,14 +247,17 @@ static struct node *parse_prefix(struct parser *p, int min_prec, int *prec)
 {
 	const struct op *u = op_here(p, 1);
 	struct node *n;
+	size_t pos;
 
 	if (!u || u->prec < min_prec) {
 		*prec = PREC_PRIMARY;
 		return parse_primary(p);
 	}
-	n = new_node(p, u->kind, p->lx.t.pos);
+	pos = p->lx.t.pos;
+	n = new_node(p, u->kind, pos);
 	rules_next(&p->lx);
 	n->a = parse_binary(p, u->prec);
+	set_depth(p, n, pos);
 	*prec = u->prec;
 	return n;
 }
@@ -255,12 +286,19 @@ static void parse_in_list(struct parser *p, struct node *m)
 static struct node *parse_binary(struct parser *p, int min_prec)
 {
 	int prec;
-	struct node *n = parse_prefix(p, min_prec, &prec);
+	struct node *n;
 	const struct op *b;
 
+	if (p->nest >= RULES_MAX_DEPTH) {
+		too_deep(p, p->lx.t.pos);
+		return NULL;
+	}
+	p->nest++;
+	n = parse_prefix(p, min_prec, &prec);
 	while (!p->lx.failed && (b = op_here(p, 0)) && b->prec >= min_prec &&
 	       (b->prec < prec || (b->prec == prec && b->assoc == A_LEFT))) {
-		struct node *m = new_node(p, b->kind, p->lx.t.pos);
+		size_t pos = p->lx.t.pos;
+		struct node *m = new_node(p, b->kind, pos);
 
 		m->op = b->cmp;
 		rules_next(&p->lx);
@@ -270,9 +308,11 @@ static struct node *parse_binary(struct parser *p, int min_prec)
 		else
 			m->b = parse_binary(p, b->assoc == A_RIGHT ? b->prec :
 						   b->prec + 1);
+		set_depth(p, m, pos);
 		n = m;
 		prec = b->prec;
 	}
+	p->nest--;
 	return n;
 }
 

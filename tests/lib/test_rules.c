@@ -1585,6 +1585,91 @@ static void test_check_names(void)
 	err_table(e, NW(e), "checker: names no call has are errors");
 }
 
+/* Deep nesting is an error, not a stack overflow: the parser, the
+ * evaluator and kcovdf_rules_free() recurse once a level. */
+static char *repeat(const char *head, const char *unit, size_t n,
+		    const char *mid, const char *unit2, size_t n2,
+		    const char *tail)
+{
+	size_t len = strlen(head) + n * strlen(unit) + strlen(mid) +
+		     n2 * strlen(unit2) + strlen(tail) + 1;
+	char *s = malloc(len), *q = s;
+
+	if (!s)
+		abort();
+	q = stpcpy(q, head);
+	for (size_t i = 0; i < n; i++)
+		q = stpcpy(q, unit);
+	q = stpcpy(q, mid);
+	for (size_t i = 0; i < n2; i++)
+		q = stpcpy(q, unit2);
+	stpcpy(q, tail);
+	return s;
+}
+
+static void test_deep(void)
+{
+	static const char *const deep[][3] = {
+		{ "(", "1", ")" }, { "not ", "1", "" }, { "!", "1", "" },
+		{ "-", "1", "" }, { "1 + ", "1", "" }, { "1 => ", "1", "" },
+		{ "is_err(", "1", ")" }, { "(1 in {", "1", "})" },
+		{ "1 - (", "1", ")" }, { "x->y or ", "1", "" },
+	};
+	const char *want = "expression nested too deeply (more than 256 "
+			   "levels)";
+	char *t;
+
+	bad = 0;
+	for (size_t i = 0; i < NW(deep); i++) {
+		const char *got;
+
+		t = repeat("set_max: ", deep[i][0], 100000, deep[i][1],
+			   deep[i][2], strlen(deep[i][2]) ? 100000 : 0, "");
+		got = error_of(t);
+		if (!strstr(got, want))
+			diag("100000 x '%s': \"%s\"", deep[i][0], got);
+		free(t);
+	}
+	/* ... in keys and conditions too */
+	t = repeat("obj_get: unique(", "(", 300, "p", ")", 300, ")");
+	if (strcmp(error_of(t), "t.rules:1:273: expression nested too deeply "
+		   "(more than 256 levels)"))
+		diag("unique: %s", error_of(t));
+	free(t);
+	t = repeat("init when ", "- ", 300, "1", "", 0, " before use");
+	if (!strstr(error_of(t), want))
+		diag("when: %s", error_of(t));
+	free(t);
+	/* the 256th '(' opens level 257 */
+	t = repeat("set_max: ", "(", 256, "max == 5", ")", 256, "");
+	if (strcmp(error_of(t), "t.rules:1:266: expression nested too deeply "
+		   "(more than 256 levels)"))
+		diag("256 parentheses: %s", error_of(t));
+	free(t);
+	ok(!bad, "parser: nesting deeper than 256 levels is an error");
+
+	/* 256 levels are fine */
+	bad = 0;
+	t = repeat("set_max: ", "(", 254, "max == 5", ")", 254, "");
+	if (ev(t) != 'T')
+		diag("254 parentheses: %c %s", ev(t), error_of(t));
+	free(t);
+	t = repeat("set_max: ", "1 + ", 254, "1 == 255", "", 0, "");
+	if (ev(t) != 'T')
+		diag("a chain of 255 terms: %c %s", ev(t), error_of(t));
+	free(t);
+	t = repeat("set_max: ", "1 + ", 255, "1 == 256", "", 0, "");
+	if (strcmp(error_of(t), "t.rules:1:1032: expression nested too deeply "
+		   "(more than 256 levels)"))
+		diag("a chain of 256 terms: %s", error_of(t));
+	free(t);
+	t = repeat("set_max: ", "not not ", 127, "max == 5", "", 0, "");
+	if (ev(t) != 'T')
+		diag("254 nots: %c %s", ev(t), error_of(t));
+	free(t);
+	ok(!bad, "parser: 256 levels of nesting are fine");
+}
+
 /* Checking twice gives the same counters: they start from zero. */
 static void test_check_twice(void)
 {
@@ -1638,6 +1723,7 @@ int main(void)
 	test_check_nested();
 	test_check_names();
 	test_check_twice();
+	test_deep();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }
