@@ -163,46 +163,57 @@ static int eval_keys(struct checker *k, struct node **keys, size_t nkeys,
 
 #define MAX_KEYS 8
 
-/* Is the `when` condition of a call pattern true? 1, 0, or -1 (unknown or
- * not applicable: counted by the caller). */
-static int when_holds(struct checker *k, struct rule *r, struct node *when)
+/*
+ * Does a call take part in a rule, by the `when` and the keys of a call
+ * pattern? 1 yes, with key[] filled; 0 no, its `when` is false; -1 the rule
+ * cannot say: *na tells whether a name means nothing in the call (not
+ * applicable) or a value it needs was not recorded (unknown).
+ */
+static int takes_part(struct checker *k, const struct callpat *cp,
+		      uint64_t *key, int *na)
 {
 	int t;
 
-	if (!when)
-		return 1;
-	t = rules_eval_truth(&k->x, when);
-	if (t == TV_T)
-		return 1;
-	if (t == TV_F)
-		return 0;
-	if (t == -1)
+	if (cp->when) {
+		t = rules_eval_truth(&k->x, cp->when);
+		if (t == TV_F)
+			return 0;
+		if (t != TV_T) {
+			*na = t == -1;
+			return -1;
+		}
+	}
+	t = eval_keys(k, cp->keys, cp->nkeys, key);
+	if (t <= 0) {
+		*na = t < 0;
+		return -1;
+	}
+	return 1;
+}
+
+static void count_undecided(struct rule *r, int na)
+{
+	if (na)
 		r->na++;
 	else
 		r->unknown++;
-	return -1;
 }
 
 static void check_unique(struct checker *k, size_t ri, const struct lcall *lc)
 {
 	struct rule *r = &k->rs->v[ri];
 	uint64_t key[3 + 2 * MAX_KEYS];
-	int created, rc;
+	int created, rc, na;
 	void **slot;
 
-	if (when_holds(k, r, r->a.when) != 1)
-		return;
 	key[0] = ri;
 	key[1] = 'U';
 	key[2] = scope_id(k, r, lc->task);
-	rc = eval_keys(k, r->a.keys, r->a.nkeys, key);
-	if (rc <= 0) {
-		if (rc < 0)
-			r->na++;
-		else
-			r->unknown++;
+	rc = takes_part(k, &r->a, key, &na);
+	if (rc < 0)
+		count_undecided(r, na);
+	if (rc <= 0)
 		return;
-	}
 	r->checked++;
 	slot = hmap_slot(&k->uniq, key, (3 + 2 * r->a.nkeys) * 8, &created);
 	if (created) {
@@ -258,24 +269,6 @@ static void occ_push(struct occs *o, const struct lcall *lc)
 	o->n++;
 }
 
-/* The keys of one side of an order rule, after its `when`. 1: key[]
- * filled; 0: the call does not take part (counted). */
-static int side_key(struct checker *k, struct rule *r, struct callpat *cp,
-		    uint64_t *key)
-{
-	int rc;
-
-	rules_ctx_fresh(&k->x);
-	if (when_holds(k, r, cp->when) != 1)
-		return 0;
-	rc = eval_keys(k, cp->keys, cp->nkeys, key);
-	if (rc < 0)
-		r->na++;
-	else if (rc == 0)
-		r->unknown++;
-	return rc > 0;
-}
-
 static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 			unsigned char m)
 {
@@ -284,6 +277,7 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 	size_t klen = (3 + 2 * r->a.nkeys) * 8;
 	int per_task = eff_scope(k, r) == S_TASK;
 	char buf[32];
+	int second = 0, rc, na;
 
 	key[0] = ri;
 	key[1] = 'O';
@@ -291,7 +285,13 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 	r->calls++;
 	/* The second side first: a call that is both does not satisfy
 	 * itself. */
-	if ((m & 2) && side_key(k, r, &r->b, key)) {
+	if (m & 2) {
+		rules_ctx_fresh(&k->x);
+		second = takes_part(k, &r->b, key, &na);
+		if (second < 0)
+			count_undecided(r, na);
+	}
+	if (second > 0) {
 		struct kcovdf_buf msg = { 0 };
 
 		r->checked++;
@@ -324,7 +324,15 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 		}
 		kcovdf_buf_free(&msg);
 	}
-	if (!(m & 1) || !side_key(k, r, &r->a, key))
+	if (!(m & 1))
+		return;
+	rules_ctx_fresh(&k->x);
+	rc = takes_part(k, &r->a, key, &na);
+	/* A call counts once: as checked or undecided by the second side,
+	 * else by the first. */
+	if (rc < 0 && !second)
+		count_undecided(r, na);
+	if (rc <= 0)
 		return;
 	if (r->kind == R_BEFORE) {
 		*hmap_slot(&k->seen, key, klen, NULL) = (void *)1;

@@ -1106,6 +1106,11 @@ static void test_unknown(void)
 		/* a return without its entry */
 		{ "use: d == 1", "1/0/0/1/0" },
 		{ "use: ret == 3", "1/1/0/0/0" },
+		/* ... on both sides of a rule: counted once */
+		{ "use(d) balances use(d)", "1/0/0/1/0" },
+		{ "use(d) before use(d)", "1/0/0/1/0" },
+		{ "use(d) when d > 0 balances use(d) when ret > 0",
+		  "1/0/0/1/0" },
 		/* a field no call has is an error; a name of some of the
 		 * calls makes the others not applicable, and an unknown
 		 * value beside it too */
