@@ -320,6 +320,25 @@ static struct node *parse_binary(struct parser *p, int min_prec)
 /* Rules                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Where a function pattern that starts at pos ends: name and glob
+ * characters, and within brackets also '-', '!' and '^' (ext4_[a-f]*,
+ * [!_]*), which outside them are no part of a function's name. */
+static size_t pattern_end(const struct lexer *lx, size_t pos)
+{
+	int bracket = 0;
+
+	for (; pos < lx->len; pos++) {
+		unsigned char c = (unsigned char)lx->s[pos];
+
+		if (c == '[' || c == ']')
+			bracket = c == '[';
+		else if (!rules_is_pat(c) &&
+			 !(bracket && (c == '-' || c == '!' || c == '^')))
+			break;
+	}
+	return pos;
+}
+
 /* Function patterns: GLOB {',' GLOB}, read as raw text. */
 static void parse_globs(struct parser *p, struct callpat *cp)
 {
@@ -332,9 +351,7 @@ static void parse_globs(struct parser *p, struct callpat *cp)
 		lx->pos = lx->t.pos;
 		rules_skip_space(lx);
 		start = lx->pos;
-		while (lx->pos < lx->len &&
-		       rules_is_pat((unsigned char)lx->s[lx->pos]))
-			lx->pos++;
+		lx->pos = pattern_end(lx, start);
 		if (lx->pos == start) {
 			rules_next(lx);
 			rules_error(lx, start, "expected a function name or "

@@ -721,6 +721,9 @@ static void test_rule_forms(void)
 		{ "obj_kind: p != NULL => p->refcnt >= 0", "assert" },
 		{ "f, g: 1", "assert" },
 		{ "sys_*: ret >= 0", "assert" },
+		{ "ext4_[a-f]*: 1", "assert" },
+		{ "[!_]*, x[^a-c-]: 1", "assert" },
+		{ "a[-]b before c[!-]", "before" },
 		{ "f: c == RED", "assert" },
 		{ "f: c in {RED, BLUE}", "assert" },
 		{ "f: ret->x == 1 and ret.x == 1", "assert" },
@@ -1231,6 +1234,10 @@ static void test_check_assert(void)
 		  "0:0:9:paint:with c = BLUE, ret = -22" },
 		{ "obj_get: 1 == 2", 0, "1/1/1/0/0", "0:0:5:obj_get:" },
 		{ "*: true", 0, "9/9/0/0/0", "" },
+		/* bracket expressions: ranges and negation */
+		{ "[a-o]*: true", 0, "4/4/0/0/0", "" },
+		{ "[!s]*: true", 0, "6/6/0/0/0", "" },
+		{ "set_max[!_]*, [^a-z]*: true", 0, "1/1/0/0/0", "" },
 		{ "?et_max: max == 5\nset_max: max != 5", 0, "1/1/0/0/0",
 		  "1:0:1:set_max:with max = 5" },
 	};
