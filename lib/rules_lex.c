@@ -150,10 +150,12 @@ static void lex_number(struct lexer *lx)
 	t->num.kind = KCOVDF_NUM_INT;
 	errno = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		t->num.u = strtoull(s, &end, 16);
-		if (end == s + 2) {
+		/* strtoull() would read "0x" without digits as 0. */
+		if (!isxdigit((unsigned char)s[2])) {
 			rules_error(lx, lx->pos, "bad hexadecimal number");
 			end = (char *)s + 2;
+		} else {
+			t->num.u = strtoull(s, &end, 16);
 		}
 	} else {
 		size_t i = 0;

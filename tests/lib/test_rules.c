@@ -309,9 +309,10 @@ static void test_lex(void)
 	};
 	static const struct errcase errs[] = {
 		{ "set_max: 0x == 0",
-		  "t.rules:1:11: unexpected 'x' in a number" },
+		  "t.rules:1:10: bad hexadecimal number" },
 		{ "set_max: 0xg == 0",
-		  "t.rules:1:11: unexpected 'x' in a number" },
+		  "t.rules:1:10: bad hexadecimal number" },
+		{ "set_max: 0X", "t.rules:1:10: bad hexadecimal number" },
 		{ "set_max: 0x1g == 0",
 		  "t.rules:1:13: unexpected 'g' in a number" },
 		{ "set_max: 12abc == 0",
