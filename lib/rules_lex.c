@@ -51,14 +51,17 @@ int rules_logical_line(struct lexer *lx, const char *text, size_t len,
 			return -1;
 		}
 		if (c == '\n') {
+			/* A '\' ends the line before a CR too (CRLF). */
+			size_t m = n && lx->s[n - 1] == '\r' ? n - 1 : n;
+
 			(*i)++;
 			(*line)++;
 			*col = 1;
-			if (n && lx->s[n - 1] == '\\' && !in_comment) {
+			if (m && lx->s[m - 1] == '\\' && !in_comment) {
 				/* The '\' and the white space before it
 				 * become one space; the next line's leading
 				 * white space goes. */
-				n--;
+				n = m - 1;
 				while (n && (lx->s[n - 1] == ' ' ||
 					     lx->s[n - 1] == '\t'))
 					n--;

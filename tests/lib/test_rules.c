@@ -306,6 +306,9 @@ static void test_lex(void)
 		{ "set_max: max == 5\r\n", 'T' },
 		{ "\fset_max:\vmax == 5", 'T' },
 		{ "set_max:max==5", 'T' },
+		/* continuations, also before CRLF */
+		{ "set_max: max \\\n == 5", 'T' },
+		{ "set_max: max \\\r\n == 5\r\n", 'T' },
 	};
 	static const struct errcase errs[] = {
 		{ "set_max: 0x == 0",
@@ -389,8 +392,8 @@ static void test_lex(void)
 		  "found '.'" },
 		{ "set_max: 1. == 1",
 		  "t.rules:1:11: expected the end of the rule, found '.'" },
-		/* a continuation needs the '\' right before the newline */
-		{ "set_max: max == 5 \\\r\n or true",
+		/* a continuation needs the '\' at the end of the line */
+		{ "set_max: max == 5 \\ \n or true",
 		  "t.rules:1:19: unexpected character '\\'" },
 	};
 
@@ -886,6 +889,12 @@ static void test_rule_forms(void)
 			printf("# rule %zu: line %u \"%s\"\n", i,
 			       r.info[i].line, r.info[i].text);
 	ok(good, "parser: rule lines and texts (comments, continuations)");
+	result_free(&r);
+	run("set_max: max \\\r\n  \t== 5 \\\r\n or 1\r\nobj_get: 1\r\n",
+	    &one_task, 1, 0, &r);
+	ok(r.parsed && r.nrules == 2 && r.info[1].line == 4 &&
+	   !strcmp(r.info[0].text, "set_max: max == 5 or 1"),
+	   "parser: continuations in a file with CRLF line ends");
 	result_free(&r);
 
 	/* Empty files and files of comments hold no rules. */
