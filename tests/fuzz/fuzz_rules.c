@@ -96,6 +96,12 @@ static void fixture(void)
 	put(s, NEG(-12));
 	put(s, 0x5eed);
 	call1(s, F_NODWARF, 8, 5, 6);
+	/* 0xf000(NULL object) = 0, without DWARF */
+	put(s, v1(ARG, FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0, 1, 8));
+	put(s, 0xf000);
+	put(s, 0);
+	put(s, 0x5eed);
+	rec(s, RET, 0, F_NODWARF, NONE, 4, 0);
 	rec(s, ARG, FIRST, F_SETMAX, 0, 4, 7);	/* never returns */
 	/* task 2, another process: the documented format */
 	s = &fx_w[2];

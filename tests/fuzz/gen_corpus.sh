@@ -40,7 +40,8 @@ paint: c == BLUE => ret == -EINVAL and m < MODE_OFF
 span: r.hi.x - r.lo.x == ret + 0 and n < 0
 mix: u == 0xffffffff and ch == 'a' and f > 1.5 - 1 and d < -2.0 and b
 kw: arg0 + arg1 == 7
-0xf0*: arg0 >= 5
+0xf0*: arg0 >= 5 or arg0->x == 1
+obj_get: unique(p->refcnt + 0.5, ret) per trace
 init(d) when ret == 0 before use(d) when ret != 1
 init before use per task
 lock(l) balances unlock(l)
@@ -48,4 +49,6 @@ trylock(l) when ret == 1 balances unlock(l) per process
 use, unlock balances use per trace
 *: true
 RULES
+# The checker refuses more than 8 keys (for the whole file).
+echo 'obj_get: unique(1, 2, 3, 4, 5, 6, 7, 8, 9)' >"$rc/seed-nine-keys.rules"
 du -sb "$root/tests/fuzz/corpus"
