@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The parser of the rule language (docs/rules.md): rules, call patterns,
- * and expressions by precedence climbing over one table of binary
- * operators. Errors are "FILE:LINE:COLUMN: message" (rules_error()).
+ * and expressions by precedence climbing over one table of operators
+ * (token, precedence, associativity, node). Errors are
+ * "FILE:LINE:COLUMN: message" (rules_error()).
  */
 #include <ctype.h>
 #include <limits.h>
