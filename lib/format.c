@@ -165,6 +165,61 @@ static const char *neg_errno_name(int64_t v)
 	return v < 0 && v >= -4095 ? kcovdf_errno_name((long)-v) : NULL;
 }
 
+/* A pointer, or an array of pointers (whose first element is read). */
+static int field_is_ptr(const struct kcovdf_fieldval *f)
+{
+	const struct kcovdf_type *t = f->type;
+
+	for (int i = 0; t && t->kind == KCOVDF_T_ARRAY && i < 8; i++)
+		t = t->target;
+	return (t && t->kind == KCOVDF_T_PTR) ||
+	       (f->flags & KCOV_DF_FIELD_PTR);
+}
+
+/*
+ * Members of a union share their bytes: a pointer and an integer (or a
+ * double, or two 32-bit halves) are two views of the same address. Each
+ * non-pointer field that overlaps a pointer field gets ptr_alias, so that
+ * readers can treat it like that pointer. Fields come in layout order, so
+ * an overlap shows as a field that begins before the end of an earlier
+ * one; objects without one (almost all) cost a single pass.
+ */
+static void mark_ptr_aliases(struct kcovdf_val *v)
+{
+	uint64_t end = 0;
+	int overlap = 0, ptr = 0;
+
+	for (size_t i = 0; i < v->nfields; i++) {
+		const struct kcovdf_fieldval *f = &v->fields[i];
+
+		if (!f->bytes)
+			return;		/* fields without a layout */
+		if (f->offset < end)
+			overlap = 1;
+		if (f->offset + (uint64_t)f->bytes > end)
+			end = f->offset + (uint64_t)f->bytes;
+		ptr |= field_is_ptr(f);
+	}
+	if (!overlap || !ptr)
+		return;
+	for (size_t i = 0; i < v->nfields; i++) {
+		struct kcovdf_fieldval *f = &v->fields[i];
+
+		if (field_is_ptr(f))
+			continue;
+		for (size_t j = 0; j < v->nfields; j++) {
+			const struct kcovdf_fieldval *p = &v->fields[j];
+
+			if (j != i && field_is_ptr(p) &&
+			    f->offset < p->offset + p->bytes &&
+			    p->offset < f->offset + f->bytes) {
+				f->ptr_alias = (unsigned int)j + 1;
+				break;
+			}
+		}
+	}
+}
+
 void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			 const struct kcovdf_rec *r, int format,
 			 struct kcovdf_val *out)
@@ -218,11 +273,14 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 				fv->name = t->fields[i].name;
 				fv->type = t->fields[i].type;
 				fv->flags = t->fields[i].flags;
+				fv->offset = t->fields[i].offset;
+				fv->bytes = t->fields[i].size;
 			} else {
 				fv->name = arena_printf(a, "f%u", i);
 			}
 		}
 		out->fields_trunc = t->nfields > r->nfields;
+		mark_ptr_aliases(out);
 		return;
 	}
 
@@ -248,6 +306,8 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			const struct kcovdf_tfield *x = match_field(t, lf, i);
 
 			fv->flags = lf->flags;
+			fv->offset = lf->offset;
+			fv->bytes = lf->size;
 			if (x) {
 				fv->name = x->name;
 				fv->type = x->type;
@@ -263,10 +323,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			fv->name = t->fields[i].name;
 			fv->type = t->fields[i].type;
 			fv->flags = t->fields[i].flags;
+			fv->offset = t->fields[i].offset;
+			fv->bytes = t->fields[i].size;
 		} else {
 			fv->name = arena_printf(a, "f%u", i);
 		}
 	}
+	mark_ptr_aliases(out);
 }
 
 static int64_t sext(uint64_t v, unsigned int bits)

@@ -355,6 +355,13 @@ struct kcovdf_fieldval {
 	uint64_t value;
 	unsigned int flags;		/* KCOV_DF_FIELD_* */
 	int unreadable;
+	uint32_t offset;		/* bytes into the object */
+	unsigned int bytes;		/* bytes it covers (1..8) */
+	/* 1 + the index of a pointer field that shares bytes with this
+	 * non-pointer field (a union of a pointer and an integer), or 0:
+	 * then the bytes may hold an address (diff compares them like a
+	 * pointer). */
+	unsigned int ptr_alias;
 };
 
 struct kcovdf_val {
@@ -425,6 +432,10 @@ struct kcovdf_item {
 	unsigned int size;	/* bytes, used when the type is unknown */
 	unsigned int fflags;	/* KCOV_DF_FIELD_* hints (PTR, SIGNED, ...) */
 	int state;		/* enum kcovdf_item_state */
+	/* A field whose bytes a pointer field of the same object shares
+	 * (kcovdf_fieldval.ptr_alias): that pointer's value, when readable. */
+	int has_alias;
+	uint64_t alias_value;
 };
 
 /*

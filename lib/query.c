@@ -75,6 +75,10 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		it->fflags = f->flags;
 		it->state = f->unreadable ? KCOVDF_ITEM_UNREADABLE :
 			    KCOVDF_ITEM_OK;
+		if (f->ptr_alias && !val->fields[f->ptr_alias - 1].unreadable) {
+			it->has_alias = 1;
+			it->alias_value = val->fields[f->ptr_alias - 1].value;
+		}
 	}
 }
 
