@@ -399,6 +399,18 @@ void kcovdf_buf_free(struct kcovdf_buf *b);
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		       uint64_t v, unsigned int size, unsigned int fflags,
 		       int json);
+/*
+ * Display hints for kcovdf_fmt_scalar()'s fflags, beyond the KCOV_DF_FIELD_*
+ * bits: an integer shown in hex (flags, masks) or octal (file modes). Text
+ * only; JSON numbers stay numbers.
+ */
+#define KCOVDF_FMT_HEX	0x10000u
+#define KCOVDF_FMT_OCT	0x20000u
+/* The hint for an integer named name (a parameter, "a.b.f_flags", NULL)
+ * of type t: octal for umode_t and mode_t, hex for types named like flags
+ * (gfp_t, fmode_t, vm_flags_t, ...) and for names containing "flag",
+ * "mode" or "mask"; else 0. */
+unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t);
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json);
 void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
 /* The JSON keys after "value" for an argument or return: "fields",

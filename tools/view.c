@@ -105,7 +105,9 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 				kcovdf_buf_printf(&v->tmp, "<unreadable>");
 			else
 				kcovdf_fmt_scalar(&v->tmp, fv->type, fv->value,
-						  0, fv->flags, 0);
+						  0, fv->flags |
+						  kcovdf_fmt_hint(fv->name,
+								  fv->type), 0);
 			printf("%*s%s = %s\n", ind + 4, "", fv->name,
 			       v->tmp.s);
 		}

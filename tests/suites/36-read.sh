@@ -70,5 +70,35 @@ else
 	show "$u-p.diff"; notok "diff --pointers: the union's views and arrays of pointers compared exactly"
 fi
 
+# ---- view: flags, modes, enums; big objects --------------------------------
+b=$out/bigobj
+if "$K" cc -O2 -g tests/read/bigobj.c -o "$b" >"$b.log" 2>&1 &&
+   "$K" record --user -o "$b.trace" -- "$b" >>"$b.log" 2>&1; then
+	ok "tests/read/bigobj.c: build, record"
+else
+	show "$b.log"; notok "tests/read/bigobj.c: build, record"
+fi
+"$K" view "$b.trace" >"$b.full" 2>&1
+first=$(grep -m1 'peek(' "$b.full")
+if [[ $first == *'f_flags=0x8002, f_mode=0x4a801d, i_mode=0100644, vm=0x73, perm=PERM_READ|PERM_EXEC, color=BLUE, counter=1, plain=577,'* ]] &&
+   grep -q 'f_flags=0x8402, .*perm=PERM_WRITE|0x8,' "$b.full"; then
+	ok "view: flags and modes in hex (by name and type), umode_t in octal, bit-flag enums as A|B|0x.."
+else
+	show "$b.full"; notok "view: flags and modes in hex (by name and type), umode_t in octal, bit-flag enums as A|B|0x.."
+fi
+"$K" view --json -f peek "$b.trace" >"$b.json" 2>&1
+if python3 - "$b.json" <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+f = {x["name"]: x for x in calls[0]["args"][0]["fields"]}
+assert f["f_flags"]["value"] == 0x8002 and f["i_mode"]["value"] == 0o100644, f
+assert f["perm"] == {"name": "perm", "value": 5, "enum_flags": "PERM_READ|PERM_EXEC"}, f["perm"]
+assert f["color"]["enum"] == "BLUE"
+assert all(len(c["args"][0]["fields"]) == 22 for c in calls), "JSON keeps every field"
+PY
+then ok "view --json: numbers stay numbers, enum_flags names the bits, every field kept"
+else show "$b.json" 5; notok "view --json: numbers stay numbers, enum_flags names the bits, every field kept"
+fi
+
 echo "1..$n"
 [ $failed = 0 ]
