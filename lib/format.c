@@ -754,6 +754,8 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 	fmt_fields(b, v, 0);
 	if (v->fields_trunc)
 		kcovdf_buf_printf(b, "%s...", v->nfields ? ", " : "");
+	if (v->note)
+		kcovdf_buf_printf(b, "%s%s", v->nfields ? " " : "", v->note);
 	kcovdf_buf_printf(b, "}");
 }
 

@@ -375,6 +375,9 @@ struct kcovdf_val {
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
 	int fields_trunc;
+	/* Text shown after the fields, inside the braces (view's note
+	 * that the other fields are as before), or NULL. */
+	const char *note;
 };
 
 /* Describe an ARG or RET record (memory from an internal arena that lives

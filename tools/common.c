@@ -323,6 +323,8 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 
 		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
 				    &val);
+		if (tt->show_hook)
+			tt->show_hook(tt->show_ctx, &c->args[i], &val);
 		kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", val.name);
 		tmp.len = 0;
 		kcovdf_buf_printf(&tmp, "%s", "");
@@ -382,6 +384,8 @@ void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
 		return;
 	}
 	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+	if (tt->show_hook)
+		tt->show_hook(tt->show_ctx, ret, &val);
 	if (!val.is_void) {
 		kcovdf_buf_printf(b, " = ");
 		kcovdf_buf_printf(&tmp, "%s", "");

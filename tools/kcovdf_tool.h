@@ -61,6 +61,12 @@ struct tool_trace {
 	struct tool_task *tasks;	/* record streams, each merged with
 					 * the PC_EXT stream of its task */
 	size_t ntasks;
+	/* Called with each argument and return value that tool_call_args()
+	 * and tool_call_ret() show as text, before it is formatted (view's
+	 * display of what changed in an object); NULL: shown as described. */
+	void (*show_hook)(void *ctx, const struct kcovdf_rec *r,
+			  struct kcovdf_val *val);
+	void *show_ctx;
 };
 
 /* Read, symbolise, build every stream's calls; turns errno naming on for
