@@ -246,7 +246,34 @@ struct kcovdf_symopts {
 	const char *const *module_dirs;	/* where to look for NAME.ko */
 	size_t nmodule_dirs;
 	const char *kallsyms;		/* e.g. /proc/kallsyms when live */
-	const char *sysroot;		/* prefix for user-space paths */
+	const char *sysroot;		/* prefix for user-space paths, and
+					 * for the system's debug places */
+	/*
+	 * Finding objects by the build ids the trace records (search set):
+	 * the vmlinux and modules of a kernel trace when vmlinux (or
+	 * module_dirs) does not give them, and a user-space object whose
+	 * recorded path no longer holds it. Only a file whose GNU build id
+	 * matches is used (modules of a trace that records none: by name,
+	 * next to the vmlinux found). Searched in this order: in each of
+	 * roots (the kcovdf tree, the trace's directory)
+	 * build/kernel/<variant>/vmlinux and <variant>/modinst/; in each of
+	 * dirs (the trace's directory) vmlinux, vmlinux-<anything>, NAME.ko;
+	 * each of debug_path: a file, or a directory: its .build-id/NN/REST
+	 * (.debug) tree, its vmlinux files and the NAME.ko below it; then
+	 * the system's places under sysroot: /usr/lib/debug/.build-id/,
+	 * /usr/lib/debug/boot/vmlinux-<release>,
+	 * /usr/lib/debug/lib/modules/<release>/,
+	 * /lib/modules/<release>/build/vmlinux, /lib/modules/<release>/,
+	 * /boot/vmlinux-<release>. What was used: kcovdf_sym_notes(); what
+	 * was searched in vain: a warning.
+	 */
+	int search;
+	const char *const *roots;
+	size_t nroots;
+	const char *const *dirs;
+	size_t ndirs;
+	const char *const *debug_path;
+	size_t ndebug_path;
 };
 
 struct kcovdf_sym;
@@ -256,6 +283,9 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 void kcovdf_sym_free(struct kcovdf_sym *s);
 /* Warnings collected while loading (missing files, build-id mismatch). */
 const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
+/* Which files were found by build id ("symbols from build/kernel/small/
+ * vmlinux (build id 1a2b...)"), one line each, or "". */
+const char *kcovdf_sym_notes(struct kcovdf_sym *s);
 /* The function whose entry is pc (the records' pc), or NULL. */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);

@@ -32,8 +32,13 @@ struct symargs {
 };
 /* Returns 1 if argv[*i] was a symbolisation option (consuming its value). */
 int symargs_parse(struct symargs *sa, int argc, char **argv, int *i);
+/* Symbols for the trace at path: the options given, and the files that
+ * the trace's build ids name (kcovdf_symopts.search: below the kcovdf
+ * tree and the trace's directory, in KCOVDF_DEBUG_PATH, in the system's
+ * debug places). */
 struct kcovdf_sym *symargs_open(struct symargs *sa,
-				const struct kcovdf_trace *t);
+				const struct kcovdf_trace *t,
+				const char *path);
 
 /* ---- common.c: what the reading commands share ---- */
 
