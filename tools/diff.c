@@ -516,7 +516,9 @@ static void usage(FILE *f)
 	      "  --color[=WHEN]     auto (default), always, never\n"
 	      "  --json             one JSON document\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                     (used for both traces)\n", f);
+	      "                     (used for both traces; without them each "
+	      "trace's own\n"
+	      "                     files are found by their build ids)\n", f);
 }
 
 int cmd_diff(int argc, char **argv)

@@ -386,7 +386,10 @@ static void usage(FILE *f)
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                        where to find symbols and debug info\n",
+	      "                        where to find symbols and debug info "
+	      "(default: by the\n"
+	      "                        trace's build ids; KCOVDF_DEBUG_PATH "
+	      "adds places)\n",
 	      f);
 }
 
