@@ -587,11 +587,12 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		return;
 	case KCOVDF_T_INT:
 		if (!json && (fflags & (KCOVDF_FMT_HEX | KCOVDF_FMT_OCT))) {
-			/* Flags and modes: the bits, at the type's width. */
+			/* Flags and modes: the bits, at the type's width;
+			 * 0 to 7 read the same in every base. */
 			if (bits < 64)
 				v &= (1ULL << bits) - 1;
-			if (!v)
-				kcovdf_buf_printf(b, "0");
+			if (v < 8)
+				kcovdf_buf_printf(b, "%" PRIu64, v);
 			else if (fflags & KCOVDF_FMT_OCT)
 				kcovdf_buf_printf(b, "0%" PRIo64, v);
 			else
