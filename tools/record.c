@@ -468,13 +468,14 @@ static void write_map(int fd, uint32_t kind, uint64_t start, uint64_t end,
 		die("write: %s", strerror(errno));
 }
 
-/* The kernel's GNU build id, from /sys/kernel/notes (ELF notes). */
-static uint32_t kernel_build_id(uint8_t *out, size_t cap)
+/* The GNU build id in a file of ELF notes: /sys/kernel/notes for the
+ * kernel, /sys/module/NAME/notes/.note.gnu.build-id for a module. */
+static uint32_t notes_build_id(const char *path, uint8_t *out, size_t cap)
 {
 	uint8_t buf[4096];
 	ssize_t n;
 	size_t off = 0;
-	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return 0;
@@ -510,6 +511,8 @@ static void write_modules(int fd)
 	while (fgets(line, sizeof(line), f)) {
 		char name[256], path[512], tbuf[64];
 		unsigned long long size, base = 0, text = 0;
+		uint8_t bid[32];
+		uint32_t bid_len;
 		FILE *s;
 
 		if (sscanf(line, "%255s %llu %*s %*s %*s %llx", name, &size,
@@ -523,8 +526,12 @@ static void write_modules(int fd)
 				text = strtoull(tbuf, NULL, 16);
 			fclose(s);
 		}
+		/* Its build id, so that readers find its NAME.ko by it. */
+		snprintf(path, sizeof(path),
+			 "/sys/module/%s/notes/.note.gnu.build-id", name);
+		bid_len = notes_build_id(path, bid, sizeof(bid));
 		write_map(fd, KCOVDF_MAP_MODULE, base, base + size,
-			  text ? text : base, NULL, 0, name);
+			  text ? text : base, bid, bid_len, name);
 	}
 	fclose(f);
 }
@@ -889,7 +896,7 @@ static int record_kernel(struct rec_opts *o)
 				  kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
 						     o->handle)) < 0)
 		die("out of memory");
-	bid_len = kernel_build_id(bid, sizeof(bid));
+	bid_len = notes_build_id("/sys/kernel/notes", bid, sizeof(bid));
 	if (bid_len) {
 		char hex[72];
 
