@@ -655,6 +655,7 @@ struct mapbuf {
 	char *p;
 	size_t len, cap;
 	int first;
+	uintptr_t only;		/* non-zero: only the object holding it */
 };
 
 static void find_build_id(struct dl_phdr_info *info, uint8_t *id,
@@ -702,6 +703,10 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	memset(&m, 0, sizeof(m));
 	if (mb->first || !info->dlpi_name || !info->dlpi_name[0])
 		exe_path(path, sizeof(path));
+	else if (info->dlpi_name[0] != '/' && strchr(info->dlpi_name, '/') &&
+		 realpath(info->dlpi_name, path))
+		;	/* found through a relative LD_LIBRARY_PATH entry or
+			 * dlopen("./lib.so"): a reader needs the absolute path */
 	else
 		snprintf(path, sizeof(path), "%s", info->dlpi_name);
 	mb->first = 0;
@@ -715,7 +720,7 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		if (info->dlpi_addr + ph->p_vaddr + ph->p_memsz > hi)
 			hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
 	}
-	if (hi == 0)
+	if (hi == 0 || (mb->only && (mb->only < lo || mb->only >= hi)))
 		return 0;
 	m.pid = rt.pid;
 	m.kind = KCOVDF_MAP_ELF;
@@ -737,10 +742,11 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-/* One MAP chunk per loaded object, all in one write. */
-static void write_maps(void)
+/* One MAP chunk per loaded object (or only the one holding `only`), all in
+ * one write. */
+static void write_maps_of(uintptr_t only)
 {
-	struct mapbuf mb = { .cap = 1 << 20, .first = 1 };
+	struct mapbuf mb = { .cap = 1 << 20, .first = 1, .only = only };
 
 	mb.p = rt_mmap(mb.cap);	/* zero-filled: padding is zero */
 	if (!mb.p)
@@ -749,6 +755,34 @@ static void write_maps(void)
 	if (mb.len)
 		rt_write(mb.p, mb.len);
 	munmap(mb.p, mb.cap);
+}
+
+static void write_maps(void)
+{
+	write_maps_of(0);
+}
+
+/*
+ * Called by the constructor of every shared library `kcovdf cc -shared`
+ * linked (runtime/dso.c, build/kcovdf-rt-dso.o), with an address inside
+ * it: a MAP chunk for that library, so that one dlopen'ed while recording
+ * (and perhaps dlclose'd before exit) can be symbolised. Libraries loaded
+ * with the program run their constructors before ours: the MAP chunks of
+ * the initialisation cover them.
+ */
+KCOVDF_NOINSTR void __kcovdf_rt_dso_loaded(const void *addr)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	int was_busy;
+
+	if (atomic_load(&rt.init_state) != 2 || !rt.enabled ||
+	    (uint32_t)getpid() != rt.pid || atomic_load(&rt.broken))
+		return;
+	was_busy = atomic_exchange(&t->busy, 1);
+	atomic_signal_fence(memory_order_seq_cst);
+	write_maps_of((uintptr_t)addr);
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&t->busy, was_busy);
 }
 
 /* ------------------------------------------------------------------ */

@@ -127,6 +127,9 @@ KCOVDF_HIDDEN void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 				  const uint64_t *w, unsigned int n);
 KCOVDF_HIDDEN int rt_thread_start(struct rt_thread *t);
 KCOVDF_HIDDEN void rt_final_flush(const char *why);
+/* Exported: the constructor of build/kcovdf-rt-dso.o, linked into shared
+ * libraries by `kcovdf cc -shared`, calls it (runtime/dso.c). */
+void __kcovdf_rt_dso_loaded(const void *addr);
 KCOVDF_HIDDEN void rt_resume_after_exec_failure(void);
 KCOVDF_HIDDEN int rt_exec_state(char *buf, size_t len);
 KCOVDF_HIDDEN void rt_lock(atomic_int *l);
