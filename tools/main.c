@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	fputs("usage: kcovdf COMMAND [ARGS]\n"
 	      "\n"
 	      "  cc ARGS...                 clang-22 with the plugin and runtime\n"
+	      "  c++ ARGS...                the same with clang++-22\n"
 	      "  record [-o FILE] -- CMD    run CMD and write a trace file\n"
 	      "  view [OPTIONS] TRACE       call tree with names and values\n"
 	      "  report [OPTIONS] TRACE     per function: calls, values seen, "
@@ -147,6 +148,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "cc"))
 		return cmd_cc(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "c++"))
+		return cmd_cxx(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
