@@ -126,13 +126,44 @@ static void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int run_wait(pid_t pid)
+/*
+ * How the command ended, in one line, and the status `record` exits with:
+ * the command's exit status, or 128 + the signal that killed it (as a
+ * shell reports it).
+ */
+static int report_end(const char *cmd, pid_t pid, int st)
+{
+	if (WIFEXITED(st)) {
+		fprintf(stderr, "kcovdf: %s (pid %d) exited with status %d\n",
+			cmd, (int)pid, WEXITSTATUS(st));
+		return WEXITSTATUS(st);
+	}
+	if (WIFSIGNALED(st)) {
+		const char *abbrev = sigabbrev_np(WTERMSIG(st));
+
+		fprintf(stderr, "kcovdf: %s (pid %d) was killed by signal %d "
+			"(SIG%s: %s%s)\n", cmd, (int)pid, WTERMSIG(st),
+			abbrev ? abbrev : "?", strsignal(WTERMSIG(st)),
+			WCOREDUMP(st) ? ", core dumped" : "");
+		return 128 + WTERMSIG(st);
+	}
+	return 1;
+}
+
+static int wait_status(pid_t pid)
 {
 	int st;
 
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
+	return st;
+}
+
+static int run_wait(pid_t pid)
+{
+	int st = wait_status(pid);
+
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	if (WIFSIGNALED(st)) {
@@ -159,15 +190,96 @@ static int count_cb(const struct kcovdf_rec *r, void *arg)
 	return 0;
 }
 
+/* The last LOSS chunk of a stream (they are cumulative), or NULL. */
+static const struct kcovdf_loss *last_loss(const struct kcovdf_trace *t,
+					   uint32_t pid, uint32_t tid,
+					   uint32_t kind)
+{
+	const struct kcovdf_loss *l = NULL;
+
+	for (size_t i = 0; i < t->nlosses; i++)
+		if (t->losses[i].pid == pid && t->losses[i].tid == tid &&
+		    t->losses[i].kind == kind)
+			l = &t->losses[i];
+	return l;
+}
+
+static int pid_seen(const uint32_t *v, size_t n, uint32_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return 1;
+	return 0;
+}
+
+/*
+ * A user-space trace: every thread that recorded ends its streams with a
+ * LOSS chunk (thread exit, process exit, exec, or the flush before a
+ * signal's default action). Streams without one, and processes that wrote
+ * their MAP chunks but not a single LOSS chunk, ended without the runtime's
+ * last flush (SIGKILL, or a thread the flush at a signal could not reach):
+ * what they had buffered is lost, and how much is unknown. Returns the
+ * number of such streams and processes.
+ */
+/* The runtime's per-thread buffer (KCOVDF_BUFFER_WORDS; docs/runtime.md). */
+#define USER_DEFAULT_BUFFER_WORDS 262144UL
+static unsigned long user_buffer_words = USER_DEFAULT_BUFFER_WORDS;
+
+static unsigned int report_unfinished(const struct kcovdf_trace *t)
+{
+	uint32_t pids[64];
+	size_t npids = 0;
+	unsigned int bad = 0;
+
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+
+		if (last_loss(t, s->pid, s->tid, s->kind))
+			continue;
+		if (bad++ < 8)
+			fprintf(stderr, "kcovdf: WARNING: pid %u tid %u (%s): "
+				"no final counters: the thread's last "
+				"buffered records are lost (how many is "
+				"unknown)\n", s->pid, s->tid, s->comm);
+	}
+	for (size_t i = 0; i < t->nmaps; i++) {
+		uint32_t pid = t->maps[i].pid;
+		int any = 0;
+
+		if (t->maps[i].kind != KCOVDF_MAP_ELF || !pid ||
+		    pid_seen(pids, npids, pid))
+			continue;
+		if (npids < sizeof(pids) / sizeof(pids[0]))
+			pids[npids++] = pid;
+		for (size_t j = 0; j < t->nlosses && !any; j++)
+			any = t->losses[j].pid == pid;
+		for (size_t j = 0; j < t->nstreams && !any; j++)
+			any = t->streams[j].pid == pid; /* reported above */
+		if (any)
+			continue;
+		if (bad++ < 8)
+			fprintf(stderr, "kcovdf: WARNING: pid %u started "
+				"recording but wrote no records and no final "
+				"counters: whatever it had buffered is lost "
+				"(up to %lu words per thread)\n", pid,
+				user_buffer_words);
+	}
+	if (bad > 8)
+		fprintf(stderr, "kcovdf: WARNING: %u more streams or "
+			"processes without final counters\n", bad - 8);
+	return bad;
+}
+
 /* Read the finished file back with the library: what we report is what a
- * reader will see. */
-static int summarise(const char *path)
+ * reader will see. died: the command died of a signal. */
+static int summarise(const char *path, int died)
 {
 	char err[512];
 	struct kcovdf_trace *t = kcovdf_trace_read(path, err, sizeof(err));
 	struct summary_ctx c = { 0 };
-	uint64_t dropped = 0, truncated = 0, pcwords = 0;
-	unsigned int pids = 0, npc = 0;
+	uint64_t dropped = 0, truncated = 0, pcwords = 0, bytes = 0;
+	unsigned int pids = 0, npc = 0, unfinished = 0;
+	const char *src;
 	int bad = 0;
 
 	if (!t) {
@@ -176,8 +288,15 @@ static int summarise(const char *path)
 	}
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
+		const struct kcovdf_loss *l = last_loss(t, s->pid, s->tid,
+							 s->kind);
 		int seen = 0;
 
+		bytes += s->nwords * 8;
+		if (l) {
+			dropped += l->dropped;
+			truncated += l->truncated;
+		}
 		if (s->format == KCOVDF_FMT_KCOV_PCEXT) {
 			pcwords += s->nwords;
 			npc++;
@@ -194,24 +313,39 @@ static int summarise(const char *path)
 			bad = 1;
 		}
 	}
-	for (size_t i = 0; i < t->nlosses; i++) {
-		dropped += t->losses[i].dropped;
-		truncated += t->losses[i].truncated;
-	}
-	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records, %zu streams, "
-		"%u processes\n", path, c.records, t->nstreams, pids);
+	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records (%" PRIu64 " bytes "
+		"of streams), %zu streams, %u processes\n", path, c.records,
+		bytes, t->nstreams, pids);
 	if (npc)
 		fprintf(stderr, "kcovdf: %s: %" PRIu64 " PC_EXT words in %u "
 			"streams\n", path, pcwords, npc);
+	src = kcovdf_trace_meta(t, "source");
+	if (src && !strcmp(src, "user"))
+		unfinished = report_unfinished(t);
 	if (dropped || c.lost_markers)
 		fprintf(stderr, "kcovdf: WARNING: %" PRIu64 " records were "
-			"lost (buffer full); use --buffer to enlarge it\n",
+			"lost (buffer full, or a write failed); use --buffer "
+			"to enlarge it\n",
 			dropped > c.lost_records ? dropped : c.lost_records);
+	if (died && !unfinished)
+		fprintf(stderr, "kcovdf: kept: every record the threads had "
+			"buffered was written before the signal's default "
+			"action\n");
 	if (truncated)
 		fprintf(stderr, "kcovdf: note: %" PRIu64 " records had more "
 			"fields than the format holds\n", truncated);
 	kcovdf_trace_free(t);
 	return bad ? -1 : 0;
+}
+
+/* record forwards these to the command (a `timeout`, a hangup) and reports
+ * how the command ended; ^C reaches the command from the terminal. */
+static volatile sig_atomic_t fwd_pid;
+
+static void forward_signal(int sig)
+{
+	if (fwd_pid > 0)
+		kill((pid_t)fwd_pid, sig);
 }
 
 static int record_user(struct rec_opts *o)
@@ -220,7 +354,7 @@ static int record_user(struct rec_opts *o)
 	char kv_src[] = "source=user";
 	char *kv[8];
 	size_t nkv = 0;
-	int fd, status;
+	int fd, status, st;
 	pid_t pid;
 
 	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -246,6 +380,10 @@ static int record_user(struct rec_opts *o)
 
 		snprintf(w, sizeof(w), "%lu", o->words);
 		setenv("KCOVDF_BUFFER_WORDS", w, 1);
+		user_buffer_words = o->words;
+	} else if (getenv("KCOVDF_BUFFER_WORDS")) {
+		user_buffer_words = strtoul(getenv("KCOVDF_BUFFER_WORDS"),
+					    NULL, 0);
 	}
 	pid = fork();
 	if (pid < 0)
@@ -257,8 +395,13 @@ static int record_user(struct rec_opts *o)
 		_exit(127);
 	}
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
-	status = run_wait(pid);
-	summarise(o->out);
+	fwd_pid = pid;
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+	signal(SIGQUIT, forward_signal);
+	st = wait_status(pid);
+	status = report_end(o->cmd[0], pid, st);
+	summarise(o->out, WIFSIGNALED(st));
 	free(cmdline);
 	return status;
 }
@@ -948,7 +1091,7 @@ static int record_kernel(struct rec_opts *o)
 	free(dfn);
 	follow_free(&fo);
 	free(cmdline);
-	summarise(o->out);
+	summarise(o->out, 0);	/* the kernel buffer is always read */
 	return status;
 }
 
