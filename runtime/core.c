@@ -533,6 +533,7 @@ static KCOVDF_NOINSTR void thread_dtor(void *arg)
 		stream_free(&t->pc);
 	}
 	rt_unlock(&t->lock);
+	rt_signals_thread_exit(t);
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store(&t->busy, was_busy);
 }
@@ -1045,6 +1046,72 @@ KCOVDF_NOINSTR void rt_final_flush(const char *why)
 	atomic_store(&rt.final, 1);
 	rt_unlock(&rt.reg_lock);
 	(void)why;
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&self->busy, was_busy);
+}
+
+/*
+ * Take a lock that may be held: by another thread for a short while (it is
+ * running), or by the code this signal handler interrupted (it will never
+ * let go). Tries for about 100 ms. clock_gettime() and sched_yield() are
+ * async-signal-safe.
+ */
+static int trylock_bounded(atomic_int *l)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (!atomic_exchange_explicit(l, 1, memory_order_acquire))
+			return 1;
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000000L +
+		    (t.tv_nsec - t0.tv_nsec) > 100000000L)
+			return 0;
+	}
+}
+
+/*
+ * A signal is about to end the process (our handler runs just before the
+ * default action): flush every thread's buffers and write their LOSS
+ * chunks, as the final flush at exit does, with only async-signal-safe
+ * calls (fstat, write; no allocation, no dl_iterate_phdr: the MAP chunks
+ * written at start and at every library load stand). Locks are tried, not
+ * waited for: a thread whose lock cannot be had (the signal interrupted
+ * its own slow path, which holds it) is left out and its buffered records
+ * are lost; its stream then ends without a final LOSS chunk, which readers
+ * report. Other threads go on running until the kernel ends the process;
+ * they are LATE from here on, so their records are written one by one.
+ */
+KCOVDF_NOINSTR void rt_crash_flush(int sig)
+{
+	struct rt_thread *self = &kcovdf_tls, *t;
+	int was_busy;
+
+	(void)sig;
+	if (atomic_load(&rt.init_state) != 2 || !rt.enabled ||
+	    (uint32_t)getpid() != rt.pid || atomic_load(&rt.final))
+		return;	/* nothing buffered: not recording, a vfork child,
+			 * or the final flush already ran */
+	was_busy = atomic_exchange(&self->busy, 1);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (trylock_bounded(&rt.reg_lock)) {
+		for (t = rt.threads; t; t = t->next) {
+			if (!trylock_bounded(&t->lock))
+				continue;
+			thread_finish_locked(t);
+			rt_unlock(&t->lock);
+		}
+		atomic_store(&rt.final, 1);
+		rt_unlock(&rt.reg_lock);
+	} else if (self->registered && atomic_load(&self->state) ==
+		   RT_T_ACTIVE && trylock_bounded(&self->lock)) {
+		/* The registry is held (by this thread's interrupted code, or
+		 * a thread starting or exiting): at least our own records. */
+		thread_finish_locked(self);
+		rt_unlock(&self->lock);
+	}
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store(&self->busy, was_busy);
 }

@@ -142,6 +142,11 @@ KCOVDF_HIDDEN int rt_copy_nofault(void *dst, uintptr_t src, size_t n);
 KCOVDF_HIDDEN int kcovdf_copy_asm(void *dst, const void *src, size_t n);
 KCOVDF_HIDDEN void rt_signals_init(void);
 KCOVDF_HIDDEN void rt_signals_thread_init(struct rt_thread *t);
+KCOVDF_HIDDEN void rt_signals_thread_exit(struct rt_thread *t);
+/* The process is about to die of sig (our handler, before the default
+ * action): write what every thread has buffered. Async-signal-safe; locks
+ * are only tried, for a bounded time. */
+KCOVDF_HIDDEN void rt_crash_flush(int sig);
 KCOVDF_HIDDEN int rt_segv_handler_ok(void);
 KCOVDF_HIDDEN int rt_real_sigaction(int sig, const struct sigaction *act,
 				    struct sigaction *old);
