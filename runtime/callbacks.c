@@ -346,7 +346,9 @@ static inline __attribute__((always_inline)) int pc_hot(uint64_t word)
 __attribute__((used)) const char __kcov_df_abi_1_pm = 1;
 __attribute__((used)) const char __kcov_df_abi_1_c = 1;
 
-#if defined(__x86_64__)
+/* libkcovdf-rt.so (KCOVDF_RT_SHARED) uses the C version: %fs:sym@tpoff
+ * addresses TLS as only an executable can. */
+#if defined(__x86_64__) && !defined(KCOVDF_RT_SHARED)
 /*
  * x86-64: the same hot path as df_hot(), written out so that it needs no
  * register but r11, which preserve_most leaves to the callee: clang's

@@ -943,11 +943,43 @@ static KCOVDF_NOINSTR __attribute__((destructor(101))) void rt_dtor(void)
 		at_exit_flush();
 }
 
+#ifdef KCOVDF_RT_SHARED
+#include <dlfcn.h>
+/*
+ * libkcovdf-rt.so in a process whose executable has the runtime (linked by
+ * `kcovdf cc`, which exports it): every instrumented object resolves the
+ * callbacks and the gate to the executable's, which records; this copy
+ * stays dormant and touches nothing, the gate least of all. The gate's
+ * address here goes through the GOT, so it is the definition the dynamic
+ * linker chose.
+ */
+static int rt_dormant;
+
+static int other_runtime(void)
+{
+	Dl_info self, gate;
+
+	if (!dladdr((void *)&kcovdf_rt, &self) ||
+	    !dladdr((void *)&__kcov_df_gate, &gate))
+		return 0;
+	return self.dli_fbase != gate.dli_fbase;
+}
+#else
+#define rt_dormant 0
+#endif
+
 static int do_init(void)
 {
 	const char *out = secure_getenv("KCOVDF_OUT");
 	const char *bw = getenv("KCOVDF_BUFFER_WORDS");
 	int err;
+
+#ifdef KCOVDF_RT_SHARED
+	if (other_runtime()) {
+		rt_dormant = 1;
+		return 0;
+	}
+#endif
 
 	rt.pid = (uint32_t)getpid();
 	rt.buffer_words = RT_DEFAULT_BUFFER_WORDS;
@@ -994,7 +1026,7 @@ KCOVDF_NOINSTR int rt_init(void)
 
 		rt_init_tid = rt_gettid();
 		rt.enabled = do_init();
-		if (!rt.enabled)
+		if (!rt.enabled && !rt_dormant)
 			__kcov_df_gate = 0;
 		atomic_store(&rt.init_state, 2);
 		atomic_store(&t->busy, was_busy);

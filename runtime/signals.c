@@ -415,10 +415,36 @@ KCOVDF_NOINSTR int pthread_sigmask(int how, const sigset_t *set,
 /* Setup and the copy itself                                           */
 /* ------------------------------------------------------------------ */
 
+#ifdef KCOVDF_RT_SHARED
+#include <dlfcn.h>
+/*
+ * libkcovdf-rt.so loaded after libc (a dependency of an instrumented
+ * library, not LD_PRELOADed): the program's sigaction() calls go to libc's,
+ * not ours, so our SIGSEGV handler may be replaced behind our back and a
+ * fault in the fast copy would reach the program's handler. Then every
+ * copy uses process_vm_readv() (front_ok stays 0). The address of
+ * sigaction here goes through the GOT: the definition in effect.
+ */
+static int sigaction_is_ours(void)
+{
+	Dl_info self, sa;
+
+	if (!dladdr((void *)&user_idx, &self) ||
+	    !dladdr((void *)sigaction, &sa))
+		return 0;
+	return self.dli_fbase == sa.dli_fbase;
+}
+#else
+static int sigaction_is_ours(void)
+{
+	return 1;	/* the static archive's definition wins */
+}
+#endif
+
 KCOVDF_NOINSTR void rt_signals_init(void)
 {
 	struct sigaction cur;
-	int ok = 1;
+	int ok = sigaction_is_ours();
 
 	for (int sig = 1; sig < NSIGS; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)

@@ -11,11 +11,13 @@
  *   links an executable: the whole runtime archive, its symbols exported
  *   (instrumented shared libraries and dlopen'ed ones call into it), and
  *   -pthread -ldl;
- *   links a shared library (-shared): no runtime (the callbacks and the
- *   gate stay undefined and resolve, at load time, against the program's
- *   runtime), -z now (the callbacks use preserve_most, which a lazy PLT
- *   binding through the dynamic linker's resolver would break), and a small
- *   object whose constructor tells the runtime where the library was
+ *   links a shared library (-shared): not the runtime archive but
+ *   libkcovdf-rt.so by its absolute path (the callbacks and the gate resolve,
+ *   at load time, to the program's runtime when it has one, which it
+ *   exports; libkcovdf-rt.so then stays dormant; otherwise to
+ *   libkcovdf-rt.so), -z now (the callbacks use preserve_most, which a lazy
+ *   PLT binding through the dynamic linker's resolver would break), and a
+ *   small object whose constructor tells the runtime where the library was
  *   loaded (MAP chunk: names in a dlopen'ed library);
  *   anything else (-E, -M, -MM, -fsyntax-only, assembly only, a relocatable
  *   link -r, no input file at all as in --version, -v, -###): nothing.
@@ -342,11 +344,17 @@ static void add_mllvm(char **av, int *n, const char *opt)
 	av[(*n)++] = (char *)opt;
 }
 
+/* FILE in the directory of the runtime archive, as an absolute path. */
 static char *sibling(const char *archive, const char *file)
 {
-	char *d = strdup(archive), *p;
+	char *d = strdup(archive), *p, abs[PATH_MAX];
 
-	if (!d || asprintf(&p, "%s/%s", dirname(d), file) < 0)
+	if (!d)
+		die("out of memory");
+	if (!realpath(dirname(d), abs))
+		die("runtime %s: %s (run 'make' first)", archive,
+		    strerror(errno));
+	if (asprintf(&p, "%s/%s", abs, file) < 0)
 		die("out of memory");
 	free(d);
 	return p;
@@ -422,9 +430,14 @@ static int run_driver(int argc, char **argv, int cxx)
 	kind = "nothing added";
 	if (linking && c.shared) {
 		char *dso = sibling(runtime, "kcovdf-rt-dso.o");
+		char *rtso = sibling(runtime, "libkcovdf-rt.so");
 
 		need(dso, "runtime object");
+		need(rtso, "shared runtime");
 		av[n++] = dso;
+		/* By its absolute path (it has no SONAME): DT_NEEDED names
+		 * it so, and it is found without a search path. */
+		av[n++] = rtso;
 		av[n++] = "-Wl,-z,now";
 		kind = "shared library";
 	} else if (linking) {

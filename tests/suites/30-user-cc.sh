@@ -122,6 +122,42 @@ else
 fi
 check "dlopen'ed library, dlclose'd before exit: recorded and named" \
 	sh -c "'$K' cc -O2 '$src/dl.c' -o dl && '$K' record --user -o dl.trace -- ./dl ./libcclib.so >/dev/null 2>&1 && '$K' view dl.trace >dl.view && grep -q '^  lib_add(a=20, b=22) = 42' dl.view && grep -q '^  lib_sum_area(p=0x[0-9a-f]* {x=5, y=6}, extra=1) {' dl.view && grep -q '^    lib_area(p=0x[0-9a-f]* {x=5, y=6}) = 30' dl.view"
+# Programs not built with kcovdf cc: the library brings libkcovdf-rt.so.
+check "the library needs libkcovdf-rt.so by absolute path" \
+	sh -c "readelf -d libcclib.so | grep -q 'NEEDED.*\[$BUILD/libkcovdf-rt.so\]'"
+rm -f plainprog.trace
+if clang-22 -O2 "$src/prog.c" -o plainprog -L. -lcclib -Wl,-rpath,"$t" >plainprog.out 2>&1 &&
+   env -u KCOVDF_OUT ./plainprog >>plainprog.out 2>&1 &&
+   "$K" record --user -o plainprog.trace -- ./plainprog >>plainprog.out 2>&1 &&
+   "$K" view plainprog.trace >plainprog.view 2>&1 &&
+   grep -q '^lib_add(a=1, b=2) = 3$' plainprog.view &&
+   grep -q '^lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$' plainprog.view &&
+   grep -q '^  lib_add(a=12, b=100) = 112$' plainprog.view; then
+	ok "program built with plain clang-22 against the library: runs, and is recorded through libkcovdf-rt.so (fields read with process_vm_readv)"
+else
+	sed 's/^/# /' plainprog.out plainprog.view 2>/dev/null | head -20
+	notok "program built with plain clang-22 against the library, recorded through libkcovdf-rt.so"
+fi
+if clang-22 -O2 "$src/dl.c" -o plaindl -ldl >plaindl.out 2>&1 &&
+   "$K" record --user -o plaindl.trace -- ./plaindl ./libcclib.so >>plaindl.out 2>&1 &&
+   "$K" view plaindl.trace >plaindl.view 2>&1 &&
+   grep -q '^lib_add(a=20, b=22) = 42' plaindl.view &&
+   grep -q '^  lib_area(p=0x[0-9a-f]* {x=5, y=6}) = 30' plaindl.view; then
+	ok "program built with plain clang-22 dlopens the library: libkcovdf-rt.so comes with it (static TLS), recorded and named"
+else
+	sed 's/^/# /' plaindl.out plaindl.view 2>/dev/null | head -20
+	notok "program built with plain clang-22 dlopens the library"
+fi
+# With kcovdf cc's program: libkcovdf-rt.so is loaded too, but dormant.
+if [ "$(strings prog.trace | grep -c '^proc\.[0-9]*\.start=')" = 1 ] &&
+   [ "$(grep -c 'lib_add(' prog.view)" = 2 ]; then
+	ok "program with the runtime: libkcovdf-rt.so stays dormant (one process header, each call once)"
+else
+	notok "program with the runtime: libkcovdf-rt.so stays dormant"
+fi
+check "-shared with -Wl,--no-undefined and -Wl,-z,defs (meson's default) links" \
+	sh -c "'$K' cc -Werror -O2 -fPIC -shared -Wl,--no-undefined '$src/lib.c' -o libnu.so && '$K' cc -Werror -O2 -fPIC -shared -Wl,-z,defs '$src/lib.c' -o libzd.so"
+
 # preserve_most through a shared library's calls: same result as without
 # instrumentation, lazy binding left as the default (LD_BIND_NOW unset).
 clang-22 -O2 -fPIC -shared "$src/press.c" -o libpress-plain.so 2>/dev/null
