@@ -1004,6 +1004,9 @@ static int do_init(void)
 		return 0;
 	}
 	rt_signals_init();
+	/* quick_exit() runs these, then leaves without destructors (glibc
+	 * calls its _exit internally, not through our interposed one). */
+	at_quick_exit(at_exit_flush);
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	write_proc_meta((uint32_t)getppid(), "exec");
 	write_maps();

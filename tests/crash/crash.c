@@ -155,6 +155,10 @@ int main(int argc, char **argv)
 		steps(2);
 		return 3;
 	}
+	if (!strcmp(s, "quickexit")) {	/* no destructors */
+		steps(2);
+		quick_exit(4);
+	}
 	if (!strcmp(s, "segv") || !strcmp(s, "abort") || !strcmp(s, "fpe") ||
 	    !strcmp(s, "ill") || !strcmp(s, "trap") || !strcmp(s, "term") ||
 	    !strcmp(s, "kill")) {

@@ -172,6 +172,16 @@ else
 	sed 's/^/# /' "$t/exit.out"
 	notok "normal exit: status 3"
 fi
+# quick_exit() runs no destructors: the runtime's at_quick_exit handler.
+rec quickexit quickexit
+if [ "$(cat "$t/quickexit.rc")" = 4 ] &&
+   grep -q '^ *step(i=2) = 2$' "$t/quickexit.view" &&
+   ! grep -q WARNING "$t/quickexit.out"; then
+	ok "quick_exit(4): status 4, records written, counters complete"
+else
+	sed 's/^/# /' "$t/quickexit.out" "$t/quickexit.view" | head
+	notok "quick_exit(4): status 4, records written"
+fi
 # The program sees SIG_DFL for every signal our death handler took over.
 rec query query
 if [ "$(cat "$t/query.rc")" = 0 ] && grep -q '^all SIG_DFL$' "$t/query.out"; then
