@@ -28,6 +28,7 @@
 
 #include "rt_internal.h"
 #include "kcovdf_rt.h"
+#include "kcovdf/salvage.h"
 
 extern int __kcov_df_gate;
 
@@ -206,6 +207,18 @@ static void flush_locked(struct rt_thread *t, struct rt_stream *s)
 	s->truncated += ntrunc;
 	s->seq++;	/* also on failure: the gap shows in seq */
 	s->flushed = to;
+	if (s->sv)
+		rt_salvage_sync(s);
+}
+
+/* The owner starts its buffer over (everything in it is flushed). Caller
+ * holds t->lock. */
+static void stream_rewind(struct rt_stream *s)
+{
+	if (s->sv)
+		rt_salvage_rewind(s, atomic_load_explicit(&s->cur,
+							  memory_order_relaxed));
+	s->flushed = s->base;
 }
 
 static int stream_used(const struct rt_stream *s)
@@ -262,12 +275,14 @@ static void finish_stream_locked(struct rt_thread *t, struct rt_stream *s)
 		s->loss_valid = 0;
 }
 
-static int stream_alloc(struct rt_stream *s)
+static int stream_alloc(const struct rt_thread *t, struct rt_stream *s)
 {
 	size_t words = rt.buffer_words;
 	size_t len = (RT_CHUNK_HDRS + words * 8 + 4095) & ~(size_t)4095;
-	char *m = rt_mmap(len);
+	char *m = rt_salvage_map(t, s, len, words);
 
+	if (!m)
+		m = rt_mmap(len);
 	if (!m)
 		return 0;
 	s->map_bytes = len;
@@ -281,8 +296,11 @@ static int stream_alloc(struct rt_stream *s)
 
 static void stream_free(struct rt_stream *s)
 {
-	if (s->base)
+	if (s->sv)
+		munmap(s->sv, KCOVDF_SALVAGE_HDR_BYTES + s->map_bytes);
+	else if (s->base)
 		munmap((char *)s->base - RT_CHUNK_HDRS, s->map_bytes);
+	s->sv = NULL;
 	s->base = s->end = s->flushed = NULL;
 	atomic_store(&s->cur, NULL);
 	atomic_store(&s->lim, NULL);
@@ -339,7 +357,7 @@ KCOVDF_NOINSTR void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 		rt_unlock(&t->lock);
 		return;
 	}
-	if (!s->base && !stream_alloc(s)) {
+	if (!s->base && !stream_alloc(t, s)) {
 		s->records++;
 		s->dropped++;
 		rt_unlock(&t->lock);
@@ -348,7 +366,7 @@ KCOVDF_NOINSTR void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 	cur = atomic_load_explicit(&s->cur, memory_order_relaxed);
 	if ((size_t)(s->end - cur) < n) {
 		flush_locked(t, s);
-		s->flushed = s->base;
+		stream_rewind(s);
 		cur = s->base;
 	}
 	memcpy(cur, w, (size_t)n * 8);
@@ -508,6 +526,8 @@ static void thread_finish_locked(struct rt_thread *t)
 {
 	finish_stream_locked(t, &t->df);
 	finish_stream_locked(t, &t->pc);
+	rt_salvage_done(&t->df);
+	rt_salvage_done(&t->pc);
 	atomic_store(&t->state, RT_T_LATE);
 	atomic_store(&t->df.lim, NULL);
 	atomic_store(&t->pc.lim, NULL);
@@ -874,7 +894,11 @@ static void atfork_parent(void)
 
 static void stream_reset_child(struct rt_stream *s)
 {
-	if (s->base) {
+	if (s->sv) {
+		/* The parent's file, shared with it: the child's first
+		 * record maps a file of its own. */
+		stream_free(s);
+	} else if (s->base) {
 		s->flushed = s->base;
 		atomic_store(&s->cur, s->base);
 		atomic_store(&s->lim, s->end);
@@ -994,6 +1018,7 @@ static int do_init(void)
 	}
 	if (!out || !*out)
 		return 0;
+	rt_salvage_init();
 	read_exec_state();
 	snprintf(rt.path, sizeof(rt.path), "%s", out);
 	if (open_output(out) != 0)
@@ -1204,12 +1229,12 @@ KCOVDF_NOINSTR int kcovdf_rt_flush(void)
 		flush_locked(t, &t->pc);
 		/* The owner may rewind its own buffers. */
 		if (t->df.base) {
-			t->df.flushed = t->df.base;
+			stream_rewind(&t->df);
 			atomic_store_explicit(&t->df.cur, t->df.base,
 					      memory_order_release);
 		}
 		if (t->pc.base) {
-			t->pc.flushed = t->pc.base;
+			stream_rewind(&t->pc);
 			atomic_store_explicit(&t->pc.cur, t->pc.base,
 					      memory_order_release);
 		}

@@ -75,6 +75,9 @@ struct rt_stream {
 	uint64_t loss_written[4]; /* counters in the last LOSS chunk */
 	int loss_valid;
 	uint32_t kind, format;	/* KCOVDF_STREAM_*, KCOVDF_FMT_* */
+	/* The buffer is a file the recorder reads after a SIGKILL (salvage.c;
+	 * NULL: anonymous memory). Its header is in the mapping, in front. */
+	struct kcovdf_salvage_hdr *sv;
 };
 
 struct rt_thread {
@@ -135,6 +138,15 @@ KCOVDF_HIDDEN int rt_exec_state(char *buf, size_t len);
 KCOVDF_HIDDEN void rt_lock(atomic_int *l);
 KCOVDF_HIDDEN void rt_unlock(atomic_int *l);
 KCOVDF_HIDDEN uint32_t rt_gettid(void);
+
+/* salvage.c (include/kcovdf/salvage.h) */
+KCOVDF_HIDDEN void rt_salvage_init(void);
+KCOVDF_HIDDEN void *rt_salvage_map(const struct rt_thread *t,
+				   struct rt_stream *s, size_t len,
+				   size_t words);
+KCOVDF_HIDDEN void rt_salvage_sync(struct rt_stream *s);
+KCOVDF_HIDDEN void rt_salvage_rewind(struct rt_stream *s, uint64_t *used_end);
+KCOVDF_HIDDEN void rt_salvage_done(struct rt_stream *s);
 
 /* nofault_*.S / signals.c: copy n bytes from src; 0 on success, non-zero
  * when any byte could not be read (dst contents then undefined). */

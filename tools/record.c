@@ -26,6 +26,7 @@
  * `kcovdf cc`; the recorder writes the file header and META, and the
  * runtime linked into the command appends its chunks (KCOVDF_OUT).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -37,6 +38,7 @@
 #include <linux/kcov.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +46,7 @@
 
 #include "follow.h"
 #include "kcovdf_tool.h"
+#include "kcovdf/salvage.h"
 
 #define DEV_PATH "/sys/kernel/debug/kcov_dataflow"
 #define KCOV_PATH "/sys/kernel/debug/kcov"
@@ -270,8 +273,13 @@ static unsigned int report_unfinished(const struct kcovdf_trace *t)
 	return bad;
 }
 
+/* Records salvage_collect() dropped as possibly incomplete, and buffers it
+ * salvaged (already reported by it). */
+static uint64_t salvage_uncertain;
+static unsigned int salvage_buffers;
+
 /* Read the finished file back with the library: what we report is what a
- * reader will see. died: the command died of a signal. */
+ * reader will see. died: the signal the command died of, or 0. */
 static int summarise(const char *path, int died)
 {
 	char err[512];
@@ -322,12 +330,13 @@ static int summarise(const char *path, int died)
 	src = kcovdf_trace_meta(t, "source");
 	if (src && !strcmp(src, "user"))
 		unfinished = report_unfinished(t);
+	dropped = dropped > salvage_uncertain ? dropped - salvage_uncertain : 0;
 	if (dropped || c.lost_markers)
 		fprintf(stderr, "kcovdf: WARNING: %" PRIu64 " records were "
 			"lost (buffer full, or a write failed); use --buffer "
 			"to enlarge it\n",
 			dropped > c.lost_records ? dropped : c.lost_records);
-	if (died && !unfinished)
+	if (died && died != SIGKILL && !unfinished && !salvage_buffers)
 		fprintf(stderr, "kcovdf: kept: every record the threads had "
 			"buffered was written before the signal's default "
 			"action\n");
@@ -336,6 +345,181 @@ static int summarise(const char *path, int died)
 			"fields than the format holds\n", truncated);
 	kcovdf_trace_free(t);
 	return bad ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Salvage: buffers of processes that were killed (SIGKILL)          */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The runtime maps its stream buffers from files in this directory
+ * (KCOVDF_SALVAGE_DIR, include/kcovdf/salvage.h); a file still there after
+ * its process died holds the records that process never wrote.
+ */
+static char salvage_dir[PATH_MAX];
+
+static void salvage_setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(salvage_dir, sizeof(salvage_dir), "%s/kcovdf-salvage.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+					       : tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(salvage_dir)) {
+		warnx_("%s: %s; the records of a killed process will be lost",
+		       salvage_dir, strerror(errno));
+		salvage_dir[0] = 0;
+		return;
+	}
+	setenv("KCOVDF_SALVAGE_DIR", salvage_dir, 1);
+}
+
+struct salvage_sum {
+	unsigned int buffers, live;
+	uint64_t records, uncertain;
+};
+
+/*
+ * One buffer file: the records from `flushed` up to the first word that is
+ * zero or does not decode. The last record of a dataflow buffer is dropped
+ * and counted as dropped: the process may have died while writing it (a
+ * record's words are stored one by one; a PC_EXT word is one store).
+ */
+static void salvage_file(int out, int dfd, const char *name,
+			 struct salvage_sum *sum)
+{
+	const struct kcovdf_salvage_hdr *h;
+	struct kcovdf_stream_hdr sh;
+	struct kcovdf_loss l;
+	const uint64_t *w;
+	uint64_t avail, n = 0, last = 0, nrec = 0, ntrunc = 0, uncertain = 0;
+	int last_trunc = 0;
+	struct stat st;
+	void *m;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < KCOVDF_SALVAGE_HDR_BYTES) {
+		close(fd);
+		return;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	h = m;
+	if (memcmp(h->magic, KCOVDF_SALVAGE_MAGIC, 8) != 0 ||
+	    h->version != KCOVDF_SALVAGE_VERSION ||
+	    h->hdr_size < sizeof(*h) || h->data_off % 8 ||
+	    h->data_off > (uint64_t)st.st_size ||
+	    h->words > ((uint64_t)st.st_size - h->data_off) / 8 ||
+	    h->flushed > h->words)
+		goto out;	/* not ours: left alone */
+	if (h->done) {
+		unlinkat(dfd, name, 0);
+		goto out;
+	}
+	if (kill((pid_t)h->pid, 0) == 0 || errno != ESRCH) {
+		sum->live++;	/* still running (a daemon child): its own */
+		goto out;
+	}
+	w = (const uint64_t *)((const char *)m + h->data_off) + h->flushed;
+	avail = h->words - h->flushed;
+	if (h->format == KCOVDF_FMT_KCOV_PCEXT) {
+		while (n < avail && w[n])
+			n++;
+		nrec = n;
+	} else {
+		char err[128];
+
+		while (n < avail && w[n]) {
+			struct kcovdf_rec r;
+			int k = kcovdf_rec_decode((int)h->format, w + n,
+						  avail - n, &r, err,
+						  sizeof(err));
+
+			if (k <= 0)
+				break;
+			last = n;
+			n += (uint64_t)k;
+			nrec++;
+			last_trunc = !!(r.flags & KCOV_DF_F_TRUNC);
+			ntrunc += last_trunc;
+		}
+		if (nrec) {
+			n = last;
+			nrec--;
+			ntrunc -= last_trunc;
+			uncertain = 1;
+		}
+	}
+	if (n) {
+		memset(&sh, 0, sizeof(sh));
+		sh.pid = h->pid;
+		sh.tid = h->tid;
+		sh.kind = h->kind;
+		sh.format = h->format;
+		sh.nwords = n;
+		sh.seq = h->seq;
+		memcpy(sh.comm, h->comm, sizeof(sh.comm));
+		if (kcovdf_write_chunk(out, KCOVDF_CHUNK_STREAM, 0, &sh,
+				       sizeof(sh), w, n * 8))
+			warnx_("writing salvaged records: %s", strerror(errno));
+	}
+	memset(&l, 0, sizeof(l));
+	l.pid = h->pid;
+	l.tid = h->tid;
+	l.kind = h->kind;
+	l.records = h->records + nrec + uncertain;
+	l.dropped = h->dropped + uncertain;
+	l.truncated = h->truncated + ntrunc;
+	l.skipped = h->skipped;
+	if (kcovdf_write_chunk(out, KCOVDF_CHUNK_LOSS, 0, &l, sizeof(l),
+			       NULL, 0))
+		warnx_("writing salvaged counters: %s", strerror(errno));
+	sum->buffers++;
+	salvage_buffers++;
+	salvage_uncertain += uncertain;
+	sum->records += nrec;
+	sum->uncertain += uncertain;
+	unlinkat(dfd, name, 0);
+out:
+	munmap(m, (size_t)st.st_size);
+}
+
+static void salvage_collect(const char *out_path)
+{
+	struct salvage_sum sum = { 0 };
+	struct dirent *e;
+	DIR *d;
+	int out;
+
+	if (!salvage_dir[0] || !(d = opendir(salvage_dir)))
+		return;
+	out = open(out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (out < 0) {
+		warnx_("%s: %s", out_path, strerror(errno));
+		closedir(d);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			salvage_file(out, dirfd(d), e->d_name, &sum);
+	closedir(d);
+	close(out);
+	if (sum.buffers)
+		fprintf(stderr, "kcovdf: salvaged %" PRIu64 " records from "
+			"%u buffers of killed processes (the last record of "
+			"each: %" PRIu64 " dropped, it may have been "
+			"incomplete)\n", sum.records, sum.buffers,
+			sum.uncertain);
+	if (sum.live)
+		fprintf(stderr, "kcovdf: %u buffers belong to processes still "
+			"running; left in %s\n", sum.live, salvage_dir);
+	else
+		rmdir(salvage_dir);
 }
 
 /* record forwards these to the command (a `timeout`, a hangup) and reports
@@ -375,6 +559,7 @@ static int record_user(struct rec_opts *o)
 	if (!realpath(o->out, abs_out))
 		die("%s: %s", o->out, strerror(errno));
 	setenv("KCOVDF_OUT", abs_out, 1);
+	salvage_setup();
 	if (o->words) {
 		char w[32];
 
@@ -401,7 +586,8 @@ static int record_user(struct rec_opts *o)
 	signal(SIGQUIT, forward_signal);
 	st = wait_status(pid);
 	status = report_end(o->cmd[0], pid, st);
-	summarise(o->out, WIFSIGNALED(st));
+	salvage_collect(o->out);
+	summarise(o->out, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	free(cmdline);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct where {
@@ -200,6 +201,39 @@ int main(int argc, char **argv)
 		pthread_barrier_wait(&bar);
 		steps(2);
 		die_with(1);
+		return 0;
+	}
+	if (!strcmp(s, "killthreads")) {	/* SIGKILL, buffers wrapped */
+		if (argc > 2)
+			per_thread = atoi(argv[2]);
+		pthread_barrier_init(&bar, NULL, 5);
+		for (long i = 0; i < 4; i++)
+			pthread_create(&th[i], NULL, worker, (void *)(i + 1));
+		pthread_barrier_wait(&bar);
+		steps(2);
+		die_with(7);
+		return 0;
+	}
+	if (!strcmp(s, "forkkill")) {	/* a child killed, the parent goes on */
+		int fds[2], st;
+		char c;
+		pid_t pid;
+
+		if (pipe(fds))
+			return 2;
+		pid = fork();
+		if (pid == 0) {
+			steps(3);
+			if (write(fds[1], "r", 1) != 1)
+				_exit(2);
+			for (;;)
+				pause();
+		}
+		if (read(fds[0], &c, 1) != 1)
+			return 2;
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		step(WIFSIGNALED(st) ? WTERMSIG(st) : -1);
 		return 0;
 	}
 	if (!strcmp(s, "threadcrash")) {

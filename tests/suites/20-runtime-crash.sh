@@ -24,7 +24,36 @@ if make -C "$root" all >"$t/build.log" 2>&1 &&
 else
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "build tests/crash/crash.c with kcovdf cc"
-	echo "1..$n"
+	# The salvage files as stream buffers in normal runs: the runtime's exact
+# checks (runtime/tests/rt_test.c) with KCOVDF_SALVAGE_DIR set: buffers that
+# fill and start over (zeroed), threads, fork (a child maps files of its
+# own), exec; nothing is left in the directory.
+if make -C "$root" lib >/dev/null 2>&1 &&
+   make -C "$root/runtime" tests >"$t/rt.log" 2>&1; then
+	sv=$(mktemp -d /dev/shm/kcovdf-svtest.XXXXXX 2>/dev/null || mktemp -d)
+	bad=""
+	for sc in threads:4096 small:72 fork: exec: late: fields:; do
+		name=${sc%%:*} words=${sc#*:}
+		rm -f "$t/sv-$name.kdf"
+		env ${words:+KCOVDF_BUFFER_WORDS=$words} KCOVDF_SALVAGE_DIR="$sv" \
+			KCOVDF_OUT="$t/sv-$name.kdf" timeout 120 \
+			"$BUILD/tests/runtime/rt_test" run "$name" >/dev/null 2>&1 &&
+		"$BUILD/tests/runtime/rt_test" check "$name" "$t/sv-$name.kdf" \
+			>"$t/sv-$name.chk" 2>&1 || bad="$bad $name"
+	done
+	left=$(ls -A "$sv")
+	rm -rf "$sv"
+	if [ -z "$bad" ] && [ -z "$left" ]; then
+		ok "buffers in salvage files: rt_test threads, small (72 words), fork, exec, late, fields exact; no file left"
+	else
+		notok "buffers in salvage files: failed:$bad; left: $left"
+	fi
+else
+	sed 's/^/# /' "$t/rt.log" | tail
+	notok "build runtime/tests/rt_test"
+fi
+
+echo "1..$n"
 	exit 1
 fi
 C=$t/crash
@@ -150,17 +179,62 @@ killed ext-int INT 130
 killed ext-hup HUP 129
 killed record-term TERM 143 record
 
-# SIGKILL cannot be caught: record says so, the file stays readable.
+# SIGKILL cannot be caught. Under record the buffers are files the
+# recorder reads after the death (include/kcovdf/salvage.h): the records
+# are kept but the last of each buffer (it may have been incomplete).
 rec kill kill
 if [ "$(cat "$t/kill.rc")" = 137 ] &&
    grep -q 'was killed by signal 9 (SIGKILL: ' "$t/kill.out" &&
-   grep -q 'WARNING: pid [0-9]* started recording but wrote no records and no final counters: whatever it had buffered is lost (up to 262144 words per thread)' "$t/kill.out" &&
-   ! grep -q '^kcovdf: kept:' "$t/kill.out" &&
-   "$K" view "$t/kill.trace" >/dev/null 2>&1; then
-	ok "SIGKILL: status 137, record says the buffered records are lost, the trace reads"
+   grep -q '^kcovdf: salvaged 6 records from 1 buffers of killed processes (the last record of each: 1 dropped, it may have been incomplete)$' "$t/kill.out" &&
+   ! grep -q 'WARNING' "$t/kill.out" &&
+   grep -q '^  step(i=2) = 2$' "$t/kill.view"; then
+	ok "SIGKILL: status 137, buffered records salvaged (all but the last)"
 else
-	sed 's/^/# /' "$t/kill.out" | head
-	notok "SIGKILL: status 137, loss reported"
+	sed 's/^/# /' "$t/kill.out" "$t/kill.view" | head
+	notok "SIGKILL: status 137, buffered records salvaged"
+fi
+# Four threads, 100000 calls each (the buffers filled and started over
+# twice), then SIGKILL: every record but the last of each buffer.
+rec killthreads killthreads 100000
+calls=$("$K" report -f step "$t/killthreads.trace" 2>/dev/null | sed -n 's/^step: \([0-9]*\) calls, \([0-9]*\) without return.*/\1 \2/p')
+if [ "$(cat "$t/killthreads.rc")" = 137 ] &&
+   grep -q '^kcovdf: salvaged [0-9]* records from 5 buffers of killed processes (the last record of each: 5 dropped' "$t/killthreads.out" &&
+   [ "$calls" = "400002 4" ] &&
+   [ "$(grep -c '^# pid [0-9]* tid [0-9]*' "$t/killthreads.view")" = 5 ]; then
+	ok "SIGKILL with 4 threads whose buffers wrapped: 400002 calls kept, 4 without their (dropped) return"
+else
+	sed 's/^/# /' "$t/killthreads.out" | head
+	notok "SIGKILL with 4 threads: step calls/without return '$calls', want '400002 4'"
+fi
+# A child killed by its parent, which goes on and exits normally.
+rec forkkill forkkill
+if [ "$(cat "$t/forkkill.rc")" = 0 ] &&
+   grep -q '^kcovdf: salvaged [0-9]* records from 1 buffers' "$t/forkkill.out" &&
+   grep -q '^step(i=2) = 2$' "$t/forkkill.view" &&
+   grep -q '^step(i=3) /\* no return recorded \*/$' "$t/forkkill.view" &&
+   grep -q '^  step(i=9) = 9$' "$t/forkkill.view" &&
+   [ "$(grep -c '^# pid [0-9]* tid [0-9]*' "$t/forkkill.view")" = 2 ]; then
+	ok "a child killed by SIGKILL while the parent goes on: its records salvaged under its pid"
+else
+	sed 's/^/# /' "$t/forkkill.out" "$t/forkkill.view" | head -20
+	notok "a child killed by SIGKILL while the parent goes on"
+fi
+# Without record (KCOVDF_OUT only) nothing can read the buffers: record's
+# warning is what a SIGKILL without salvage gives.
+rm -f "$t/nosalv.trace"
+if "$K" record --user -o "$t/nosalv.trace" -- env -u KCOVDF_SALVAGE_DIR "$C" kill \
+	>"$t/nosalv.out" 2>&1; [ $? = 137 ] &&
+   grep -q 'WARNING: pid [0-9]* started recording but wrote no records and no final counters: whatever it had buffered is lost (up to 262144 words per thread)' "$t/nosalv.out" &&
+   "$K" view "$t/nosalv.trace" >/dev/null 2>&1; then
+	ok "SIGKILL without salvage: record says the buffered records are lost, the trace reads"
+else
+	sed 's/^/# /' "$t/nosalv.out" | head
+	notok "SIGKILL without salvage: loss reported"
+fi
+if [ -z "$(ls /dev/shm | grep '^kcovdf-salvage\.' | while read -r d; do [ -d "/dev/shm/$d" ] && find "/dev/shm/$d" -newer "$t/crash" -type f; done)" ]; then
+	ok "no salvage files left behind"
+else
+	notok "salvage files left behind in /dev/shm"
 fi
 # A normal exit: the status, no "kept" line.
 rec exit exit
@@ -189,6 +263,35 @@ if [ "$(cat "$t/query.rc")" = 0 ] && grep -q '^all SIG_DFL$' "$t/query.out"; the
 else
 	sed 's/^/# /' "$t/query.out"
 	notok "sigaction() reports SIG_DFL for the signals the runtime handles"
+fi
+
+# The salvage files as stream buffers in normal runs: the runtime's exact
+# checks (runtime/tests/rt_test.c) with KCOVDF_SALVAGE_DIR set: buffers that
+# fill and start over (zeroed), threads, fork (a child maps files of its
+# own), exec; nothing is left in the directory.
+if make -C "$root" lib >/dev/null 2>&1 &&
+   make -C "$root/runtime" tests >"$t/rt.log" 2>&1; then
+	sv=$(mktemp -d /dev/shm/kcovdf-svtest.XXXXXX 2>/dev/null || mktemp -d)
+	bad=""
+	for sc in threads:4096 small:72 fork: exec: late: fields:; do
+		name=${sc%%:*} words=${sc#*:}
+		rm -f "$t/sv-$name.kdf"
+		env ${words:+KCOVDF_BUFFER_WORDS=$words} KCOVDF_SALVAGE_DIR="$sv" \
+			KCOVDF_OUT="$t/sv-$name.kdf" timeout 120 \
+			"$BUILD/tests/runtime/rt_test" run "$name" >/dev/null 2>&1 &&
+		"$BUILD/tests/runtime/rt_test" check "$name" "$t/sv-$name.kdf" \
+			>"$t/sv-$name.chk" 2>&1 || bad="$bad $name"
+	done
+	left=$(ls -A "$sv")
+	rm -rf "$sv"
+	if [ -z "$bad" ] && [ -z "$left" ]; then
+		ok "buffers in salvage files: rt_test threads, small (72 words), fork, exec, late, fields exact; no file left"
+	else
+		notok "buffers in salvage files: failed:$bad; left: $left"
+	fi
+else
+	sed 's/^/# /' "$t/rt.log" | tail
+	notok "build runtime/tests/rt_test"
 fi
 
 echo "1..$n"
