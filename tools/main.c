@@ -134,6 +134,15 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+						 : argv[0];
+
+	/* build/kcovdf-cc and build/kcovdf-c++ (symbolic links): a compiler
+	 * that is one path, for build systems that want that (CMake, meson). */
+	if (!strcmp(self, "kcovdf-cc"))
+		return cmd_cc(argc, argv);
+	if (!strcmp(self, "kcovdf-c++"))
+		return cmd_cxx(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
