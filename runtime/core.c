@@ -159,9 +159,9 @@ static void count_records(const struct rt_stream *s, const uint64_t *from,
 	}
 	while (from < to) {
 		(*nrec)++;
-		if (KCOV_DF_V1_FLAGS(*from) & KCOV_DF_F_TRUNC)
+		if (KCOV_DF_V2_FLAGS(*from) & KCOV_DF_F_TRUNC)
 			(*ntrunc)++;
-		from += KCOV_DF_V1_WORDS(*from);
+		from += KCOV_DF_V2_WORDS(*from);
 	}
 }
 
@@ -433,7 +433,7 @@ KCOVDF_NOINSTR int rt_thread_start(struct rt_thread *t)
 	if (st == RT_T_OFF)
 		return 0;
 	t->df.kind = KCOVDF_STREAM_LOCAL;
-	t->df.format = KCOVDF_FMT_V1;
+	t->df.format = KCOVDF_FMT_VERSIONED;
 	t->pc.kind = KCOVDF_STREAM_PCEXT;
 	t->pc.format = KCOVDF_FMT_KCOV_PCEXT;
 	if (!rt_init()) {
@@ -627,7 +627,7 @@ static void write_file_meta(void)
 	struct timespec ts;
 
 	kv_add(&b, "source", "user");
-	kv_add(&b, "format", "%d", KCOVDF_FMT_V1);
+	kv_add(&b, "format", "%d", KCOVDF_FMT_VERSIONED);
 	kv_add(&b, "runtime", "kcovdf-rt %d", KCOVDF_RT_VERSION);
 	kv_add(&b, "pid", "%u", rt.pid);
 	exe_path(tmp, sizeof(tmp));

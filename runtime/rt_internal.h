@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <linux/kcov_dataflow.h>
+#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/trace_file.h"
 
 #if defined(__clang__)
@@ -28,9 +28,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Largest v1 record the runtime writes: header, pc, value, type id,
- * fault bitmap, 64 fields. */
-#define RT_MAX_REC_WORDS (KCOV_DF_V1_FIXED_WORDS + 2 + KCOV_DF_MAX_FIELDS)
+/* Largest record the runtime writes: header, pc, value, type id, fault
+ * bitmap, 64 fields (a string takes 3 + 1 + 16, a wide value 3 + 8). */
+#define RT_MAX_REC_WORDS (KCOV_DF_V2_FIXED_WORDS + 2 + KCOV_DF_MAX_FIELDS)
 
 /* Bytes reserved in front of every buffer (and every chunk we write) for
  * the chunk header and the stream header, so that a STREAM chunk goes out

@@ -60,7 +60,7 @@
 struct rec_opts {
 	const char *out;
 	int mode;		/* 0 auto, 1 kernel, 2 user */
-	int format;		/* KCOVDF_FMT_V1 or _DOC */
+	int format;		/* KCOVDF_FMT_VERSIONED or _DOC */
 	unsigned long words;
 	int pcext;		/* --pc-ext */
 	int remote;		/* --remote */
@@ -69,10 +69,16 @@ struct rec_opts {
 	char **cmd;
 };
 
+/* KCOV_DF_ENABLE's argument for the trace file's stream format. */
+static unsigned long enable_arg(const struct rec_opts *o)
+{
+	return o->format == KCOVDF_FMT_DOC ? KCOV_DF_FMT_DOC : KCOV_DF_FMT_V2;
+}
+
 static void usage(void)
 {
 	fputs("usage: kcovdf record [-o FILE] [--kernel|--user] "
-	      "[--format v1|doc]\n"
+	      "[--format v2|doc]\n"
 	      "                     [--buffer WORDS] [--pc-ext] "
 	      "[--remote [--handle H]]\n"
 	      "                     [--follow-forks] -- CMD [ARGS...]\n"
@@ -81,7 +87,7 @@ static void usage(void)
 	      "  --kernel         record kernel functions through " DEV_PATH "\n"
 	      "  --user           record a program built with 'kcovdf cc'\n"
 	      "                   (default: --kernel when the device exists)\n"
-	      "  --format F       v1 (default) or doc, the RFC's documented "
+	      "  --format F       v2 (default) or doc, the RFC's documented "
 	      "format\n"
 	      "  --buffer WORDS   buffer size in 64-bit words (kernel: default "
 	      "4M words;\n"
@@ -550,7 +556,7 @@ static int record_user(struct rec_opts *o)
 	if (asprintf(&kv[nkv++], "date=%s", date) < 0 ||
 	    asprintf(&kv[nkv++], "cmdline=%s", cmdline) < 0 ||
 	    asprintf(&kv[nkv++], "record.format=%s",
-		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0)
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v2") < 0)
 		die("out of memory");
 	if (kcovdf_write_file_hdr(fd) ||
 	    kcovdf_write_meta(fd, (const char *const *)kv, nkv))
@@ -959,7 +965,7 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 	 * enabling ioctls themselves are then recorded as little as can
 	 * be. */
 	if (o->remote) {
-		ra.trace_mode = KCOV_DF_FMT_V1;
+		ra.trace_mode = KCOV_DF_FMT_V2;
 		ra.area_size = (uint32_t)dfr->words;
 		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra)) {
 			msg[0] = EN_DF_REMOTE;
@@ -977,7 +983,7 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 			goto fail;
 		}
 	}
-	if (ioctl(dev, KCOV_DF_ENABLE, (unsigned long)o->format)) {
+	if (ioctl(dev, KCOV_DF_ENABLE, enable_arg(o))) {
 		msg[0] = EN_DF;
 		goto fail;
 	}
@@ -1100,8 +1106,8 @@ static int record_kernel(struct rec_opts *o)
 	size_t ndf = 0, npc = 0, nfollowed = 0;
 	struct follow fo = { .dev = DEV_PATH };
 
-	if (o->remote && o->format != KCOVDF_FMT_V1)
-		die("--remote needs --format v1 (remote sections are v1 "
+	if (o->remote && o->format != KCOVDF_FMT_VERSIONED)
+		die("--remote needs --format v2 (remote sections are v2 "
 		    "records)");
 	if (o->remote && !o->handle)
 		o->handle = (uint64_t)getpid() & KCOV_INSTANCE_MASK;
@@ -1142,7 +1148,7 @@ static int record_kernel(struct rec_opts *o)
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
 	if (o->follow) {
 		fo.words = o->words ? o->words : 1UL << 20;
-		fo.format = (unsigned long)o->format;
+		fo.format = enable_arg(o);
 		follow_attach(&fo, pid);
 	}
 	{
@@ -1207,7 +1213,7 @@ static int record_kernel(struct rec_opts *o)
 	    asprintf(&kv[nkv++], "kaslr_offset=0x%" PRIx64,
 		     (uint64_t)(text ? text - X86_64_TEXT_BASE : 0)) < 0 ||
 	    asprintf(&kv[nkv++], "record.format=%s",
-		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0 ||
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v2") < 0 ||
 	    asprintf(&kv[nkv++], "record.buffer_words=%lu", words) < 0)
 		die("out of memory");
 	if (o->pcext)
@@ -1283,7 +1289,8 @@ static int record_kernel(struct rec_opts *o)
 
 int cmd_record(int argc, char **argv)
 {
-	struct rec_opts o = { .out = "kcovdf.trace", .format = KCOVDF_FMT_V1 };
+	struct rec_opts o = { .out = "kcovdf.trace",
+			      .format = KCOVDF_FMT_VERSIONED };
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -1305,12 +1312,15 @@ int cmd_record(int argc, char **argv)
 			o.mode = 2;
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
 			a = argv[++i];
-			if (!strcmp(a, "v1"))
-				o.format = KCOVDF_FMT_V1;
+			if (!strcmp(a, "v2"))
+				o.format = KCOVDF_FMT_VERSIONED;
 			else if (!strcmp(a, "doc"))
 				o.format = KCOVDF_FMT_DOC;
+			else if (!strcmp(a, "v1"))
+				die("--format v1: format revision 1 is no "
+				    "longer recorded; v2 (default) or doc");
 			else
-				die("--format: v1 or doc, not '%s'", a);
+				die("--format: v2 or doc, not '%s'", a);
 		} else if (!strcmp(a, "--pc-ext")) {
 			o.pcext = 1;
 		} else if (!strcmp(a, "--remote")) {

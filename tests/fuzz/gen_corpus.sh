@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the seed corpus (tests/fuzz/corpus/*/seed-*) with the library's
-# writer. Crash reproducers (crash-*) are kept as they are.
+# writer. Crash reproducers (crash-*) and the inputs of record format
+# revision 1 (old-r1-*, written before revision 2) are kept as they are.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
