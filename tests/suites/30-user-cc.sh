@@ -60,6 +60,10 @@ echo "1..$n"
 	exit 1
 fi
 
+# The argument callback's name (compiler ABI): from the runtime's exports.
+ARGS=$(grep -o '__kcov_df_trace_args[A-Za-z0-9_]*\|__sanitizer_cov_trace_args' \
+	"$BUILD/kcovdf-rt.exports" | head -n 1)
+
 # --- what is added, per kind of step (KCOVDF_CC_VERBOSE=1 prints it) -----
 printf 'int main(void) { return 0; }\n' >m.c
 printf 'int f(int x) { return x + 1; }\n' >f.c
@@ -72,16 +76,16 @@ plugin_in() { KCOVDF_CC_VERBOSE=1 "$K" cc "$@" 2>&1 >/dev/null | sed -n 2p | gre
 runtime_in() { KCOVDF_CC_VERBOSE=1 "$K" cc "$@" 2>&1 >/dev/null | sed -n 2p | grep -q libkcovdf-rt.a; }
 
 check "-Werror -c x.c: compiles, instrumented, no runtime" \
-	sh -c "'$K' cc -Werror -O2 -c f.c -o f.o && nm f.o | grep -q 'U __sanitizer_cov_trace_args' && ! nm f.o | grep -q ' T __kcov_df'"
+	sh -c "'$K' cc -Werror -O2 -c f.c -o f.o && nm f.o | grep -q 'U $ARGS' && ! nm f.o | grep -q ' T __kcov_df'"
 check "-Werror -c m.c; -Werror m.o -o m (a link-only step): links the runtime, no compile options" \
-	sh -c "'$K' cc -Werror -O2 -c m.c -o m.o && '$K' cc -Werror m.o -o m && ./m && nm m | grep -q ' T __sanitizer_cov_trace_args'"
+	sh -c "'$K' cc -Werror -O2 -c m.c -o m.o && '$K' cc -Werror m.o -o m && ./m && nm m | grep -q ' T $ARGS'"
 if ! plugin_in m.o -o m && runtime_in m.o -o m; then
 	ok "link-only step: runtime added, plugin not"
 else
 	notok "link-only step: $(cls m.o -o m)"
 fi
 check "-Werror -S x.c: assembly with the callbacks" \
-	sh -c "'$K' cc -Werror -O2 -S f.c -o f.s && grep -q __sanitizer_cov_trace_args f.s"
+	sh -c "'$K' cc -Werror -O2 -S f.c -o f.s && grep -q $ARGS f.s"
 check "-Werror -E, -M, -MM, -fsyntax-only: run, nothing added" \
 	sh -c "'$K' cc -Werror -E f.c >/dev/null && '$K' cc -Werror -M f.c | grep -q 'f.o:' && '$K' cc -Werror -MM f.c | grep -q 'f.o:' && '$K' cc -Werror -fsyntax-only f.c"
 for a in "-E f.c" "-M f.c" "-MM f.c" "-fsyntax-only f.c" "-c g.S" "-x c-header h.h -o h.pch" "-r f.o -o r.o"; do
@@ -94,17 +98,17 @@ for a in "-E f.c" "-M f.c" "-MM f.c" "-fsyntax-only f.c" "-c g.S" "-x c-header h
 done
 check "-Werror -c x.S (assembly only)" "$K" cc -Werror -c g.S -o g.o
 check "-Werror -c x.c y.S in one command: the C file is instrumented, the assembler never sees the plugin's options" \
-	sh -c "'$K' cc -Werror -O2 -c f.c g.S && nm f.o | grep -q __sanitizer_cov_trace_args && nm g.o | grep -q ' T g'"
+	sh -c "'$K' cc -Werror -O2 -c f.c g.S && nm f.o | grep -q $ARGS && nm g.o | grep -q ' T g'"
 check "-Werror x.c y.S -o prog (compile, assemble and link)" \
 	sh -c "'$K' cc -Werror -O2 m.c g.S -o mg && ./mg"
 check "-Werror -x c - (source on stdin) -c: instrumented" \
-	sh -c "'$K' cc -Werror -x c -c - -o stdin.o <f.c && nm stdin.o | grep -q __sanitizer_cov_trace_args"
+	sh -c "'$K' cc -Werror -x c -c - -o stdin.o <f.c && nm stdin.o | grep -q $ARGS"
 check "-Werror -r (relocatable link): no runtime in the output" \
-	sh -c "'$K' cc -Werror -r f.o -o r.o && nm r.o | grep -q 'U __sanitizer_cov_trace_args' && ! nm r.o | grep -q ' T __sanitizer_cov_trace_args'"
+	sh -c "'$K' cc -Werror -r f.o -o r.o && nm r.o | grep -q 'U $ARGS' && ! nm r.o | grep -q ' T $ARGS'"
 printf -- '-Werror -O2 -c "f.c" -o f2.o\n' >compile.rsp
 printf -- '-Werror m.o -o m2\n' >link.rsp
 check "@response file with -c: instrumented; with a link-only command: links" \
-	sh -c "'$K' cc @compile.rsp && nm f2.o | grep -q __sanitizer_cov_trace_args && '$K' cc @link.rsp && ./m2"
+	sh -c "'$K' cc @compile.rsp && nm f2.o | grep -q $ARGS && '$K' cc @link.rsp && ./m2"
 if [ "$(cls @link.rsp | cut -d';' -f1)" = "compile and link, executable" ]; then
 	ok "@response file classified as a link-only step"
 else
@@ -122,17 +126,17 @@ done
 check "default modes: the inline gate (the object reads __kcov_df_gate)" \
 	sh -c "nm f.o | grep -q 'U __kcov_df_gate'"
 check "KCOVDF_MODES=args,ret,nogate: no gate" \
-	sh -c "KCOVDF_MODES=args,ret,nogate '$K' cc -O2 -c f.c -o fn.o && nm fn.o | grep -q __sanitizer_cov_trace_args && ! nm fn.o | grep -q __kcov_df_gate"
+	sh -c "KCOVDF_MODES=args,ret,nogate '$K' cc -O2 -c f.c -o fn.o && nm fn.o | grep -q $ARGS && ! nm fn.o | grep -q __kcov_df_gate"
 check "the gate opens when recording: a default build records" \
 	sh -c "'$K' cc -O2 '$root/tests/e2e/values.c' -o values && '$K' record --user -o values.trace -- ./values >/dev/null 2>&1 && '$K' view values.trace | grep -q 'area(p=0x[0-9a-f]* {x=3, y=4}) = 12'"
 
 # --- shared libraries (issue #11 item 4) ----------------------------------
 check "-Werror -fPIC -shared: links (no runtime in the library, -z now)" \
-	sh -c "'$K' cc -Werror -O2 -fPIC -shared '$src/lib.c' -o libcclib.so && ! nm -D --defined-only libcclib.so | grep -q __sanitizer_cov && nm -D libcclib.so | grep -q 'U __sanitizer_cov_trace_args' && readelf -d libcclib.so | grep -q BIND_NOW"
+	sh -c "'$K' cc -Werror -O2 -fPIC -shared '$src/lib.c' -o libcclib.so && ! nm -D --defined-only libcclib.so | grep -q $ARGS && nm -D libcclib.so | grep -q 'U $ARGS' && readelf -d libcclib.so | grep -q BIND_NOW"
 check "-Werror -shared from .o files (link-only step)" \
 	sh -c "'$K' cc -Werror -O2 -fPIC -c '$src/lib.c' -o lib.o && '$K' cc -Werror -shared lib.o -o libcclib2.so"
 check "program linked against it exports the runtime" \
-	sh -c "'$K' cc -Werror -O2 '$src/prog.c' -o prog -L. -lcclib -Wl,-rpath,'$t' && nm -D --defined-only prog | grep -q __sanitizer_cov_trace_args && nm -D --defined-only prog | grep -q __kcov_df_gate && ./prog"
+	sh -c "'$K' cc -Werror -O2 '$src/prog.c' -o prog -L. -lcclib -Wl,-rpath,'$t' && nm -D --defined-only prog | grep -q $ARGS && nm -D --defined-only prog | grep -q __kcov_df_gate && ./prog"
 rm -f prog.trace
 if "$K" record --user -o prog.trace -- ./prog >prog.out 2>&1 &&
    "$K" view prog.trace >prog.view 2>&1 &&
