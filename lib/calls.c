@@ -304,7 +304,7 @@ int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
 	b->st = st;
 	b->sym = sym;
 	out->priv = b;
-	if (st->format == KCOVDF_FMT_V1) {
+	if (st->format == KCOVDF_FMT_VERSIONED) {
 		/* Nest only when returns were recorded; an args-only trace
 		 * is a flat list. A walk error here is reported below. */
 		b->nested = kcovdf_walk(st->format, st->words, st->nwords,

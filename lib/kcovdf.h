@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <linux/kcov_dataflow.h>
+#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/trace_file.h"
 
 /*
@@ -34,6 +34,24 @@
 #define KCOV_RECORDFLAG_TYPE_DEPTH	0x2000000000000000ULL
 #endif
 
+/*
+ * Record format revision 1 (tag 0xD1): no longer written (KCOV_DF_ENABLE
+ * refuses it), read from old trace files. It differs from revision 2 only
+ * in the header word: flags (12 bits) at 51-40, argument index at 39-32,
+ * extra words (16 bits) at 31-16.
+ */
+#define KCOVDF_R1_TAG		0xD1U
+#define KCOVDF_R1_FLAGS(w)	((unsigned int)(((w) >> 40) & 0xfff))
+#define KCOVDF_R1_ARGIDX(w)	((unsigned int)(((w) >> 32) & 0xff))
+#define KCOVDF_R1_NEXTRA(w)	((unsigned int)(((w) >> 16) & 0xffff))
+#define KCOVDF_R1_HDR(kind, flags, argidx, nextra, size)		\
+	(((uint64_t)KCOVDF_R1_TAG << 56) |				\
+	 (((uint64_t)(kind) & 0xf) << 52) |				\
+	 (((uint64_t)(flags) & 0xfff) << 40) |				\
+	 (((uint64_t)(argidx) & 0xff) << 32) |				\
+	 (((uint64_t)(nextra) & 0xffff) << 16) |			\
+	 ((uint64_t)((size) > 0xffff ? 0xffff : (size)) & 0xffff))
+
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
@@ -42,7 +60,7 @@ enum kcovdf_rec_kind {
 	KCOVDF_REC_ARG = KCOV_DF_KIND_ARG,
 	KCOVDF_REC_RET = KCOV_DF_KIND_RET,
 	KCOVDF_REC_LOST = KCOV_DF_KIND_LOST,
-	KCOVDF_REC_SECTION = KCOV_DF_KIND_SECTION,	/* v1 only */
+	KCOVDF_REC_SECTION = KCOV_DF_KIND_SECTION,	/* versioned only */
 };
 
 /* One decoded record, in either format. Pointers point into the words. */
@@ -53,7 +71,7 @@ struct kcovdf_rec {
 	unsigned int size;	/* bytes of the value */
 	uint64_t pc;		/* instrumented function */
 	uint64_t value;		/* scalar, pointer, or LOST count */
-	uint64_t type_id;	/* layout id (v1 with FIELDS), else 0 */
+	uint64_t type_id;	/* layout id (FIELDS), else 0 */
 	uint64_t unreadable;	/* bit i: field i could not be read */
 	unsigned int nfields;	/* values in fields[] */
 	const uint64_t *fields;
@@ -62,11 +80,21 @@ struct kcovdf_rec {
 	uint32_t task_pid;	/* SECTION: pid of the task that ran it;
 				 * value is the handle, flags FIRST (start)
 				 * or VOID (end) */
+	unsigned int rev;	/* versioned records: 1 or 2 (the tag);
+				 * DOC records: 0 */
+	/* STRING: str_len bytes, byte i in bits 8*(i%8) of str[i/8] */
+	const uint64_t *str;
+	unsigned int str_len;
+	/* WIDE: the value's bytes, 8 per word, wide_words words (the value
+	 * word and the extra words); NULL when unreadable (FAULT) */
+	const uint64_t *wide;
+	unsigned int wide_words;
 };
 
 /*
  * Decode the record at w[0..avail-1] in the given format
- * (enum kcovdf_stream_format, DOC or V1). Returns the number of words
+ * (enum kcovdf_stream_format: DOC, or VERSIONED, whose records are of
+ * revision 2 or, in old files, 1, each told by its tag). Returns the number of words
  * consumed (> 0), or -1 with a message in err when the words are not a
  * valid record (unknown tag or kind, record longer than avail, inconsistent
  * counts). Never reads beyond w[avail - 1].

@@ -8,6 +8,7 @@
 #define KCOVDF_VERSION "0.1"
 
 int cmd_cc(int argc, char **argv);
+int cmd_cxx(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_vm(int argc, char **argv);

@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	fputs("usage: kcovdf COMMAND [ARGS]\n"
 	      "\n"
 	      "  cc ARGS...                 clang-22 with the plugin and runtime\n"
+	      "  c++ ARGS...                the same with clang++-22\n"
 	      "  record [-o FILE] -- CMD    run CMD and write a trace file\n"
 	      "  view [OPTIONS] TRACE       call tree with names and values\n"
 	      "  report [OPTIONS] TRACE     per function: calls, values seen, "
@@ -161,6 +162,15 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+						 : argv[0];
+
+	/* build/kcovdf-cc and build/kcovdf-c++ (symbolic links): a compiler
+	 * that is one path, for build systems that want that (CMake, meson). */
+	if (!strcmp(self, "kcovdf-cc"))
+		return cmd_cc(argc, argv);
+	if (!strcmp(self, "kcovdf-c++"))
+		return cmd_cxx(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -175,6 +185,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "cc"))
 		return cmd_cc(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "c++"))
+		return cmd_cxx(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))

@@ -8,10 +8,10 @@
  *     parse(write(parse(x))) gives the same trace.
  *  3. Every string a JSON exporter would print (comm, META, MAP paths,
  *     SYMS names) goes through kcovdf_json_str(): the result is valid JSON.
- *  4. For every DOC or V1 stream: a checked record walk, kcovdf_calls_build()
+ *  4. For every DOC or versioned stream: a checked record walk, kcovdf_calls_build()
  *     without a symboliser, the tree checked against the walk, and every
  *     call described and printed in text and in JSON (fuzz_check.h).
- *  5. For every PC_EXT stream: kcovdf_calls_merge() with the V1 stream of
+ *  5. For every PC_EXT stream: kcovdf_calls_merge() with the versioned stream of
  *     the same task (or none), symbols from the SYMS chunk; the merged tree
  *     is consistent (links, depths, count) and holds every dataflow call.
  */
@@ -204,7 +204,7 @@ static void strings_json(const struct kcovdf_trace *t)
 	kcovdf_buf_free(&b);
 }
 
-/* The merged tree of a PC_EXT stream and its task's V1 stream. */
+/* The merged tree of a PC_EXT stream and its task's versioned stream. */
 static void check_merge(const struct kcovdf_trace *t,
 			const struct kcovdf_stream *pc)
 {
@@ -222,7 +222,7 @@ static void check_merge(const struct kcovdf_trace *t,
 		if (t->streams[i].pid == pc->pid &&
 		    t->streams[i].tid == pc->tid &&
 		    t->streams[i].kind == dkind &&
-		    t->streams[i].format == KCOVDF_FMT_V1)
+		    t->streams[i].format == KCOVDF_FMT_VERSIONED)
 			df = &t->streams[i];
 	struct kcovdf_trace names = *t;
 	struct kcovdf_sym *sym;
@@ -244,7 +244,7 @@ static void check_merge(const struct kcovdf_trace *t,
 		FZ_CHECK(!x->child || x->child->parent == x,
 			 "merged child does not point back to its parent");
 		ndf += (x->src & KCOVDF_SRC_DF) || x->section;
-		fz_format_call(x, KCOVDF_FMT_V1, NULL, pc->pid);
+		fz_format_call(x, KCOVDF_FMT_VERSIONED, NULL, pc->pid);
 	}
 	FZ_CHECK(n == calls.ncalls, "merged walk visits %zu of %zu calls", n,
 		 calls.ncalls);
@@ -284,7 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct fz_walk w;
 		int wrc, rc;
 
-		if (st->format != KCOVDF_FMT_DOC && st->format != KCOVDF_FMT_V1)
+		if (st->format != KCOVDF_FMT_DOC && st->format != KCOVDF_FMT_VERSIONED)
 			continue;
 		wrc = fz_walk_checked((int)st->format, st->words, st->nwords,
 				      &w);

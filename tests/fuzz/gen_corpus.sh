@@ -2,7 +2,8 @@
 # Regenerate the seed corpus (tests/fuzz/corpus/*/seed-*): trace files and
 # record words with the library's writer; for fuzz_rules, the examples of
 # docs/rules.md, the rules files of the tests and rules over the harness's
-# fixed trace. Crash reproducers (crash-*) are kept as they are.
+# fixed trace. Crash reproducers (crash-*) and the inputs of record format
+# revision 1 (old-r1-*, written before revision 2) are kept as they are.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
