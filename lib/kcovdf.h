@@ -288,7 +288,34 @@ struct kcovdf_symopts {
 	const char *const *module_dirs;	/* where to look for NAME.ko */
 	size_t nmodule_dirs;
 	const char *kallsyms;		/* e.g. /proc/kallsyms when live */
-	const char *sysroot;		/* prefix for user-space paths */
+	const char *sysroot;		/* prefix for user-space paths, and
+					 * for the system's debug places */
+	/*
+	 * Finding objects by the build ids the trace records (search set):
+	 * the vmlinux and modules of a kernel trace when vmlinux (or
+	 * module_dirs) does not give them, and a user-space object whose
+	 * recorded path no longer holds it. Only a file whose GNU build id
+	 * matches is used (modules of a trace that records none: by name,
+	 * next to the vmlinux found). Searched in this order: in each of
+	 * roots (the kcovdf tree, the trace's directory)
+	 * build/kernel/<variant>/vmlinux and <variant>/modinst/; in each of
+	 * dirs (the trace's directory) vmlinux, vmlinux-<anything>, NAME.ko;
+	 * each of debug_path: a file, or a directory: its .build-id/NN/REST
+	 * (.debug) tree, its vmlinux files and the NAME.ko below it; then
+	 * the system's places under sysroot: /usr/lib/debug/.build-id/,
+	 * /usr/lib/debug/boot/vmlinux-<release>,
+	 * /usr/lib/debug/lib/modules/<release>/,
+	 * /lib/modules/<release>/build/vmlinux, /lib/modules/<release>/,
+	 * /boot/vmlinux-<release>. What was used: kcovdf_sym_notes(); what
+	 * was searched in vain: a warning.
+	 */
+	int search;
+	const char *const *roots;
+	size_t nroots;
+	const char *const *dirs;
+	size_t ndirs;
+	const char *const *debug_path;
+	size_t ndebug_path;
 };
 
 struct kcovdf_sym;
@@ -298,6 +325,9 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 void kcovdf_sym_free(struct kcovdf_sym *s);
 /* Warnings collected while loading (missing files, build-id mismatch). */
 const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
+/* Which files were found by build id ("symbols from build/kernel/small/
+ * vmlinux (build id 1a2b...)"), one line each, or "". */
+const char *kcovdf_sym_notes(struct kcovdf_sym *s);
 /* The function whose entry is pc (the records' pc), or NULL. */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
@@ -400,6 +430,13 @@ struct kcovdf_fieldval {
 	int optout;			/* the compiler did not know it (a
 					 * by-value piece optimized out);
 					 * unreadable is set too */
+	uint32_t offset;		/* bytes into the object */
+	unsigned int bytes;		/* bytes it covers (1..8) */
+	/* 1 + the index of a pointer field that shares bytes with this
+	 * non-pointer field (a union of a pointer and an integer), or 0:
+	 * then the bytes may hold an address (diff compares them like a
+	 * pointer). */
+	unsigned int ptr_alias;
 };
 
 struct kcovdf_val {
@@ -426,6 +463,9 @@ struct kcovdf_val {
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
 	int fields_trunc;
+	/* Text shown after the fields, inside the braces (view's note
+	 * that the other fields are as before), or NULL. */
+	const char *note;
 };
 
 /* The float format of a DWARF base type of this name and size (of one
@@ -454,6 +494,18 @@ void kcovdf_buf_free(struct kcovdf_buf *b);
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		       uint64_t v, unsigned int size, unsigned int fflags,
 		       int json);
+/*
+ * Display hints for kcovdf_fmt_scalar()'s fflags, beyond the KCOV_DF_FIELD_*
+ * bits: an integer shown in hex (flags, masks) or octal (file modes). Text
+ * only; JSON numbers stay numbers.
+ */
+#define KCOVDF_FMT_HEX	0x10000u
+#define KCOVDF_FMT_OCT	0x20000u
+/* The hint for an integer named name (a parameter, "a.b.f_flags", NULL)
+ * of type t: octal for umode_t and mode_t, hex for types named like flags
+ * (gfp_t, fmode_t, vm_flags_t, ...) and for names containing "flag",
+ * "mode" or "mask"; else 0. */
+unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t);
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json);
 void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
 /* A field's value as view shows it ("<unreadable>", "<optimized out>"). */
@@ -500,6 +552,10 @@ struct kcovdf_item {
 	int is_string, str_trunc, str_fault;
 	const uint64_t *str;
 	unsigned int str_len;
+	/* A field whose bytes a pointer field of the same object shares
+	 * (kcovdf_fieldval.ptr_alias): that pointer's value, when readable. */
+	int has_alias;
+	uint64_t alias_value;
 };
 
 /*

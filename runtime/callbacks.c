@@ -487,7 +487,11 @@ CB_VALUE_CC void kcovdf_trace_ret(uint64_t func, uint64_t info,
 				  const struct kcov_df_layout *layout)
 	__asm__(KCOV_DF_TRACE_RET_SYM);
 
-#if defined(__x86_64__) && !defined(KCOVDF_C_HOT_PATH)
+/* libkcovdf-rt.so (KCOVDF_RT_SHARED) uses the C version: %fs:sym@tpoff
+ * addresses TLS as only an executable can. KCOVDF_C_HOT_PATH selects it
+ * too (to test it on x86-64). */
+#if defined(__x86_64__) && !defined(KCOVDF_RT_SHARED) && \
+	!defined(KCOVDF_C_HOT_PATH)
 /*
  * x86-64: the same hot path as df_hot(), written out so that it needs no
  * register but r11 and rcx: preserve_most leaves r11 to the callee, and

@@ -58,6 +58,18 @@ static const struct kcovdf_stream *partner(const struct kcovdf_trace *t,
 	return NULL;
 }
 
+/* Lines from the library, each as "kcovdf: LINE" on stderr. */
+static void print_lines(const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int n = nl ? (int)(nl - text) : (int)strlen(text);
+
+		fprintf(stderr, "kcovdf: %.*s\n", n, text);
+		text += n + (nl != NULL);
+	}
+}
+
 void tool_trace_open(struct tool_trace *tt, const char *path,
 		     struct symargs *sa, int keep_damaged)
 {
@@ -72,11 +84,11 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 	src = kcovdf_trace_meta(tt->t, "source");
 	tt->kernel = src && !strcmp(src, "kernel");
 	kcovdf_fmt_errno_names(tt->kernel);
-	tt->sym = symargs_open(sa, tt->t);
+	tt->sym = symargs_open(sa, tt->t, path);
 	if (!tt->sym)
 		fatal("out of memory");
-	if (*kcovdf_sym_warnings(tt->sym))
-		fprintf(stderr, "%s", kcovdf_sym_warnings(tt->sym));
+	print_lines(kcovdf_sym_notes(tt->sym));
+	print_lines(kcovdf_sym_warnings(tt->sym));
 	tt->tasks = calloc(tt->t->nstreams ? tt->t->nstreams : 1,
 			   sizeof(*tt->tasks));
 	if (!tt->tasks)
@@ -323,6 +335,8 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 
 		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
 				    &val);
+		if (tt->show_hook)
+			tt->show_hook(tt->show_ctx, &c->args[i], &val);
 		kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", val.name);
 		tmp.len = 0;
 		kcovdf_buf_printf(&tmp, "%s", "");
@@ -382,6 +396,8 @@ void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
 		return;
 	}
 	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+	if (tt->show_hook)
+		tt->show_hook(tt->show_ctx, ret, &val);
 	if (!val.is_void) {
 		kcovdf_buf_printf(b, " = ");
 		kcovdf_buf_printf(&tmp, "%s", "");

@@ -237,7 +237,8 @@ static void usage(FILE *f)
 	      "  -f, --func F[,F..]  only these functions (glob patterns) "
 	      "and their subtrees\n"
 	      "  --task ID[,ID...]   only tasks with this PID or TID\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                      (default: found by the trace's build ids)\n",
 	      f);
 }
 

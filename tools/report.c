@@ -555,7 +555,8 @@ static void usage(FILE *f)
 	      "(default 8, 0: all)\n"
 	      "  --color[=WHEN]        auto (default), always, never\n"
 	      "  --json                one JSON document\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                        (default: found by the trace's build ids)\n",
 	      f);
 }
 

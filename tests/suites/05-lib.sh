@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# libkcovdf unit tests, built with ASan and UBSan from the library sources.
+# libkcovdf unit tests, built with ASan and UBSan from the library sources:
+# tests/lib/test_lib.c (decoder, trace files, call trees, values) and
+# tests/lib/test_rules.c (the rule language: lexer, parser, evaluator,
+# checker). The library is compiled once for both.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/tests
-mkdir -p "$out"
-clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
-	"$root/tests/lib/test_lib.c" "$root"/lib/*.c -ldw -lelf \
-	-o "$out/test_lib"
-"$out/test_lib"
+mkdir -p "$out/lib-asan"
+cflags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib")
+rm -f "$out"/lib-asan/*.o
+objs=()
+for f in "$root"/lib/*.c; do
+	o=$out/lib-asan/$(basename "${f%.c}").o
+	clang-22 "${cflags[@]}" -c "$f" -o "$o"
+	objs+=("$o")
+done
+rc=0
+for t in test_lib test_rules; do
+	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
+		-ldw -lelf -o "$out/$t"
+	"$out/$t" || rc=1
+done
+exit $rc

@@ -91,8 +91,8 @@ for s in segvdie segvkill; do
 	fi
 done
 exec 2>&3 3>&-
-# Records made before the crash are lost with the process (documented);
-# the file stays readable.
+# The file stays readable (what the runtime writes before the default
+# action is checked in 20-runtime-crash.sh).
 if env -u KCOVDF_OUT "$T" check parse "$tmp/segvdie.kdf" >/dev/null 2>&1
 then
 	ok "trace of a crashed program still has its header"
