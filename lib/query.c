@@ -294,8 +294,9 @@ int kcovdf_item_num(const struct kcovdf_item *it, struct kcovdf_num *n)
 		return wide_num(it, n);
 	if (t && t->size > 8 &&
 	    (kind == KCOVDF_T_INT || kind == KCOVDF_T_FLOAT ||
-	     kind == KCOVDF_T_ENUM || kind == KCOVDF_T_ARRAY))
-		return -1;	/* 8 bytes of a wider field: no number */
+	     kind == KCOVDF_T_ENUM ||
+	     (kind == KCOVDF_T_ARRAY && t->is_vector)))
+		return -1;	/* 8 bytes of a wider scalar: no number */
 	if (kind == KCOVDF_T_UNKNOWN) {
 		if (it->fflags & KCOV_DF_FIELD_PTR)
 			kind = KCOVDF_T_PTR;
