@@ -24,7 +24,7 @@ variants=${KCOVDF_RELIABILITY_VARIANTS:-small debug}
 secs=${KCOVDF_RELIABILITY_SECONDS:-3}
 fsecs=${KCOVDF_RELIABILITY_FUZZ_SECONDS:-60}
 seed=${KCOVDF_RELIABILITY_SEED:-$(date +%s)}
-cmds="scribble lifetime churn forkstorm badptr irq uptr"
+cmds="scribble lifetime churn forkstorm badptr irq uptr ctxsw"
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
