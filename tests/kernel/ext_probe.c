@@ -16,7 +16,8 @@
  * with a stack, as a reader would: an entry pushes, an exit pops and must
  * name the function on top. A round starts in user space (the count is
  * reset there), so it starts at depth 0 and must end there. It counts
- * depth records (any type other than entry, exit and basic block), exits
+ * depth records (type 0xe, decoded as lowest depth and net change; any
+ * other type but entry, exit and basic block is counted too), exits
  * that find another function on top of the stack, exits at depth 0 and
  * rounds that do not end at depth 0, and prints the first few with the
  * records around them, symbolised with /proc/kallsyms.
@@ -126,7 +127,12 @@ static void show(const uint64_t *c, uint64_t n, uint64_t at, const char *why)
 	for (i = from; i < to; i++) {
 		uint64_t r = c[i];
 
-		if (TYPE(r) == 0x2 || TYPE(r) == 0xe)
+		if (TYPE(r) == 0xe)
+			printf("%s DEPTH min %+lld net %+lld\n",
+			       i == at ? ">>" : "  ",
+			       (long long)((int64_t)(r << 8) >> 36),
+			       (long long)((int64_t)(r << 36) >> 36));
+		else if (TYPE(r) != 0x0 && TYPE(r) != 0x1 && TYPE(r) != 0xf)
 			printf("%s %s %#018" PRIx64 "\n", i == at ? ">>" : "  ",
 			       kind(r), r);
 		else

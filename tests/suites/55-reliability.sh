@@ -155,9 +155,9 @@ for v in $variants; do
 	fi
 	# What the irq check can prove: are irq-only functions instrumented?
 	if grep -q '^CONFIG_KCOV_DATAFLOW_INSTRUMENT_ALL=y' "$root/build/kernel/$v/.config" 2>/dev/null; then
-		what="the whole kernel is instrumented, the irq check is meaningful"
+		what="the whole kernel is instrumented, the irq and ctxsw checks are meaningful"
 	else
-		what="only fs/read_write.c and the test module are instrumented: the irq check cannot fail here"
+		what="only fs/read_write.c and the test module are instrumented: the irq and ctxsw checks cannot fail here"
 	fi
 	echo "# $v: $what"
 done
