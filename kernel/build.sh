@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a kcov-dataflow kernel: kernel/build.sh [VARIANT]
 #
-#   VARIANT  small (default) | module | all | debug | base | bench
+#   VARIANT  small (default) | module | all | debug | base | bench | allubsan
 #
 # 1. Extracts /usr/src/linux-source-6.12.tar.xz once into build/kernel/src
 #    and commits the pristine tree there (branch "pristine").
@@ -55,6 +55,7 @@ case $variant in
 small)	frags="common small" ;;
 module)	frags="common module" ;;
 all)	frags="common all" ;;
+allubsan) frags="common all allubsan" ;;
 debug)	frags="common small debug" ;;
 base)	frags="common base" ;;
 bench)	frags="common bench" ;;

@@ -11,6 +11,11 @@
 #                                    kernel/patches/ (replacing it)
 #   kernel/series.sh check           scripts/checkpatch.pl --strict on each
 #                                    patch in kernel/patches/
+#   kernel/series.sh identity 'Name <addr>'
+#                                    replace the placeholder identity (author
+#                                    and Signed-off-by) of our patches and the
+#                                    porter's sign-offs with a real one, for
+#                                    posting (DCO); then export
 #
 # Debian's linux-source tree ignores every top-level path in .gitignore, so
 # new files must be added with git add -f; "fixup" does that.
@@ -47,9 +52,37 @@ export)
 	[ -z "$(git -C "$dev" status --porcelain --untracked-files=no)" ] ||
 		die "uncommitted changes in $dev"
 	rm -f "$here"/patches/*.patch
-	git -C "$dev" format-patch -q --zero-commit --no-signature \
+	git -C "$dev" -c core.abbrev=9 format-patch -q --zero-commit --no-signature \
 		-o "$here/patches" pristine-6.12..HEAD
+	# The cover letter: its text up to the "---" line is kept, the
+	# shortlog, diffstat and base-commit after it are regenerated.
+	cover=$here/patches/0000-cover-letter.txt
+	if [ -f "$cover" ]; then
+		{
+			sed '/^---$/q' "$cover"
+			echo
+			git -C "$dev" shortlog pristine-6.12..HEAD
+			git -C "$dev" diff --stat=72 pristine-6.12 HEAD
+			echo
+			echo "base-commit: $(git -C "$dev" rev-parse pristine-6.12)"
+		} > "$cover.tmp" && mv "$cover.tmp" "$cover"
+	fi
 	ls "$here"/patches
+	;;
+identity)
+	who=${2:?"'Name <address>'"}
+	case $who in *' <'*'@'*'>') ;; *) die "want 'Name <address>'" ;; esac
+	[ -z "$(git -C "$dev" status --porcelain --untracked-files=no)" ] ||
+		die "uncommitted changes in $dev"
+	old='Seed 3fd963bd maintainers <maintainers@users.noreply.b-seed-3fd963bd.example>'
+	name=${who% <*}
+	mail=${who##*<}
+	mail=${mail%>}
+	export KCOVDF_OLD_ID="$old" KCOVDF_NEW_ID="$who"
+	GIT_SEQUENCE_EDITOR=: git -C "$dev" rebase -q -i \
+		--exec "if [ \"\$(git log -1 --format='%an <%ae>')\" = \"\$KCOVDF_OLD_ID\" ]; then git -c user.name='$name' -c user.email='$mail' commit -q --amend --no-edit --reset-author --date=\"\$(git log -1 --format=%aD)\"; fi; git log -1 --format=%B | sed \"s|\$KCOVDF_OLD_ID|\$KCOVDF_NEW_ID|\" > .git-msg.tmp; git commit -q --amend -F .git-msg.tmp; rm -f .git-msg.tmp" \
+		pristine-6.12
+	git -C "$dev" log --format='%h %an <%ae>' pristine-6.12..HEAD
 	;;
 check)
 	rc=0
@@ -61,7 +94,7 @@ check)
 	exit $rc
 	;;
 *)
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -39,6 +39,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -293,23 +294,32 @@ static long walk(int fmt, const uint64_t *buf, unsigned long size,
 			r.vals = &w[3];
 			words = 3 + r.nvals;
 		} else {
-			unsigned int e;
+			unsigned int e, content;
 
-			if (left < 3 || !KCOV_DF_V1_IS_HDR(w[0]) ||
-			    KCOV_DF_V1_KIND(w[0]) < KCOV_DF_KIND_ARG ||
-			    KCOV_DF_V1_KIND(w[0]) > KCOV_DF_KIND_LOST) {
+			if (left < 3 || !KCOV_DF_V2_IS_HDR(w[0]) ||
+			    KCOV_DF_V2_KIND(w[0]) < KCOV_DF_KIND_ARG ||
+			    KCOV_DF_V2_KIND(w[0]) > KCOV_DF_KIND_LOST) {
 				snprintf(err, errlen,
-					 "bad v1 header %#" PRIx64 " at %" PRIu64,
+					 "bad header %#" PRIx64 " at %" PRIu64,
 					 w[0], i);
 				return -1;
 			}
-			r.kind = KCOV_DF_V1_KIND(w[0]);
-			r.flags = KCOV_DF_V1_FLAGS(w[0]);
-			r.argidx = KCOV_DF_V1_ARGIDX(w[0]);
+			r.kind = KCOV_DF_V2_KIND(w[0]);
+			r.flags = KCOV_DF_V2_FLAGS(w[0]);
+			r.argidx = KCOV_DF_V2_ARGIDX(w[0]);
 			r.pc = w[1];
 			r.value = w[2];
-			e = KCOV_DF_V1_NEXTRA(w[0]);
-			words = KCOV_DF_V1_WORDS(w[0]);
+			e = KCOV_DF_V2_NEXTRA(w[0]);
+			words = KCOV_DF_V2_WORDS(w[0]);
+			content = r.flags & (KCOV_DF_F_FIELDS | KCOV_DF_F_STRING |
+					     KCOV_DF_F_WIDE | KCOV_DF_F_NOTREAD);
+			if ((content & (content - 1)) ||
+			    (r.flags & KCOV_DF_F_RESERVED)) {
+				snprintf(err, errlen,
+					 "bad flags %#x at %" PRIu64,
+					 r.flags, i);
+				return -1;
+			}
 			if (r.flags & KCOV_DF_F_FIELDS) {
 				unsigned int skip =
 					1 + !!(r.flags & KCOV_DF_F_FAULT);
@@ -323,9 +333,24 @@ static long walk(int fmt, const uint64_t *buf, unsigned long size,
 				r.nvals = e - skip;
 				r.fault = skip == 2 ? w[4] : 0;
 				r.vals = &w[3 + skip];
+			} else if (r.flags & KCOV_DF_F_STRING) {
+				/* n, then the bytes, 8 per word */
+				if (e && (left < 4 || w[3] > KCOV_DF_STR_MAX ||
+					  e != 1 + (w[3] + 7) / 8)) {
+					snprintf(err, errlen,
+						 "bad string at %" PRIu64, i);
+					return -1;
+				}
+			} else if (r.flags & KCOV_DF_F_WIDE) {
+				if (e > KCOV_DF_WIDE_MAX_EXTRA) {
+					snprintf(err, errlen,
+						 "bad wide value at %" PRIu64,
+						 i);
+					return -1;
+				}
 			} else if (e) {
 				snprintf(err, errlen,
-					 "extra words without FIELDS at %" PRIu64,
+					 "extra words without content at %" PRIu64,
 					 i);
 				return -1;
 			}
@@ -458,7 +483,7 @@ static int cmd_scribble(void)
 	unsigned long long recs = 0, drops = 0;
 	int fmt;
 
-	for (fmt = 0; fmt <= 1; fmt++) {
+	for (fmt = KCOV_DF_FMT_DOC; fmt <= KCOV_DF_FMT_V2; fmt += 2) {
 		struct scribbler s = { .seed = 0x5c1bb1e + fmt };
 		double end = now() + opt_seconds / 2;
 		pthread_t th;
@@ -479,7 +504,7 @@ static int cmd_scribble(void)
 		atomic_store(&s.stop, 1);
 		pthread_join(th, NULL);
 		writes += s.writes;
-		check_clean(&d, fmt, fmt ? "v1" : "doc");
+		check_clean(&d, fmt, fmt ? "v2" : "doc");
 		ioctl(d.fd, KCOV_DF_GET_STATS, &st1);
 		recs += st1.records - st0.records;
 		drops += st1.dropped - st0.dropped;
@@ -489,7 +514,7 @@ static int cmd_scribble(void)
 		bad("nothing was recorded");
 	return finish("scribble",
 		      "%llu recording rounds against %llu random writes "
-		      "(doc + v1), %llu records written, %llu dropped, "
+		      "(doc + v2), %llu records written, %llu dropped, "
 		      "clean walk afterwards", iters, writes, recs, drops);
 }
 
@@ -576,7 +601,7 @@ static void *spin_thread(void *arg)
 {
 	struct df *d = arg;
 
-	if (ioctl(d->fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+	if (ioctl(d->fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 		_exit(3);
 	for (unsigned int i = 0;; i++)
 		record_some(i);
@@ -644,7 +669,9 @@ static int cmd_lifetime(void)
 		unsigned int c = rounds % 7;
 
 		if (c < 4)
-			lifetime_thread_case(c, rounds / 7 % 2);
+			lifetime_thread_case(c, rounds / 7 % 2 ?
+						KCOV_DF_FMT_V2 :
+						KCOV_DF_FMT_DOC);
 		else
 			lifetime_child_case(c - 4);
 		cases[c]++;
@@ -685,7 +712,8 @@ static void *churn_thread(void *arg)
 		return NULL;
 	}
 	while (now() < c->end) {
-		int fmt = (c->cycles + c->id) & 1;
+		int fmt = (c->cycles + c->id) & 1 ? KCOV_DF_FMT_V2 :
+						      KCOV_DF_FMT_DOC;
 		long n;
 
 		__atomic_store_n(&c->d.buf[0], 0, __ATOMIC_RELAXED);
@@ -789,16 +817,16 @@ static int storm_child(int inherited_fd)
 	char err[160];
 
 	mod_init();
-	if (ioctl(inherited_fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1) == 0 ||
+	if (ioctl(inherited_fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2) == 0 ||
 	    errno != EBUSY)
 		return 10;
 	if (ioctl(inherited_fd, KCOV_DF_DISABLE, 0) == 0)
 		return 11;	/* not this task's */
 	if (df_open(&d, 4096))
 		return 12;
-	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 		return 13;
-	if (check_clean(&d, KCOV_DF_FMT_V1, "storm child"))
+	if (check_clean(&d, KCOV_DF_FMT_V2, "storm child"))
 		return 14;
 	(void)err;
 	return 0;
@@ -817,7 +845,7 @@ static int cmd_forkstorm(void)
 		bad("open: %s", strerror(-ret));
 		return finish("forkstorm", "no descriptor");
 	}
-	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 		bad("ENABLE: %s", strerror(errno));
 	while (now() < end && !atomic_load(&errors)) {
 		pid_t pids[8];
@@ -849,7 +877,7 @@ static int cmd_forkstorm(void)
 			bad("parent DISABLE: %s", strerror(errno));
 		pids[0] = fork();
 		if (pids[0] == 0) {
-			if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+			if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 				_exit(20);
 			syscall_work();
 			execl(self_exe, "df_stress", "noop", (char *)NULL);
@@ -859,17 +887,17 @@ static int cmd_forkstorm(void)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			bad("serial child: status %#x", status);
 		serial++;
-		if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+		if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 			bad("parent re-ENABLE after the child exited: %s",
 			    strerror(errno));
-		if (walk(KCOV_DF_FMT_V1, d.buf, d.words, NULL, NULL, err,
+		if (walk(KCOV_DF_FMT_V2, d.buf, d.words, NULL, NULL, err,
 			 sizeof(err)) < 0)
 			bad("parent buffer: %s", err);
 		if (__atomic_load_n(&d.buf[0], __ATOMIC_ACQUIRE) > d.words / 2)
 			__atomic_store_n(&d.buf[0], 0, __ATOMIC_RELAXED);
 		rounds++;
 	}
-	check_clean(&d, KCOV_DF_FMT_V1, "parent");
+	check_clean(&d, KCOV_DF_FMT_V2, "parent");
 	df_close(&d);
 	return finish("forkstorm",
 		      "%llu rounds: %llu children forked %d at a time from a "
@@ -941,14 +969,14 @@ static int check_invalid(int fmt, struct df *d, uint64_t pc)
 		}
 		if (i == 5)
 			continue;	/* still mapped: read as it is */
-		if (fmt == KCOV_DF_FMT_V1) {
+		if (fmt == KCOV_DF_FMT_V2) {
 			unsigned int want = KCOV_DF_F_FIELDS |
 				(i == 0 ? KCOV_DF_F_NULL :
 				 i == 1 ? KCOV_DF_F_ERRPTR : KCOV_DF_F_FAULT);
 			uint64_t fault = i == 6 ? 0x18 : 0x1f;
 
 			if (s->flags != want)
-				bad("%s: v1 flags %#x, want %#x", inv_names[i],
+				bad("%s: v2 flags %#x, want %#x", inv_names[i],
 				    s->flags, want);
 			if (i < 2) {
 				if (s->nvals)
@@ -989,7 +1017,8 @@ static void *badptr_thread(void *arg)
 		return NULL;
 	}
 	while (now() < a->end && !atomic_load(&errors)) {
-		check_invalid(a->runs & 1, &d, a->pc);
+		check_invalid(a->runs & 1 ? KCOV_DF_FMT_V2 : KCOV_DF_FMT_DOC,
+			      &d, a->pc);
 		a->runs++;
 	}
 	df_close(&d);
@@ -1016,7 +1045,7 @@ static int cmd_badptr(void)
 	return finish("badptr",
 		      "%llu runs of the module's 7 bad pointers (NULL, ERR_PTR, "
 		      "user, guard page, freed+unmapped vmalloc, freed slab, "
-		      "partial) in 2 threads, doc and v1 alternating: NULL/"
+		      "partial) in 2 threads, doc and v2 alternating: NULL/"
 		      "ERR_PTR flags, FAULT bitmaps 0x1f/0x18, 0xBADADD85 values",
 		      a[0].runs + a[1].runs);
 }
@@ -1133,7 +1162,7 @@ static void fuzz_helper_enable(struct fuzz *f, int slot, unsigned long arg)
 
 	if (s->fd < 0)
 		h.want = EBADF;
-	else if (arg & ~KCOV_DF_FMT_MASK || arg > KCOV_DF_FMT_V1 || !s->words)
+	else if ((arg != KCOV_DF_FMT_DOC && arg != KCOV_DF_FMT_V2) || !s->words)
 		h.want = EINVAL;
 	else if (s->owned)
 		h.want = EBUSY;
@@ -1191,11 +1220,12 @@ static void fuzz_op(struct fuzz *f)
 		break;
 	case 3:		/* ENABLE */
 	case 4:
-		arg = rnd(f, 3) ? rnd(f, 2) :
+		arg = rnd(f, 3) ? rnd(f, 2) * KCOV_DF_FMT_V2 :
 		      fuzz_args[rnd(f, sizeof(fuzz_args) / sizeof(long))];
 		ret = ioctl(s->fd, KCOV_DF_ENABLE, arg);
 		want = s->fd < 0 ? EBADF :
-		       arg > KCOV_DF_FMT_V1 || !s->words ? EINVAL :
+		       (arg != KCOV_DF_FMT_DOC && arg != KCOV_DF_FMT_V2) ||
+		       !s->words ? EINVAL :
 		       task_enabled(f) ? EBUSY : 0;
 		expect(f, "ENABLE", ret, want);
 		if (!ret && !want) {
@@ -1339,7 +1369,7 @@ static void fuzz_op(struct fuzz *f)
 	case 16:	/* another thread enables */
 		if (s->fd < 0)
 			break;
-		arg = rnd(f, 4) ? rnd(f, 2) :
+		arg = rnd(f, 4) ? rnd(f, 2) * KCOV_DF_FMT_V2 :
 		      fuzz_args[rnd(f, sizeof(fuzz_args) / sizeof(long))];
 		fuzz_helper_enable(f, si, arg);
 		break;
@@ -1622,7 +1652,7 @@ static int cmd_irq(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	if (timer_create(CLOCK_MONOTONIC, &sev, &tid) == 0)
 		timer_settime(tid, 0, &its, NULL);
-	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+	if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 		bad("ENABLE: %s", strerror(errno));
 	end = now() + opt_seconds;
 	while (now() < end) {
@@ -1641,13 +1671,13 @@ static int cmd_irq(void)
 		    d.words - 4096) {
 			if (ioctl(d.fd, KCOV_DF_DISABLE, 0))
 				bad("DISABLE: %s", strerror(errno));
-			n = walk(KCOV_DF_FMT_V1, d.buf, d.words, irq_cb, c, err,
+			n = walk(KCOV_DF_FMT_V2, d.buf, d.words, irq_cb, c, err,
 				 sizeof(err));
 			if (n < 0)
 				bad("walk: %s", err);
 			lost_words += d.buf[0];
 			d.buf[0] = 0;
-			if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+			if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 				bad("ENABLE: %s", strerror(errno));
 		}
 	}
@@ -1656,7 +1686,7 @@ static int cmd_irq(void)
 	it = (struct itimerval){ 0 };
 	setitimer(ITIMER_REAL, &it, NULL);
 	timer_delete(tid);
-	n = walk(KCOV_DF_FMT_V1, d.buf, d.words, irq_cb, c, err, sizeof(err));
+	n = walk(KCOV_DF_FMT_V2, d.buf, d.words, irq_cb, c, err, sizeof(err));
 	if (n < 0)
 		bad("walk: %s", err);
 	lost_words += d.buf[0];
@@ -1683,6 +1713,169 @@ static int cmd_irq(void)
 		      rounds, atomic_load(&sigs), irq_total() - i0,
 		      softirq_sum("TIMER") - t0, softirq_sum("RCU") - r0,
 		      lost_words, hits);
+}
+
+/* ------------------------------------------------------------------ */
+/* ctxsw: two recording tasks that switch to each other                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Functions that run only between kcov_prepare_switch() and
+ * kcov_finish_switch(): entered as one task, left as the next. With the
+ * whole kernel instrumented (variant all) they are instrumented; a record
+ * of one of them in any task's buffer means the context switch window was
+ * not suppressed (its entry would be in prev's buffer, its return in
+ * next's).
+ */
+static uint64_t kallsyms_addr(const char *want);
+
+static const char *const ctxsw_only[] = {
+	"__switch_to", "__switch_to_xtra", "switch_to_sld",
+	"__perf_event_task_sched_out", "__perf_event_task_sched_in",
+};
+#define NCTXSW (sizeof(ctxsw_only) / sizeof(ctxsw_only[0]))
+
+struct ctxsw_task {
+	struct df d;
+	int in, out;			/* pipe ends */
+	unsigned long long rounds, recs, words;
+	unsigned long long hits[NCTXSW];
+	uint64_t addr[NCTXSW];
+	long switches;
+	atomic_int *stop;
+};
+
+static void ctxsw_cb(const struct rec *r, void *arg)
+{
+	struct ctxsw_task *t = arg;
+	unsigned int i;
+
+	t->recs++;
+	for (i = 0; i < NCTXSW; i++)
+		if (t->addr[i] && r->pc == t->addr[i])
+			t->hits[i]++;
+}
+
+static long ctxsw_count(void)
+{
+	char path[64], line[256];
+	long v, sum = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/status",
+		 (long)syscall(SYS_gettid));
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+		    sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+/* Drain the buffer into the checks when it fills up, and at the end. */
+static void ctxsw_drain(struct ctxsw_task *t, bool reenable)
+{
+	char err[160];
+
+	if (ioctl(t->d.fd, KCOV_DF_DISABLE, 0))
+		bad("DISABLE: %s", strerror(errno));
+	if (walk(KCOV_DF_FMT_V2, t->d.buf, t->d.words, ctxsw_cb, t, err,
+		 sizeof(err)) < 0)
+		bad("walk: %s", err);
+	t->words += t->d.buf[0];
+	t->d.buf[0] = 0;
+	if (reenable && ioctl(t->d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
+		bad("ENABLE: %s", strerror(errno));
+}
+
+static void *ctxsw_thread(void *arg)
+{
+	struct ctxsw_task *t = arg;
+	cpu_set_t cpu;
+	long s0;
+	char c = 'x';
+
+	/* Both tasks on one CPU: every blocking read switches to the other. */
+	CPU_ZERO(&cpu);
+	CPU_SET(0, &cpu);
+	if (sched_setaffinity(0, sizeof(cpu), &cpu))
+		bad("sched_setaffinity: %s", strerror(errno));
+	s0 = ctxsw_count();
+	if (ioctl(t->d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
+		bad("ENABLE: %s", strerror(errno));
+	while (!atomic_load(t->stop)) {
+		if (write(t->out, &c, 1) != 1 || read(t->in, &c, 1) != 1)
+			break;
+		t->rounds++;
+		if (__atomic_load_n(&t->d.buf[0], __ATOMIC_ACQUIRE) >
+		    t->d.words - 4096)
+			ctxsw_drain(t, true);
+	}
+	ctxsw_drain(t, false);
+	t->switches = ctxsw_count() - s0;
+	/* Let the other one out of its read. */
+	if (write(t->out, &c, 1) != 1)
+		bad("write: %s", strerror(errno));
+	return NULL;
+}
+
+static int cmd_ctxsw(void)
+{
+	struct ctxsw_task t[2] = { };
+	int ab[2], ba[2], found = 0, i, ret;
+	unsigned long long hits = 0;
+	atomic_int stop = 0;
+	pthread_t th[2];
+	unsigned int k;
+
+	for (k = 0; k < NCTXSW; k++) {
+		t[0].addr[k] = t[1].addr[k] = kallsyms_addr(ctxsw_only[k]);
+		found += !!t[0].addr[k];
+	}
+	if (pipe(ab) || pipe(ba)) {
+		bad("pipe: %s", strerror(errno));
+		return finish("ctxsw", "no pipes");
+	}
+	t[0].in = ba[0];
+	t[0].out = ab[1];
+	t[1].in = ab[0];
+	t[1].out = ba[1];
+	for (i = 0; i < 2; i++) {
+		t[i].stop = &stop;
+		ret = df_open(&t[i].d, 1 << 20);
+		if (ret) {
+			bad("open: %s", strerror(-ret));
+			return finish("ctxsw", "no descriptor");
+		}
+	}
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, ctxsw_thread, &t[i]);
+	usleep((useconds_t)(opt_seconds * 1e6));
+	atomic_store(&stop, 1);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < NCTXSW; k++)
+			if (t[i].hits[k]) {
+				bad("task %d: %llu records of %s, which runs "
+				    "only inside a context switch", i,
+				    t[i].hits[k], ctxsw_only[k]);
+				hits += t[i].hits[k];
+			}
+		df_close(&t[i].d);
+	}
+	note("%d of %zu context-switch-only functions in /proc/kallsyms%s",
+	     found, NCTXSW, found ? "" : ": this check cannot fail here");
+	return finish("ctxsw",
+		      "two recording tasks on one CPU switching to each other "
+		      "over pipes: %llu + %llu rounds, %ld + %ld context "
+		      "switches, %llu + %llu records walked strictly, %llu "
+		      "records of functions that run only inside a context "
+		      "switch", t[0].rounds, t[1].rounds, t[0].switches,
+		      t[1].switches, t[0].recs, t[1].recs, hits);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1756,12 +1949,12 @@ static int cmd_uptr(void)
 	for (i = 0; i < 3; i++) {
 		__atomic_store_n(&d.buf[0], 0, __ATOMIC_RELAXED);
 		u.ptr = ptrs[i];
-		if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+		if (ioctl(d.fd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 			bad("ENABLE: %s", strerror(errno));
 		if (readv(zfd, (const struct iovec *)(uintptr_t)ptrs[i], 1) >= 0)
 			bad("readv(%#" PRIx64 ") succeeded", ptrs[i]);
 		ioctl(d.fd, KCOV_DF_DISABLE, 0);
-		if (walk(KCOV_DF_FMT_V1, d.buf, d.words, uptr_cb, &u, err,
+		if (walk(KCOV_DF_FMT_V2, d.buf, d.words, uptr_cb, &u, err,
 			 sizeof(err)) < 0)
 			bad("walk: %s", err);
 		if (u.disclosed) {
@@ -1787,7 +1980,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: df_stress scribble|lifetime|churn|forkstorm|badptr|"
-		"fuzz|irq|uptr [--seconds S] [--threads N] [--seed N] "
+		"fuzz|irq|uptr|ctxsw [--seconds S] [--threads N] [--seed N] "
 		"[--episodes E] [--episode K]\n");
 	return 2;
 }
@@ -1837,7 +2030,7 @@ int main(int argc, char **argv)
 	{
 		static const char *const cmds[] = {
 			"noop", "scribble", "lifetime", "churn", "forkstorm",
-			"badptr", "fuzz", "irq", "uptr",
+			"badptr", "fuzz", "irq", "uptr", "ctxsw",
 		};
 		unsigned int k;
 
@@ -1873,6 +2066,8 @@ int main(int argc, char **argv)
 		return cmd_uptr();
 	if (!strcmp(cmd, "irq"))
 		return cmd_irq();
+	if (!strcmp(cmd, "ctxsw"))
+		return cmd_ctxsw();
 	fprintf(stderr, "df_stress: unknown command %s\n", cmd);
 	return usage();
 }

@@ -15,11 +15,11 @@ n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
-if out=$("$root/tests/check-uapi-copy.sh" 2>&1); then
-	ok "kernel: include/uapi/linux/kcov_dataflow.h in the series is the project's"
+if out=$(KCOVDF_REQUIRE_ABI_COPY=1 "$root/tests/check-uapi-copy.sh" 2>&1); then
+	ok "kernel: the series' uapi/linux/kcov_dataflow.h and linux/kcov_dataflow_abi.h are the project's"
 else
 	echo "$out" | sed 's/^/# /'
-	notok "kernel: include/uapi/linux/kcov_dataflow.h in the series is the project's"
+	notok "kernel: the series' uapi/linux/kcov_dataflow.h and linux/kcov_dataflow_abi.h are the project's"
 fi
 
 if [ ! -f "$root/build/kcovdf-plugin.so" ]; then
@@ -41,6 +41,28 @@ for v in $variants; do
 
 	src=$root/build/kernel/src
 	kout=$root/build/kernel/$v
+
+	# The build-time ABI check (patch 2, scripts/kcov_dataflow_check.sh)
+	# on objects made here: a callback call without the guard symbol,
+	# and a call of the upstream proposal's __sanitizer_cov_trace_args,
+	# fail; the test module, as the plugin instrumented it, passes.
+	chk=$src/scripts/kcov_dataflow_check.sh
+	tmpd=$(mktemp -d)
+	printf 'void %s(unsigned long, unsigned long, unsigned long, void *);\nvoid f(void) { %s(0, 0, 0, 0); }\n' \
+		__kcov_df_trace_args_v2 __kcov_df_trace_args_v2 > "$tmpd/noguard.c"
+	printf 'void %s(unsigned long, unsigned long, unsigned long, void *);\nvoid f(void) { %s(0, 0, 0, 0); }\n' \
+		__sanitizer_cov_trace_args __sanitizer_cov_trace_args > "$tmpd/upstream.c"
+	if [ -x "$chk" ] &&
+	   clang-22 -c -o "$tmpd/noguard.o" "$tmpd/noguard.c" &&
+	   clang-22 -c -o "$tmpd/upstream.o" "$tmpd/upstream.c" &&
+	   ! sh "$chk" llvm-nm-22 "$tmpd/noguard.o" 2>/dev/null &&
+	   ! sh "$chk" llvm-nm-22 "$tmpd/upstream.o" 2>/dev/null &&
+	   sh "$chk" llvm-nm-22 "$kout/lib/test_kcov_dataflow.o"; then
+		ok "$v: the ABI guard check refuses objects without the guard or with __sanitizer_cov_trace_args, passes the plugin's"
+	else
+		notok "$v: the ABI guard check refuses objects without the guard or with __sanitizer_cov_trace_args, passes the plugin's"
+	fi
+	rm -rf "$tmpd"
 	kst=$kout/kselftest
 	rm -rf "$kst"
 	mkdir -p "$kst"

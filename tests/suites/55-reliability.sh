@@ -24,7 +24,7 @@ variants=${KCOVDF_RELIABILITY_VARIANTS:-small debug}
 secs=${KCOVDF_RELIABILITY_SECONDS:-3}
 fsecs=${KCOVDF_RELIABILITY_FUZZ_SECONDS:-60}
 seed=${KCOVDF_RELIABILITY_SEED:-$(date +%s)}
-cmds="scribble lifetime churn forkstorm badptr irq uptr"
+cmds="scribble lifetime churn forkstorm badptr irq uptr ctxsw"
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -155,9 +155,9 @@ for v in $variants; do
 	fi
 	# What the irq check can prove: are irq-only functions instrumented?
 	if grep -q '^CONFIG_KCOV_DATAFLOW_INSTRUMENT_ALL=y' "$root/build/kernel/$v/.config" 2>/dev/null; then
-		what="the whole kernel is instrumented, the irq check is meaningful"
+		what="the whole kernel is instrumented, the irq and ctxsw checks are meaningful"
 	else
-		what="only fs/read_write.c and the test module are instrumented: the irq check cannot fail here"
+		what="only fs/read_write.c and the test module are instrumented: the irq and ctxsw checks cannot fail here"
 	fi
 	echo "# $v: $what"
 done

@@ -177,8 +177,9 @@ struct kcov_df_stats {
 #define KCOV_DF_KIND_LOST	3	/* records were dropped here */
 /*
  * Bracket of a remote section: E = 1, size 8, argument index 0xff, pc 0,
- * value the KCOV handle, extra[0] the pid (initial namespace) of the task
- * that ran the section; KCOV_DF_F_FIRST opens, KCOV_DF_F_VOID closes.
+ * value the KCOV handle, extra[0] the pid of the task that ran the
+ * section, in the pid namespace of the task that enabled the descriptor
+ * (0 if it has none there); KCOV_DF_F_FIRST opens, KCOV_DF_F_VOID closes.
  */
 #define KCOV_DF_KIND_SECTION	4
 
