@@ -31,32 +31,7 @@ cd "$t" || exit 1
 if ! make -C "$root" all >"$t/build.log" 2>&1; then
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "make all"
-	# --- one path per compiler: build/kcovdf-cc, build/kcovdf-c++ (CMake) ------
-if command -v cmake >/dev/null; then
-	mkdir -p cm && cp "$src/lib.c" "$src/prog.c" "$src/hello.cc" cm/
-	cat >cm/CMakeLists.txt <<'EOC'
-cmake_minimum_required(VERSION 3.13)
-project(kcovdf_cc_test C CXX)
-add_library(cclib SHARED lib.c)
-add_executable(prog prog.c)
-target_link_libraries(prog cclib)
-add_executable(hello hello.cc)
-EOC
-	if CC="$BUILD/kcovdf-cc" CXX="$BUILD/kcovdf-c++" CFLAGS=-Werror \
-		CXXFLAGS=-Werror cmake -S cm -B cm/b >cm.log 2>&1 &&
-	   cmake --build cm/b >>cm.log 2>&1 &&
-	   "$K" record --user -o cm.trace -- cm/b/prog >>cm.log 2>&1 &&
-	   "$K" view cm.trace 2>&1 | grep -q '^  lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$'; then
-		ok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++ (-Werror): shared library and programs, recorded"
-	else
-		sed 's/^/# /' cm.log | tail -20
-		notok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++"
-	fi
-else
-	ok "CMake project # SKIP cmake not installed"
-fi
-
-echo "1..$n"
+	echo "1..$n"
 	exit 1
 fi
 
