@@ -7,12 +7,7 @@
 # (the call that died without a return). SIGKILL cannot be caught: record
 # says what is lost. TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+. "$(dirname "$0")/../lib.sh"
 t=$(mktemp -d /tmp/kcovdf-crash-test.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 ulimit -c 0	# the deaths must not leave core files behind
@@ -24,8 +19,7 @@ if make -C "$root" all >"$t/build.log" 2>&1 &&
 else
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "build tests/crash/crash.c with kcovdf cc"
-	echo "1..$n"
-	exit 1
+	done_testing
 fi
 C=$t/crash
 
@@ -265,5 +259,4 @@ else
 	notok "build runtime/tests/rt_test"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -7,23 +7,8 @@
 # autoconf-style configure that must keep its shared library, and
 # `kcovdf c++`. TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
+. "$(dirname "$0")/../lib.sh"
 src=$root/tests/cc
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
-check() {	# check DESC CMD...: ok when CMD succeeds
-	local d=$1
-	shift
-	if "$@" >"$t/last.log" 2>&1; then
-		ok "$d"
-	else
-		sed 's/^/# /' "$t/last.log" | head -20
-		notok "$d"
-	fi
-}
 t=$(mktemp -d /tmp/kcovdf-cc-test.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 cd "$t" || exit 1
@@ -31,8 +16,7 @@ cd "$t" || exit 1
 if ! make -C "$root" all >"$t/build.log" 2>&1; then
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "make all"
-	echo "1..$n"
-	exit 1
+	done_testing
 fi
 
 # The argument callback's name (compiler ABI): from the runtime's exports.
@@ -230,8 +214,7 @@ EOC
 		notok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++"
 	fi
 else
-	ok "CMake project # SKIP cmake not installed"
+	skip "CMake project" "cmake not installed"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

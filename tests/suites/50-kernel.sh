@@ -9,11 +9,9 @@
 # whole kernel instrumented), module (only the test module instrumented).
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib.sh"
+needs_kernel
 variants=${KCOVDF_KERNEL_VARIANTS:-small}
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 if out=$("$root/tests/check-uapi-copy.sh" 2>&1); then
 	ok "kernel: include/uapi/linux/kcov_dataflow.h in the series is the project's"
@@ -99,5 +97,4 @@ for v in $variants; do
 	fi
 done
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing
