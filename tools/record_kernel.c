@@ -15,7 +15,8 @@
  * a second dataflow descriptor (and, with --pc-ext, KCOV_REMOTE_ENABLE on
  * a second kcov descriptor) with one common handle, which the kernel hands
  * to the tasks the command starts. Each buffer becomes a STREAM chunk of
- * its own kind (LOCAL, PCEXT, REMOTE, REMOTE_PCEXT).
+ * its own kind (LOCAL, PCEXT, REMOTE, REMOTE_PCEXT): the table kbufs[]
+ * below says what each one is, the code handles them alike.
  *
  * --follow-forks records the tasks the command creates too, each in its
  * own buffer (follow.c: the recorder enables them through ptrace).
@@ -38,7 +39,10 @@
 #include "kcovdf_tool.h"
 #include "record.h"
 
-/* Seed 003 and 004; the kernel series defines them in its own headers. */
+/* KCOV's mode for function entry/exit records, from Jann Horn's "KCOV
+ * function entry/exit records" series (kcov: introduce extended PC
+ * coverage collection mode); the kernel series defines it in its own
+ * headers. */
 #define KCOVDF_TRACE_PC_EXT 2
 #ifndef KCOV_DF_REMOTE_ENABLE
 #define KCOV_DF_REMOTE_ENABLE _IOW('d', 102, struct kcov_remote_arg)
@@ -339,51 +343,167 @@ static void write_modules(int fd)
 	fclose(f);
 }
 
+/* ---------------------------------------------------------------- */
+/* The buffers                                                       */
+/* ---------------------------------------------------------------- */
+
+/* An errno an enabling ioctl fails with that says what the kernel lacks. */
+struct kbuf_hint {
+	int err;		/* 0: no hint */
+	const char *why;	/* the message */
+	const char *call;	/* shown with the errno after it; NULL: not */
+};
+
+/* What one kind of buffer is. */
+struct kbuf_desc {
+	const char *dev;	/* the device opened for it */
+	unsigned long init;	/* the ioctl that sizes it */
+	const char *init_name;	/* its name in messages */
+	const char *mmap_for;	/* in the message of a failed mmap */
+	const char *name;	/* in messages about what it holds */
+	int pcext;		/* KCOV_TRACE_PC_EXT words, not dataflow */
+	int remote;		/* enabled for remote work (common handle) */
+	unsigned long enable;	/* the ioctl that enables it */
+	const char *enable_name;	/* in the message when it fails */
+	struct kbuf_hint hints[2];
+	uint32_t area_max;	/* remote: at most this many words a section
+				 * (0: the buffer's size) */
+	uint32_t kind;		/* its STREAM chunk's kind */
+	const char *full_msg;	/* warned when it filled up, or NULL */
+};
+
+/* In the order of the file's STREAM chunks. The child enables the remote
+ * ones first, then the task's own, PC_EXT last of each: the enabling
+ * ioctls themselves are then recorded as little as can be. */
+enum { KB_DF, KB_PCEXT, KB_DF_REMOTE, KB_PCEXT_REMOTE, KB_N };
+
+static const struct kbuf_desc kbufs[KB_N] = {
+	[KB_DF] = {
+		.dev = DEV_PATH,
+		.init = KCOV_DF_INIT_TRACE,
+		.init_name = "KCOV_DF_INIT_TRACE",
+		.mmap_for = "",
+		.name = DEV_PATH,
+		.enable = KCOV_DF_ENABLE,
+		.enable_name = "KCOV_DF_ENABLE",
+		.kind = KCOVDF_STREAM_LOCAL,
+	},
+	[KB_PCEXT] = {
+		.dev = KCOV_PATH,
+		.init = KCOV_INIT_TRACE,
+		.init_name = "KCOV_INIT_TRACE",
+		.mmap_for = " for " KCOV_PATH,
+		.name = KCOV_PATH,
+		.pcext = 1,
+		.enable = KCOV_ENABLE,
+		.enable_name = "KCOV_ENABLE(KCOV_TRACE_PC_EXT)",
+		.hints = {
+			{ EINVAL, "kernel has no KCOV_TRACE_PC_EXT "
+				  "(CONFIG_KCOV_EXT_RECORDS)", NULL },
+		},
+		.kind = KCOVDF_STREAM_PCEXT,
+		.full_msg = "the PC_EXT buffer is full: later entries and "
+			    "exits are lost; use --buffer to enlarge it",
+	},
+	[KB_DF_REMOTE] = {
+		.dev = DEV_PATH,
+		.init = KCOV_DF_INIT_TRACE,
+		.init_name = "KCOV_DF_INIT_TRACE (remote)",
+		.mmap_for = " for " DEV_PATH,
+		.name = "remote " DEV_PATH,
+		.remote = 1,
+		.enable = KCOV_DF_REMOTE_ENABLE,
+		.enable_name = "KCOV_DF_REMOTE_ENABLE",
+		.hints = {
+			{ ENOTTY, "kernel has no remote dataflow",
+			  "KCOV_DF_REMOTE_ENABLE" },
+			{ EINVAL, "kernel has no remote dataflow",
+			  "KCOV_DF_REMOTE_ENABLE" },
+		},
+		.kind = KCOVDF_STREAM_REMOTE,
+	},
+	[KB_PCEXT_REMOTE] = {
+		.dev = KCOV_PATH,
+		.init = KCOV_INIT_TRACE,
+		.init_name = "KCOV_INIT_TRACE (remote)",
+		.mmap_for = " for " KCOV_PATH,
+		.name = "remote " KCOV_PATH,
+		.pcext = 1,
+		.remote = 1,
+		.enable = KCOV_REMOTE_ENABLE,
+		.enable_name = "KCOV_REMOTE_ENABLE(KCOV_TRACE_PC_EXT)",
+		.hints = {
+			{ EINVAL, "kernel has no remote KCOV_TRACE_PC_EXT",
+			  "KCOV_REMOTE_ENABLE" },
+			{ EBUSY, "kernel does not allow KCOV_REMOTE_ENABLE next "
+				 "to KCOV_ENABLE in one task",
+			  "KCOV_REMOTE_ENABLE" },
+		},
+		/* KCOV allocates a buffer of area_size words for every
+		 * section that runs (vmalloc); 256 Ki words (2 MB) each. */
+		.area_max = 1U << 18,
+		.kind = KCOVDF_STREAM_REMOTE_PCEXT,
+	},
+};
+
+/* The buffers this recording uses: the dataflow one always, PC_EXT with
+ * --pc-ext, the remote ones with --remote. */
+static int kbuf_wanted(const struct rec_opts *o, int i)
+{
+	return (!kbufs[i].pcext || o->pcext) &&
+	       (!kbufs[i].remote || o->remote);
+}
+
 /* A kcov or kcov_dataflow descriptor with its mapped buffer; word 0 of
  * both kinds of buffer counts the words after it. */
 struct kbuf {
-	int fd;
+	int fd;			/* -1: not used */
 	uint64_t *buf;
 	unsigned long words;
 	uint64_t *copy;		/* the words after the count, when read */
 	uint64_t n;
+	struct kcov_df_stats st;	/* dataflow: the counters */
 };
 
-static void kbuf_open(struct kbuf *k, const char *path, unsigned long init,
-		      unsigned long words, const char *what)
+static void kbuf_open(struct kbuf *k, const struct kbuf_desc *d,
+		      unsigned long words)
 {
 	k->words = words;
-	k->fd = open(path, O_RDWR | O_CLOEXEC);
+	k->fd = open(d->dev, O_RDWR | O_CLOEXEC);
 	if (k->fd < 0) {
-		if (errno == ENOENT && !strcmp(path, KCOV_PATH))
+		if (errno == ENOENT && d->pcext)
 			die("%s: %s (kernel has no KCOV, or debugfs is not "
-			    "mounted)", path, strerror(errno));
+			    "mounted)", d->dev, strerror(errno));
 		die("%s: %s (is the kernel built with CONFIG_KCOV_DATAFLOW "
-		    "and debugfs mounted?)", path, strerror(errno));
+		    "and debugfs mounted?)", d->dev, strerror(errno));
 	}
-	if (ioctl(k->fd, init, words))
-		die("%s(%lu words): %s", what, words, strerror(errno));
+	if (ioctl(k->fd, d->init, words))
+		die("%s(%lu words): %s", d->init_name, words, strerror(errno));
 	k->buf = mmap(NULL, words * 8, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      k->fd, 0);
 	if (k->buf == MAP_FAILED)
-		die("mmap of %lu words%s%s: %s", words,
-		    strcmp(what, "KCOV_DF_INIT_TRACE") ? " for " : "",
-		    strcmp(what, "KCOV_DF_INIT_TRACE") ? path : "",
+		die("mmap of %lu words%s: %s", words, d->mmap_for,
 		    strerror(errno));
 	__atomic_store_n(&k->buf[0], 0, __ATOMIC_RELAXED);
 }
 
-/* Copy the words out after the command ended. */
-static void kbuf_read(struct kbuf *k, const char *what)
+/* Copy the words out after the command ended; a dataflow buffer's
+ * counters too. */
+static void kbuf_read(struct kbuf *k, const struct kbuf_desc *d)
 {
 	k->n = __atomic_load_n(&k->buf[0], __ATOMIC_ACQUIRE);
 	if (k->n > k->words - 1)
 		die("%s: the buffer's count (%" PRIu64 ") exceeds its size; "
-		    "something wrote to it", what, k->n);
+		    "something wrote to it", d->name, k->n);
 	k->copy = malloc((k->n ? k->n : 1) * 8);
 	if (!k->copy)
 		die("out of memory");
 	memcpy(k->copy, k->buf + 1, k->n * 8);
+	if (d->pcext)
+		return;
+	if (ioctl(k->fd, KCOV_DF_GET_STATS, &k->st))
+		warnx_("KCOV_DF_GET_STATS%s: %s", d->remote ? " (remote)" : "",
+		       strerror(errno));
 }
 
 static void kbuf_close(struct kbuf *k)
@@ -395,40 +515,25 @@ static void kbuf_close(struct kbuf *k)
 	free(k->copy);
 }
 
-/* What the child reports when an enable fails: which one, and errno. */
-enum { EN_DF, EN_DF_REMOTE, EN_KCOV, EN_KCOV_REMOTE };
-
-static void enable_failed(int step, int e)
+/* In the parent: the child could not enable buffer i (errno e). */
+static void enable_failed(int i, int e)
 {
-	switch (step) {
-	case EN_DF:
-		die("KCOV_DF_ENABLE: %s", strerror(e));
-	case EN_DF_REMOTE:
-		if (e == ENOTTY || e == EINVAL)
-			die("kernel has no remote dataflow "
-			    "(KCOV_DF_REMOTE_ENABLE: %s)", strerror(e));
-		die("KCOV_DF_REMOTE_ENABLE: %s", strerror(e));
-	case EN_KCOV:
-		if (e == EINVAL)
-			die("kernel has no KCOV_TRACE_PC_EXT "
-			    "(CONFIG_KCOV_EXT_RECORDS)");
-		die("KCOV_ENABLE(KCOV_TRACE_PC_EXT): %s", strerror(e));
-	default:
-		if (e == EINVAL)
-			die("kernel has no remote KCOV_TRACE_PC_EXT "
-			    "(KCOV_REMOTE_ENABLE: %s)", strerror(e));
-		if (e == EBUSY)
-			die("kernel does not allow KCOV_REMOTE_ENABLE next to "
-			    "KCOV_ENABLE in one task (KCOV_REMOTE_ENABLE: %s)",
-			    strerror(e));
-		die("KCOV_REMOTE_ENABLE(KCOV_TRACE_PC_EXT): %s", strerror(e));
+	const struct kbuf_desc *d = &kbufs[i];
+
+	for (size_t h = 0; h < sizeof(d->hints) / sizeof(d->hints[0]); h++) {
+		if (d->hints[h].err != e)
+			continue;
+		if (!d->hints[h].call)
+			die("%s", d->hints[h].why);
+		die("%s (%s: %s)", d->hints[h].why, d->hints[h].call,
+		    strerror(e));
 	}
+	die("%s: %s", d->enable_name, strerror(e));
 }
 
-/* In the child: enable everything asked for; on failure report
- * (step, errno) through the pipe and exit. */
-static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
-			 const struct kbuf *kc, const struct kbuf *kcr, int wfd)
+/* In the child: enable every buffer in use, the remote ones first; on
+ * failure report (buffer, errno) through the pipe and exit. */
+static void child_enable(struct rec_opts *o, const struct kbuf *kb, int wfd)
 {
 	struct kcov_remote_arg ra;	/* num_handles 0: no handles[] */
 	int msg[2] = { 0, 0 };
@@ -436,43 +541,40 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 	memset(&ra, 0, sizeof(ra));
 	ra.common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
 						o->handle);
-	/* Remote first, then the task's own recording, PC_EXT last: the
-	 * enabling ioctls themselves are then recorded as little as can
-	 * be. */
-	if (o->remote) {
-		ra.trace_mode = KCOV_DF_FMT_V2;
-		ra.area_size = (uint32_t)dfr->words;
-		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra)) {
-			msg[0] = EN_DF_REMOTE;
-			goto fail;
+	for (int remote = 1; remote >= 0; remote--) {
+		for (int i = 0; i < KB_N; i++) {
+			const struct kbuf_desc *d = &kbufs[i];
+			/* Remote dataflow: KCOV_DF_FMT_V2, since --remote
+			 * needs --format v2. */
+			unsigned long mode = d->pcext ? KCOVDF_TRACE_PC_EXT
+						      : enable_arg(o);
+			int r;
+
+			if (d->remote != remote || kb[i].fd < 0)
+				continue;
+			if (d->remote) {
+				ra.trace_mode = (uint32_t)mode;
+				ra.area_size = (uint32_t)(d->area_max &&
+					kb[i].words > d->area_max ?
+					d->area_max : kb[i].words);
+				r = ioctl(kb[i].fd, d->enable, &ra);
+			} else {
+				r = ioctl(kb[i].fd, d->enable, mode);
+			}
+			if (r) {
+				msg[0] = i;
+				msg[1] = errno;
+				if (write(wfd, msg, sizeof(msg)) < 0)
+					_exit(126);
+				_exit(126);
+			}
 		}
 	}
-	if (o->remote && o->pcext) {
-		/* KCOV allocates a buffer of area_size words for every
-		 * section that runs (vmalloc); 256 Ki words (2 MB) each. */
-		ra.trace_mode = KCOVDF_TRACE_PC_EXT;
-		ra.area_size = (uint32_t)(kcr->words < (1UL << 18) ?
-					    kcr->words : 1UL << 18);
-		if (ioctl(kcr->fd, KCOV_REMOTE_ENABLE, &ra)) {
-			msg[0] = EN_KCOV_REMOTE;
-			goto fail;
-		}
-	}
-	if (ioctl(dev, KCOV_DF_ENABLE, enable_arg(o))) {
-		msg[0] = EN_DF;
-		goto fail;
-	}
-	if (o->pcext && ioctl(kc->fd, KCOV_ENABLE, KCOVDF_TRACE_PC_EXT)) {
-		msg[0] = EN_KCOV;
-		goto fail;
-	}
-	return;
-fail:
-	msg[1] = errno;
-	if (write(wfd, msg, sizeof(msg)) < 0)
-		_exit(126);
-	_exit(126);
 }
+
+/* ---------------------------------------------------------------- */
+/* The trace file                                                    */
+/* ---------------------------------------------------------------- */
 
 static void write_stream_tid(int fd, const char *out, uint32_t pid,
 			     uint32_t tid, uint32_t kind, uint32_t format,
@@ -563,7 +665,6 @@ static void write_followed(int fd, struct rec_opts *o, struct follow *f,
 
 int record_kernel(struct rec_opts *o)
 {
-	struct kcov_df_stats st, str;
 	struct utsname un;
 	uint64_t text = 0;
 	unsigned long words = o->words ? o->words : 4UL << 20;
@@ -574,11 +675,10 @@ int record_kernel(struct rec_opts *o)
 	int fd, status, pfd[2];
 	pid_t pid;
 	char comm[16] = "";
-	struct kbuf df = { .fd = -1 }, dfr = { .fd = -1 };
-	struct kbuf kc = { .fd = -1 }, kcr = { .fd = -1 };
-	const uint64_t **dfw, *pcw[2];
-	uint64_t *dfn, pcn[2];
-	size_t ndf = 0, npc = 0, nfollowed = 0;
+	struct kbuf kb[KB_N];
+	const uint64_t **dfw, *pcw[KB_N];
+	uint64_t *dfn, pcn[KB_N];
+	size_t ndf = 0, npc = 0, nfollowed = 0, followed0, followed1;
 	struct follow fo = { .dev = DEV_PATH };
 
 	if (o->remote && o->format != KCOVDF_FMT_VERSIONED)
@@ -586,17 +686,12 @@ int record_kernel(struct rec_opts *o)
 		    "records)");
 	if (o->remote && !o->handle)
 		o->handle = (uint64_t)getpid() & KCOV_INSTANCE_MASK;
-	kbuf_open(&df, DEV_PATH, KCOV_DF_INIT_TRACE, words,
-		  "KCOV_DF_INIT_TRACE");
-	if (o->remote)
-		kbuf_open(&dfr, DEV_PATH, KCOV_DF_INIT_TRACE, words,
-			  "KCOV_DF_INIT_TRACE (remote)");
-	if (o->pcext)
-		kbuf_open(&kc, KCOV_PATH, KCOV_INIT_TRACE, words,
-			  "KCOV_INIT_TRACE");
-	if (o->pcext && o->remote)
-		kbuf_open(&kcr, KCOV_PATH, KCOV_INIT_TRACE, words,
-			  "KCOV_INIT_TRACE (remote)");
+	memset(kb, 0, sizeof(kb));
+	for (int i = 0; i < KB_N; i++) {
+		kb[i].fd = -1;
+		if (kbuf_wanted(o, i))
+			kbuf_open(&kb[i], &kbufs[i], words);
+	}
 	if (pipe2(pfd, O_CLOEXEC))
 		die("pipe: %s", strerror(errno));
 	pid = fork();
@@ -611,7 +706,7 @@ int record_kernel(struct rec_opts *o)
 				strerror(-e));
 			_exit(126);
 		}
-		child_enable(o, df.fd, &dfr, &kc, &kcr, pfd[1]);
+		child_enable(o, kb, pfd[1]);
 		/* pfd[1] closes at exec: the parent then knows we started. */
 		execvp(o->cmd[0], o->cmd);
 		e = errno;
@@ -648,24 +743,13 @@ int record_kernel(struct rec_opts *o)
 	if (!dfw || !dfn)
 		die("out of memory");
 
-	kbuf_read(&df, DEV_PATH);
-	memset(&st, 0, sizeof(st));
-	if (ioctl(df.fd, KCOV_DF_GET_STATS, &st))
-		warnx_("KCOV_DF_GET_STATS: %s", strerror(errno));
-	memset(&str, 0, sizeof(str));
-	if (o->remote) {
-		kbuf_read(&dfr, "remote " DEV_PATH);
-		if (ioctl(dfr.fd, KCOV_DF_GET_STATS, &str))
-			warnx_("KCOV_DF_GET_STATS (remote): %s",
-			       strerror(errno));
-	}
-	if (o->pcext)
-		kbuf_read(&kc, KCOV_PATH);
-	if (o->pcext && o->remote)
-		kbuf_read(&kcr, "remote " KCOV_PATH);
-	if (o->pcext && kc.n == kc.words - 1)
-		warnx_("the PC_EXT buffer is full: later entries and exits "
-		       "are lost; use --buffer to enlarge it");
+	for (int i = 0; i < KB_N; i++)
+		if (kb[i].fd >= 0)
+			kbuf_read(&kb[i], &kbufs[i]);
+	for (int i = 0; i < KB_N; i++)
+		if (kb[i].fd >= 0 && kbufs[i].full_msg &&
+		    kb[i].n == kb[i].words - 1)
+			warnx_("%s", kbufs[i].full_msg);
 
 	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -712,43 +796,39 @@ int record_kernel(struct rec_opts *o)
 
 	snprintf(comm, sizeof(comm), "%s", strrchr(o->cmd[0], '/') ?
 		 strrchr(o->cmd[0], '/') + 1 : o->cmd[0]);
-	write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_LOCAL,
-		     (uint32_t)o->format, comm, df.copy, df.n);
-	write_loss(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_LOCAL, &st);
-	dfw[ndf] = df.copy;
-	dfn[ndf++] = df.n;
-	write_followed(fd, o, &fo, dfw, dfn, &ndf);
-	if (o->pcext) {
-		write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_PCEXT,
-			     KCOVDF_FMT_KCOV_PCEXT, comm, kc.copy, kc.n);
-		pcw[npc] = kc.copy;
-		pcn[npc++] = kc.n;
-	}
-	if (o->remote) {
-		write_stream(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_REMOTE,
-			     KCOVDF_FMT_V1, comm, dfr.copy, dfr.n);
-		write_loss(fd, o->out, (uint32_t)pid, KCOVDF_STREAM_REMOTE,
-			   &str);
-		dfw[ndf] = dfr.copy;
-		dfn[ndf++] = dfr.n;
-	}
-	if (o->remote && o->pcext) {
-		write_stream(fd, o->out, (uint32_t)pid,
-			     KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT,
-			     comm, kcr.copy, kcr.n);
-		pcw[npc] = kcr.copy;
-		pcn[npc++] = kcr.n;
+	/* Each buffer's STREAM chunk (a dataflow buffer's LOSS chunk after
+	 * it); the followed tasks' after the command's own dataflow. */
+	followed0 = followed1 = 0;
+	for (int i = 0; i < KB_N; i++) {
+		const struct kbuf_desc *d = &kbufs[i];
+
+		if (kb[i].fd < 0)
+			continue;
+		write_stream(fd, o->out, (uint32_t)pid, d->kind,
+			     d->pcext ? KCOVDF_FMT_KCOV_PCEXT
+				      : (uint32_t)o->format,
+			     comm, kb[i].copy, kb[i].n);
+		if (d->pcext) {
+			pcw[npc] = kb[i].copy;
+			pcn[npc++] = kb[i].n;
+			continue;
+		}
+		write_loss(fd, o->out, (uint32_t)pid, d->kind, &kb[i].st);
+		dfw[ndf] = kb[i].copy;
+		dfn[ndf++] = kb[i].n;
+		if (i == KB_DF) {
+			followed0 = ndf;
+			write_followed(fd, o, &fo, dfw, dfn, &ndf);
+			followed1 = ndf;
+		}
 	}
 	write_syms(fd, dfw, dfn, ndf, o->format, pcw, pcn, npc);
 	if (close(fd))
 		die("%s: %s", o->out, strerror(errno));
-	kbuf_close(&df);
-	kbuf_close(&dfr);
-	kbuf_close(&kc);
-	kbuf_close(&kcr);
-	for (size_t i = 0; i < ndf; i++)
-		if (dfw[i] != df.copy && dfw[i] != dfr.copy)
-			free((void *)dfw[i]);
+	for (int i = 0; i < KB_N; i++)
+		kbuf_close(&kb[i]);
+	for (size_t i = followed0; i < followed1; i++)
+		free((void *)dfw[i]);
 	free(dfw);
 	free(dfn);
 	follow_free(&fo);
