@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2154
+# (SC2034, SC2154: K is the suites', out and exp are theirs.)
 # What every suite in tests/suites/ shares: paths and the TAP helpers.
 # A suite sources it first:
 #
@@ -74,6 +75,7 @@ notok() {
 		failed=$((failed + 1))
 		echo "not ok $n - $1"
 		if [ -n "${2:-}" ]; then
+			# shellcheck disable=SC2001
 			sed 's/^/#   /' <<<"$2" | head -n 40
 		fi
 	else
@@ -146,6 +148,7 @@ expect() {
 	fi
 }
 
+# shellcheck disable=SC2120	# PREFIX is optional
 relay() {
 	local prefix=${1:-} line re='^(not )?ok( [0-9]+)?( -)?( (.*))?$'
 	while IFS= read -r line; do

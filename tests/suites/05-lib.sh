@@ -4,6 +4,7 @@
 # tests/lib/test_rules.c (the rule language: lexer, parser, evaluator,
 # checker). The library is compiled once for both.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 out=$root/build/tests
 mkdir -p "$out/lib-asan"

@@ -5,6 +5,7 @@
 # anything fails. Unsupported lit tests (e.g. no rustc) are reported as
 # "ok ... # SKIP".
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-22}
 export BUILD LLVM_CONFIG

@@ -7,6 +7,7 @@
 # (the call that died without a return). SIGKILL cannot be caught: record
 # says what is lost. TAP output.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 t=$(mktemp -d /tmp/kcovdf-crash-test.XXXXXX)
 trap 'rm -rf "$t"' EXIT

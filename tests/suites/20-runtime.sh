@@ -4,6 +4,7 @@
 # PC_EXT words, and an end-to-end check with the compiler plugin. Traces are
 # read back with libkcovdf (the project's one decoder). TAP output.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 export BUILD
 tmp=$(mktemp -d /tmp/kcovdf-rt-test.XXXXXX)

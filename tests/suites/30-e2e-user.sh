@@ -2,6 +2,7 @@
 # End to end in user space: C programs built with `kcovdf cc` at -O0 and
 # -O2, run under `kcovdf record`, checked through `kcovdf view --json`.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 kcovdf=$root/build/kcovdf
 out=$root/build/tests/e2e

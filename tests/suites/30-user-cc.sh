@@ -7,6 +7,7 @@
 # autoconf-style configure that must keep its shared library, and
 # `kcovdf c++`. TAP output.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 src=$root/tests/cc
 t=$(mktemp -d /tmp/kcovdf-cc-test.XXXXXX)

@@ -12,6 +12,7 @@
 #   UPDATE_EXPECTED=1 tests/suites/35-tools.sh
 # TAP output; exits non-zero on any failure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/tools
 exp=$root/tests/tools/expected

@@ -10,6 +10,7 @@
 #    KCOVDF_DEBUG_PATH, /usr/lib/debug/.build-id) and says which it used.
 # TAP output; exits non-zero on any failure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/read
 mkdir -p "$out"

@@ -13,6 +13,7 @@
 # Replay one input:  build/fuzz/fuzz_trace FILE   (exact; a fuzz run with
 # the same seed explores much the same inputs, not the same ones bit for bit)
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 out=$root/build/fuzz
 secs=${FUZZ_SECONDS:-30}

@@ -9,6 +9,7 @@
 # whole kernel instrumented), module (only the test module instrumented).
 set -uo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 needs_kernel
 variants=${KCOVDF_KERNEL_VARIANTS:-small}

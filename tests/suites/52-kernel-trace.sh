@@ -6,6 +6,7 @@
 # field names, argument values, return values, error names. TAP.
 set -uo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 needs_kernel
 v=${KCOVDF_TRACE_VARIANT:-small}

@@ -24,6 +24,7 @@
 #   UPDATE_EXPECTED=1 tests/suites/54-merge.sh
 # TAP output; exits non-zero on any failure.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/merge
 exp=$root/tests/merge/expected

@@ -19,6 +19,7 @@ set -uo pipefail
 # One brace group, read whole before it runs (safe to edit while it runs).
 {
 
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 needs_kernel
 variants=${KCOVDF_RELIABILITY_VARIANTS:-small debug}

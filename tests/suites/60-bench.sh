@@ -3,6 +3,7 @@
 # No timing is asserted (the figures live in BENCHMARKS.md); only that the
 # programs run, print what the scripts parse, and fail clearly.
 set -u
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
