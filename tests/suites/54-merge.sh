@@ -170,7 +170,7 @@ if [ -n "$mk" ]; then
 	status 2 "a dataflow record of unknown kind: exit 2, calls before it" \
 		"$K" view --color=never "$out/damaged.trace"
 	has "damaged: the message names the record" \
-		"word 6: v1 record of unknown kind 9" "$out/status.err"
+		"word 6: record of unknown kind 9" "$out/status.err"
 	has "damaged: calls before it shown" "ksys_read(arg0=3)" \
 		"$out/status.out"
 	status 2 "a SECTION record without its pid word: exit 2" \
