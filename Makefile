@@ -1,13 +1,14 @@
 # kcov-dataflow: top-level build. `make` builds the user-space parts,
 # `make demo` installs what is missing and traces a syscall in a patched
 # kernel under QEMU, `make check` installs what is missing and runs every
-# test suite (what CI runs). See docs/ARCHITECTURE.md.
+# test suite (what CI runs), `make check-user` the suites that need no
+# kernel (tests/README.md). See docs/ARCHITECTURE.md.
 BUILD ?= $(CURDIR)/build
 CLANG ?= clang-22
 LLVM_CONFIG ?= llvm-config-22
 export BUILD CLANG LLVM_CONFIG
 
-.PHONY: all plugin runtime lib tools check demo deps clean
+.PHONY: all plugin runtime lib tools check check-user demo deps clean
 
 all: plugin runtime lib tools
 
@@ -27,6 +28,12 @@ deps:
 check: deps
 	$(MAKE) all
 	tests/run-all.sh
+
+# Every suite without the kernel ones (no kernel build, no QEMU): the
+# suites that need a kernel skip themselves (tests/lib.sh needs_kernel).
+check-user: deps
+	$(MAKE) all
+	KCOVDF_NO_KERNEL=1 tests/run-all.sh
 
 demo: deps
 	scripts/demo.sh

@@ -121,7 +121,8 @@ int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
 
 /*
  * KCOV_TRACE_PC_EXT words: the return address of the callback in the
- * function with the top byte replaced by the type (seed 003).
+ * function with the top byte replaced by the type (Jann Horn's KCOV
+ * function entry/exit records).
  */
 enum kcovdf_pcext_type {
 	KCOVDF_PCEXT_ENTRY = 0,		/* function entry */

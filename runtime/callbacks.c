@@ -587,10 +587,11 @@ CB_ATTR CB_VALUE_CC void kcovdf_trace_ret(uint64_t func, uint64_t info,
 
 #endif
 
-/* KCOV_TRACE_PC_EXT words: the caller's return address with the top byte
- * replaced by the record type (seed 003: ENTRY 0x00, EXIT 0x10, NORMAL
- * 0xf0). User-space addresses have a zero top byte, so a reader recovers
- * the address as word & 0x00ffffffffffffff. */
+/* KCOV_TRACE_PC_EXT words (Jann Horn's KCOV function entry/exit records):
+ * the caller's return address with the top byte replaced by the record
+ * type (ENTRY 0x00, EXIT 0x10, NORMAL 0xf0). User-space addresses have a
+ * zero top byte, so a reader recovers the address as
+ * word & 0x00ffffffffffffff. */
 #define PCEXT_IP_MASK 0x00ffffffffffffffULL
 #define PCEXT_ENTRY 0x0000000000000000ULL
 #define PCEXT_EXIT 0x1000000000000000ULL

@@ -4,7 +4,8 @@
 # tests/lib/test_rules.c (the rule language: lexer, parser, evaluator,
 # checker). The library is compiled once for both.
 set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=$root/build/tests
 mkdir -p "$out/lib-asan"
 cflags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra
@@ -17,10 +18,14 @@ for f in "$root"/lib/*.c; do
 	clang-22 "${cflags[@]}" -c "$f" -o "$o"
 	objs+=("$o")
 done
-rc=0
 for t in test_lib test_rules; do
 	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
 		-ldw -lelf -o "$out/$t"
-	"$out/$t" || rc=1
+	rc=0 before=$failed
+	"$out/$t" >"$out/$t.tap" 2>&1 || rc=$?
+	relay <"$out/$t.tap"
+	# A crash (a sanitizer's report) without a failed case is one.
+	[ $rc = 0 ] || [ "$failed" -gt "$before" ] ||
+		notok "$t exited with status $rc"
 done
-exit $rc
+done_testing

@@ -5,13 +5,10 @@
 # anything fails. Unsupported lit tests (e.g. no rustc) are reported as
 # "ok ... # SKIP".
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-22}
 export BUILD LLVM_CONFIG
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
 tmp=$(mktemp -d /tmp/kcovdf-compiler-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,8 +17,7 @@ if make -C "$root/compiler" -j2 >"$tmp/build.log" 2>&1; then
 else
 	sed 's/^/# /' "$tmp/build.log" | tail -30
 	notok "build kcovdf-plugin.so"
-	echo "1..$n"
-	exit 1
+	done_testing
 fi
 if make -s -C "$root/compiler" warnings >"$tmp/warn.log" 2>&1 &&
    ! grep -q 'warning:' "$tmp/build.log"; then
@@ -35,8 +31,7 @@ lit=$("$LLVM_CONFIG" --bindir 2>/dev/null)/lit
 [ -x "$lit" ] || lit=$(command -v lit-22 || command -v lit || true)
 if [ -z "$lit" ] || [ ! -x "$lit" ]; then
 	notok "lit found (llvm-22-tools)"
-	echo "1..$n"
-	exit 1
+	done_testing
 fi
 
 # lit -v prints "RESULT: suite :: test (i of n)" per test, and the output of
@@ -48,8 +43,8 @@ while IFS= read -r line; do
 	PASS:*|XFAIL:*)
 		name=${line#*:: }; ok "${name% (*}" ;;
 	UNSUPPORTED:*)
-		name=${line#*:: }; n=$((n + 1))
-		echo "ok $n ${name% (*} # SKIP unsupported here (lit REQUIRES)" ;;
+		name=${line#*:: }
+		skip "${name% (*}" "unsupported here (lit REQUIRES)" ;;
 	FAIL:*|XPASS:*|UNRESOLVED:*|TIMEOUT:*)
 		name=${line#*:: }; name=${name% (*}
 		notok "$name"
@@ -65,5 +60,4 @@ if [ "$lit_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	sed 's/^/# /' "$tmp/lit.log" | tail -20
 	notok "lit exited with status $lit_rc"
 fi
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

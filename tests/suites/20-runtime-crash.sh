@@ -7,12 +7,8 @@
 # (the call that died without a return). SIGKILL cannot be caught: record
 # says what is lost. TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 t=$(mktemp -d /tmp/kcovdf-crash-test.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 ulimit -c 0	# the deaths must not leave core files behind
@@ -24,37 +20,7 @@ if make -C "$root" all >"$t/build.log" 2>&1 &&
 else
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "build tests/crash/crash.c with kcovdf cc"
-	# The salvage files as stream buffers in normal runs: the runtime's exact
-# checks (runtime/tests/rt_test.c) with KCOVDF_SALVAGE_DIR set: buffers that
-# fill and start over (zeroed), threads, fork (a child maps files of its
-# own), exec; nothing is left in the directory.
-if make -C "$root" lib >/dev/null 2>&1 &&
-   make -C "$root/runtime" tests >"$t/rt.log" 2>&1; then
-	sv=$(mktemp -d /dev/shm/kcovdf-svtest.XXXXXX 2>/dev/null || mktemp -d)
-	bad=""
-	for sc in threads:4096 small:72 fork: exec: late: fields:; do
-		name=${sc%%:*} words=${sc#*:}
-		rm -f "$t/sv-$name.kdf"
-		env ${words:+KCOVDF_BUFFER_WORDS=$words} KCOVDF_SALVAGE_DIR="$sv" \
-			KCOVDF_OUT="$t/sv-$name.kdf" timeout 120 \
-			"$BUILD/tests/runtime/rt_test" run "$name" >/dev/null 2>&1 &&
-		"$BUILD/tests/runtime/rt_test" check "$name" "$t/sv-$name.kdf" \
-			>"$t/sv-$name.chk" 2>&1 || bad="$bad $name"
-	done
-	left=$(ls -A "$sv")
-	rm -rf "$sv"
-	if [ -z "$bad" ] && [ -z "$left" ]; then
-		ok "buffers in salvage files: rt_test threads, small (72 words), fork, exec, late, fields exact; no file left"
-	else
-		notok "buffers in salvage files: failed:$bad; left: $left"
-	fi
-else
-	sed 's/^/# /' "$t/rt.log" | tail
-	notok "build runtime/tests/rt_test"
-fi
-
-echo "1..$n"
-	exit 1
+	done_testing
 fi
 C=$t/crash
 
@@ -294,5 +260,4 @@ else
 	notok "build runtime/tests/rt_test"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

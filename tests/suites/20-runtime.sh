@@ -4,13 +4,9 @@
 # PC_EXT words, and an end-to-end check with the compiler plugin. Traces are
 # read back with libkcovdf (the project's one decoder). TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 export BUILD
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 tmp=$(mktemp -d /tmp/kcovdf-rt-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 log=$tmp/build.log
@@ -22,8 +18,7 @@ if make -C "$root" runtime >"$log" 2>&1 &&
 else
 	cat "$log" | tail -20 | sed 's/^/# /'
 	notok "build runtime, libkcovdf and the test program"
-	echo "1..$n"
-	exit 1
+	done_testing
 fi
 if grep -E 'warning:' "$log" | grep -q 'runtime/'; then
 	grep -E 'warning:' "$log" | sed 's/^/# /'
@@ -215,5 +210,4 @@ else
 	skip "end to end entry-exit mode" "build/kcovdf-plugin.so not built"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -7,23 +7,9 @@
 # autoconf-style configure that must keep its shared library, and
 # `kcovdf c++`. TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 src=$root/tests/cc
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
-check() {	# check DESC CMD...: ok when CMD succeeds
-	local d=$1
-	shift
-	if "$@" >"$t/last.log" 2>&1; then
-		ok "$d"
-	else
-		sed 's/^/# /' "$t/last.log" | head -20
-		notok "$d"
-	fi
-}
 t=$(mktemp -d /tmp/kcovdf-cc-test.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 cd "$t" || exit 1
@@ -31,33 +17,7 @@ cd "$t" || exit 1
 if ! make -C "$root" all >"$t/build.log" 2>&1; then
 	tail -20 "$t/build.log" | sed 's/^/# /'
 	notok "make all"
-	# --- one path per compiler: build/kcovdf-cc, build/kcovdf-c++ (CMake) ------
-if command -v cmake >/dev/null; then
-	mkdir -p cm && cp "$src/lib.c" "$src/prog.c" "$src/hello.cc" cm/
-	cat >cm/CMakeLists.txt <<'EOC'
-cmake_minimum_required(VERSION 3.13)
-project(kcovdf_cc_test C CXX)
-add_library(cclib SHARED lib.c)
-add_executable(prog prog.c)
-target_link_libraries(prog cclib)
-add_executable(hello hello.cc)
-EOC
-	if CC="$BUILD/kcovdf-cc" CXX="$BUILD/kcovdf-c++" CFLAGS=-Werror \
-		CXXFLAGS=-Werror cmake -S cm -B cm/b >cm.log 2>&1 &&
-	   cmake --build cm/b >>cm.log 2>&1 &&
-	   "$K" record --user -o cm.trace -- cm/b/prog >>cm.log 2>&1 &&
-	   "$K" view cm.trace 2>&1 | grep -q '^  lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$'; then
-		ok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++ (-Werror): shared library and programs, recorded"
-	else
-		sed 's/^/# /' cm.log | tail -20
-		notok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++"
-	fi
-else
-	ok "CMake project # SKIP cmake not installed"
-fi
-
-echo "1..$n"
-	exit 1
+	done_testing
 fi
 
 # The argument callback's name (compiler ABI): from the runtime's exports.
@@ -255,8 +215,7 @@ EOC
 		notok "CMake with CC=build/kcovdf-cc CXX=build/kcovdf-c++"
 	fi
 else
-	ok "CMake project # SKIP cmake not installed"
+	skip "CMake project" "cmake not installed"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

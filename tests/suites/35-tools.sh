@@ -12,53 +12,19 @@
 #   UPDATE_EXPECTED=1 tests/suites/35-tools.sh
 # TAP output; exits non-zero on any failure.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/tools
 exp=$root/tests/tools/expected
 mkdir -p "$out"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
-show() { sed 's/^/#   /' "$1" | head -n "${2:-30}"; }
 
 # What differs between runs: task ids, user-space addresses (stack, PIE,
-# heap), as text and as JSON numbers.
+# heap), as text and as JSON numbers. `expect NAME FILE` (tests/lib.sh)
+# compares FILE, put through it, with tests/tools/expected/NAME.
 norm() {
 	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
 	       -e 's/pid [0-9]+ tid [0-9]+/pid PID tid TID/g' \
 	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g'
-}
-
-# expect NAME FILE: FILE (normalized) equals tests/tools/expected/NAME.
-expect() {
-	local name=$1 file=$2
-	norm <"$file" >"$out/$name.norm"
-	if [ -n "${UPDATE_EXPECTED:-}" ]; then
-		mkdir -p "$exp"
-		cp "$out/$name.norm" "$exp/$name"
-	fi
-	if diff -u "$exp/$name" "$out/$name.norm" >"$out/$name.diff" 2>&1; then
-		ok "$name: output as expected"
-	else
-		show "$out/$name.diff" 40
-		notok "$name: output as expected"
-	fi
-}
-
-# status WANT DESC CMD...: exit status WANT.
-status() {
-	local want=$1 desc=$2 rc
-	shift 2
-	"$@" >"$out/status.out" 2>"$out/status.err"
-	rc=$?
-	if [ "$rc" = "$want" ]; then
-		ok "$desc (exit $rc)"
-	else
-		show "$out/status.err" 10
-		notok "$desc: exit $rc, want $want"
-	fi
 }
 
 cd "$root" || exit 1
@@ -68,7 +34,7 @@ log=$out/build.log
 if make -s lib tools >"$log" 2>&1 && [ -x "$K" ]; then
 	ok "build kcovdf"
 else
-	show "$log"; notok "build kcovdf"; echo "1..$n"; exit 1
+	show "$log"; notok "build kcovdf"; done_testing
 fi
 if grep -E 'warning:' "$log" | grep -qE '(tools|lib)/'; then
 	grep -E 'warning:' "$log" | sed 's/^/# /'
@@ -99,7 +65,7 @@ if "$K" cc -O2 tests/tools/contracts.c -o "$prog" -lpthread \
 else
 	show "$out/contracts.log"
 	notok "tests/tools/contracts.c: build with kcovdf cc -O2, record twice"
-	echo "1..$n"; exit 1
+	done_testing
 fi
 vml=$out/kernel-funcs.elf
 NM=$(command -v llvm-nm-22 || command -v nm)
@@ -164,15 +130,7 @@ fi
 # JSON: the schema of docs/json.md; filters select lines.
 "$K" view --json $T >view.json 2>view.err
 "$K" view --json -f looper_enter $T >view-f.json 2>>view.err
-if python3 - view.json view-f.json <<'EOF'
-import json, sys
-keys = {"pid", "tid", "depth", "func", "pc", "args", "ret"}
-full = [json.loads(l) for l in open(sys.argv[1])]
-sub = [json.loads(l) for l in open(sys.argv[2])]
-assert all(keys <= set(o) for o in full), "keys"
-assert [o["func"] for o in sub] == ["looper_enter"] * 3, sub
-assert sub == [o for o in full if o["func"] == "looper_enter"]
-EOF
+if python3 "$root/tests/tools/check_json.py" view view.json view-f.json
 then ok "view --json: schema kept, -f selects the same objects"
 else show view.err; notok "view --json: schema kept, -f selects the same objects"
 fi
@@ -186,21 +144,8 @@ expect report report.txt
 "$K" report --sort=name -f 'set_max*,looper_enter' --max-values 1 $T \
 	>report-f.txt 2>&1
 expect report-filter report-f.txt
-if "$K" report --json $T >report.json 2>report.err && python3 - <<'EOF'
-import json
-d = json.load(open("report.json"))
-f = {x["func"]: x for x in d["functions"]}
-b = f["set_max_threads_buggy"]
-assert b["calls"] == 2 and b["no_return"] == 0, b
-mx = next(i for i in b["items"] if i["name"] == "max")
-assert (mx["min"], mx["max"], mx["distinct"]) == (64, 4096, 2), mx
-assert sorted(v["value"] for v in mx["values"]) == [64, 4096]
-r = next(i for i in f["set_max_threads"]["items"] if i["name"] == "ret")
-assert sorted(v["value"] for v in r["values"]) == [-22, 0], r
-le = next(i for i in f["looper_enter"]["items"] if i["name"] == "thread->id")
-assert {v["value"]: v["count"] for v in le["values"]} == {1: 2, 2: 1}, le
-assert d["source"] == "user" and d["tasks"] == 2
-EOF
+if "$K" report --json $T >report.json 2>report.err &&
+   python3 "$root/tests/tools/check_json.py" report report.json
 then ok "report --json: counts, distinct values, min and max"
 else show report.err; notok "report --json: counts, distinct values, min and max"
 fi
@@ -230,20 +175,7 @@ else
 	notok "check: each planted violation caught, the correct code passes"
 fi
 "$K" check --json contracts.rules $T >check.json 2>check.err
-if python3 - <<'EOF'
-import json
-d = json.load(open("check.json"))
-st = {r["line"]: r["status"] for r in d["rules"]}
-assert st[6] == "FAIL" and st[5] == "PASS" and st[20] == "UNCHECKED", st
-assert d["failed"] == 5 and d["status"] == "fail", d
-r6 = next(r for r in d["rules"] if r["line"] == 6)
-v = r6["shown"][0]
-assert v["at"]["call"]["func"] == "set_max_threads_buggy"
-assert v["at"]["call"]["args"][0]["value"] == 4096
-assert v["at"]["call"]["ret"] == 0 and "max = 4096" in v["why"]
-r12 = next(r for r in d["rules"] if r["line"] == 12)
-assert r12["shown"][0]["earlier"]["call"]["func"] == "looper_enter_buggy"
-EOF
+if python3 "$root/tests/tools/check_json.py" check check.json
 then ok "check --json: statuses, violating call, earlier call"
 else show check.err; notok "check --json: statuses, violating call, earlier call"
 fi
@@ -292,13 +224,7 @@ else
 fi
 status 0 "diff: a trace with itself" "$K" diff $T $T
 if "$K" diff --json $T contracts2.trace >diff.json 2>diff.err; [ $? = 1 ] &&
-   python3 - <<'EOF'
-import json
-d = json.load(open("diff.json"))
-assert d["changed"] == 1 and d["only_a"] == 0 and d["only_b"] == 0, d
-c = d["differences"][0]
-assert (c["path"], c["item"], c["a"], c["b"]) == ("main > configure", "level", 1, 2)
-EOF
+   python3 "$root/tests/tools/check_json.py" diff diff.json
 then ok "diff --json"
 else show diff.err; notok "diff --json"
 fi
@@ -310,42 +236,14 @@ else
 fi
 
 # ---- export ----------------------------------------------------------------
-if "$K" export --chrome -o chrome.json $T 2>export.err && python3 - <<'EOF'
-import json
-d = json.load(open("chrome.json"))
-ev = d["traceEvents"]
-assert "record index" in d["otherData"]["timestamps"]
-assert d["metadata"] == d["otherData"]
-x = [e for e in ev if e["ph"] == "X"]
-names = [e["name"] for e in ev if e["ph"] == "M"]
-assert names.count("thread_name") == 2, names
-for e in x:
-    assert {"name", "ts", "dur", "pid", "tid", "args"} <= set(e), e
-    assert isinstance(e["ts"], int) and e["dur"] >= 1
-# Calls of a task nest: a call lies within its caller, siblings are apart.
-for tid in {e["tid"] for e in x}:
-    stack = []
-    for e in sorted((e for e in x if e["tid"] == tid),
-                    key=lambda e: (e["ts"], -e["dur"])):
-        while stack and stack[-1] <= e["ts"]:
-            stack.pop()
-        assert not stack or e["ts"] + e["dur"] <= stack[-1], e
-        stack.append(e["ts"] + e["dur"])
-m = [e for e in x if e["name"] == "set_max_threads_buggy"]
-assert [e["args"] for e in m] == [{"max": 64, "ret": 0}, {"max": 4096, "ret": 0}], m
-main = next(e for e in x if e["name"] == "main")
-assert main["ts"] == 1 and all(e["ts"] + e["dur"] <= main["ts"] + main["dur"]
-                               for e in x if e["tid"] == main["tid"])
-EOF
+if "$K" export --chrome -o chrome.json $T 2>export.err &&
+   python3 "$root/tests/tools/check_json.py" chrome chrome.json
 then ok "export --chrome: valid JSON, nested X events, args, metadata"
 else show export.err; notok "export --chrome: valid JSON, nested X events, args, metadata"
 fi
 "$K" export --chrome -f update $T >chrome-f.json 2>>export.err
-if python3 -c '
-import json, sys
-d = json.load(open("chrome-f.json"))
-print(sorted(e["name"] for e in d["traceEvents"] if e["ph"] == "X"))
-' | grep -qx "\['mutex_lock', 'mutex_lock', 'mutex_unlock', 'update', 'update'\]"; then
+if python3 "$root/tests/tools/check_json.py" chrome-names chrome-f.json |
+   grep -qx "\['mutex_lock', 'mutex_lock', 'mutex_unlock', 'update', 'update'\]"; then
 	ok "export -f: matching calls and their subtrees"
 else
 	notok "export -f: matching calls and their subtrees"
@@ -376,45 +274,20 @@ if [ -f kv1.trace ]; then
 		notok "kernel: view --json names the error of a return"
 	fi
 	"$K" export --chrome $V kv1.trace >kv1-chrome.json 2>/dev/null
-	if python3 -c '
-import json
-d = json.load(open("kv1-chrome.json"))
-ev = d["traceEvents"]
-assert any(e["ph"] == "i" and e["args"] == {"lost": 3} for e in ev)
-assert any(e.get("args", {}).get("name") == "cat (remote)" for e in ev)
-r = [e["args"]["ret"] for e in ev if e["name"] == "vfs_llseek"]
-assert r == ["-EINVAL"], r
-'; then ok "kernel: export marks losses, remote streams, error names"
+	if python3 "$root/tests/tools/check_json.py" kernel-chrome kv1-chrome.json
+	then ok "kernel: export marks losses, remote streams, error names"
 	else notok "kernel: export marks losses, remote streams, error names"
 	fi
 fi
 
 # ---- damaged traces, under ASan and UBSan ----------------------------------
-python3 - "$T" <<'EOF'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-open("trunc-half.trace", "wb").write(d[:len(d) // 2])
-open("trunc-hdr.trace", "wb").write(d[:20])
-open("empty.trace", "wb").write(b"")
-open("magic.trace", "wb").write(b"KCOVDFX\0" + d[8:])
-open("major.trace", "wb").write(d[:8] + struct.pack("<H", 9) + d[10:])
-# A record header of the first stream with a bad tag.
-off = 32
-while off < len(d):
-    t, f, sz = struct.unpack_from("<IIQ", d, off)
-    if t == 2:
-        b = bytearray(d)
-        b[off + 16 + 48 + 7] = 0x42
-        open("badrec.trace", "wb").write(b)
-        break
-    off += 16 + (sz + 7) // 8 * 8
-# A chunk claiming more bytes than the file has.
-b = bytearray(d)
-struct.pack_into("<Q", b, 32 + 8, 1 << 40)
-open("hugechunk.trace", "wb").write(b)
-EOF
+python3 "$root/tests/tools/damage_trace.py" fixed "$T"
 cp "$R" check.rules
-if [ -n "$asan" ]; then
+if [ -n "$asan" ] && run_case \
+	"damaged traces: every command exits 2 with a message (ASan, UBSan)" \
+	"cut and flipped traces: no crash, no sanitizer report" \
+	"mangled rules files: exit 0, 1 or 2, no sanitizer report" \
+	"every command on good traces: no sanitizer report"; then
 	bad=0
 	for f in trunc-half trunc-hdr empty magic major badrec hugechunk \
 		 missing; do
@@ -440,15 +313,7 @@ if [ -n "$asan" ]; then
 	bad=0
 	size=$(stat -c %s $T)
 	for i in $(seq 1 24); do
-		python3 - $T $i "$size" <<'EOF'
-import sys
-d = bytearray(open(sys.argv[1], "rb").read())
-i, n = int(sys.argv[2]), int(sys.argv[3])
-open("cut.trace", "wb").write(d[: n * i // 25])
-pos = (i * 7919) % n
-d[pos] ^= 0xff
-open("flip.trace", "wb").write(d)
-EOF
+		python3 "$root/tests/tools/damage_trace.py" cut $T $i "$size"
 		for f in cut flip; do
 			for cmd in "view" "report" "check check.rules" \
 				   "diff $T" "export --chrome"; do
@@ -471,35 +336,8 @@ EOF
 		notok "cut and flipped traces: no crash, no sanitizer report"
 	fi
 	# Mangled rules files: a message, never a crash.
-	if python3 - "$asan" <<'EOF'
-import random, subprocess, sys
-random.seed(1)
-src = open("contracts.rules", "rb").read()
-bad = 0
-for i in range(60):
-    d = bytearray(src)
-    for _ in range(random.randint(1, 6)):
-        p = random.randrange(len(d))
-        op = random.randint(0, 2)
-        if op == 0:
-            d[p] = random.choice(b"()[]{},:.->=<!&|+'\\#\n\t 0x9aZ_\x00\xff")
-        elif op == 1:
-            del d[p:p + random.randint(1, 8)]
-        else:
-            d[p:p] = random.choice([b"unique(", b" before ", b" balances ",
-                                    b" when ", b" per task", b"=>", b"in {",
-                                    b"'", b"\\\n", b"is_err("])
-    open("mangled.rules", "wb").write(d)
-    r = subprocess.run([sys.argv[1], "check", "mangled.rules",
-                        "contracts.trace"], capture_output=True)
-    err = r.stderr.decode(errors="replace")
-    if (r.returncode > 2 or "Sanitizer" in err or "runtime error" in err or
-            (r.returncode == 2 and not err.startswith("kcovdf: "))):
-        bad += 1
-        print("# exit", r.returncode, err[:300].replace("\n", "\n# "))
-        open("mangled-%d.rules" % i, "wb").write(d)
-sys.exit(1 if bad else 0)
-EOF
+	if python3 "$root/tests/tools/check_mangled_rules.py" "$asan" \
+		contracts.rules contracts.trace
 	then ok "mangled rules files: exit 0, 1 or 2, no sanitizer report"
 	else notok "mangled rules files: exit 0, 1 or 2, no sanitizer report"
 	fi
@@ -522,5 +360,4 @@ EOF
 	fi
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+done_testing

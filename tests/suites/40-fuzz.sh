@@ -13,24 +13,15 @@
 # Replay one input:  build/fuzz/fuzz_trace FILE   (exact; a fuzz run with
 # the same seed explores much the same inputs, not the same ones bit for bit)
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=$root/build/fuzz
 secs=${FUZZ_SECONDS:-30}
 seed=${FUZZ_SEED:-1}
 harnesses="fuzz_trace fuzz_records fuzz_rules"
 mkdir -p "$out/artifacts"
 
-n=0 failed=0
-tap() {	# tap ok|fail description
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-	fi
-}
-show() {	# what went wrong, from a log, as TAP comments
+show_failure() {	# what went wrong, from a log, as TAP comments
 	if grep -qE 'INVARIANT FAILED|ERROR:|runtime error' "$1"; then
 		sed -n '/INVARIANT FAILED\|ERROR:\|runtime error/,$p' "$1" |
 			grep -vE '^ +#[0-9]+ 0x[0-9a-f]+ in (fuzzer::|__|_start|main )' |
@@ -46,10 +37,10 @@ for h in $harnesses; do
 		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
 		"$root/tests/fuzz/$h.c" "$root"/lib/*.c -ldw -lelf \
 		-o "$out/$h" >"$out/$h.build.log" 2>&1; then
-		tap ok "build $h"
+		ok "build $h"
 	else
-		show "$out/$h.build.log"
-		tap fail "build $h"
+		show_failure "$out/$h.build.log"
+		notok "build $h"
 	fi
 done
 
@@ -59,16 +50,17 @@ for h in $harnesses; do
 		[ -f "$f" ] || continue
 		name=$h/$(basename "$f")
 		if "$out/$h" "$f" >"$out/replay.log" 2>&1; then
-			tap ok "replay $name"
+			ok "replay $name"
 		else
-			show "$out/replay.log"
-			tap fail "replay $name"
+			show_failure "$out/replay.log"
+			notok "replay $name"
 		fi
 	done
 done
 
 for h in $harnesses; do
 	[ -x "$out/$h" ] || continue
+	run_case "fuzz $h: " || continue
 	work=$(mktemp -d "$out/work-$h.XXXXXX")
 	log=$out/$h.fuzz.log
 	seeds=$(find "$root/tests/fuzz/corpus/$h" -type f | wc -l)
@@ -86,16 +78,15 @@ for h in $harnesses; do
 	what="fuzz $h: ${execs:-?} executions in $took s (seed $seed,"
 	what="$what corpus $seeds files + $found new, peak RSS ${rss:-?} MB)"
 	if [ $rc -eq 0 ] && [ -n "$execs" ]; then
-		tap ok "$what"
+		ok "$what"
 	else
-		show "$log"
+		show_failure "$log"
 		sed -n 's/.*Test unit written to /# reproducer: /p' "$log"
 		echo "# exit status $rc; run again: $out/$h -seed=$seed" \
 			"-max_total_time=$secs DIR tests/fuzz/corpus/$h"
-		tap fail "$what"
+		notok "$what"
 	fi
 	rm -rf "$work"
 done
 
-echo "1..$n"
-exit $failed
+done_testing

@@ -9,11 +9,10 @@
 # whole kernel instrumented), module (only the test module instrumented).
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+needs_kernel
 variants=${KCOVDF_KERNEL_VARIANTS:-small}
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 if out=$(KCOVDF_REQUIRE_ABI_COPY=1 "$root/tests/check-uapi-copy.sh" 2>&1); then
 	ok "kernel: the series' uapi/linux/kcov_dataflow.h and linux/kcov_dataflow_abi.h are the project's"
@@ -121,5 +120,4 @@ for v in $variants; do
 	fi
 done
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

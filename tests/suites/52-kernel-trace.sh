@@ -6,12 +6,10 @@
 # field names, argument values, return values, error names. TAP.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+needs_kernel
 v=${KCOVDF_TRACE_VARIANT:-small}
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-finish() { echo "1..$n"; [ $failed -eq 0 ]; exit; }
 
 mkdir -p "$root/build/kernel"
 log=$root/build/kernel/$v-trace.log
@@ -22,7 +20,7 @@ if ! make -s -C "$root" all > "$log" 2>&1 ||
      ! KCOVDF_REQUIRE_PLUGIN=1 KCOVDF_BUILD_QUIET=1 "$root/kernel/build.sh" "$v" >> "$log" 2>&1; }; then
 	tail -n 20 "$log" | sed 's/^/# /'
 	notok "$v: kernel and kcovdf build (log: $log)"
-	finish
+	done_testing
 fi
 ok "$v: kernel and kcovdf build"
 
@@ -33,12 +31,12 @@ cp "$root/tests/kernel-trace/mod/"* "$mod/"
 plugin=${KCOVDF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kcovdf}/plugin/kcovdf-plugin-$(sha256sum < "$root/build/kcovdf-plugin.so" | cut -c1-16).so
 if make -C "$root/build/kernel/src" O="$root/build/kernel/$v" M="$mod" \
 	LLVM=-22 CC=clang-22 HOSTCC=gcc KCOV_DATAFLOW_PLUGIN="$plugin" modules >> "$log" 2>&1 &&
-   nm "$mod/kcovdf_audit.ko" | grep -q '__sanitizer_cov_trace_args'; then
+   nm "$mod/kcovdf_audit.ko" | grep -qE '__kcov_df_trace_args_v[0-9]+'; then
 	ok "$v: out-of-tree module kcovdf_audit.ko builds, instrumented"
 else
 	tail -n 20 "$log" | sed 's/^/# /'
 	notok "$v: out-of-tree module kcovdf_audit.ko builds, instrumented"
-	finish
+	done_testing
 fi
 
 share=$(mktemp -d "${TMPDIR:-/tmp}/kcovdf-trace.XXXXXX")
@@ -64,7 +62,7 @@ if out=$("$root/kernel/vm.sh" --variant "$v" --no-build --share "$share" \
 else
 	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
 	notok "$v: kcovdf record in the guest (five traces)"
-	finish
+	done_testing
 fi
 printf '%s\n' "$out" | grep -i 'followed' | sed 's/^/# /'
 
@@ -77,7 +75,7 @@ for t in dd ebadf fork; do
 	     > "$share/$t.json" 2> "$share/$t.err"; then
 		sed 's/^/# /' "$share/$t.err"
 		notok "$v: kcovdf view --json $t.trace"
-		finish
+		done_testing
 	fi
 	ok "$v: kcovdf view --json $t.trace ($(wc -l < "$share/$t.json") calls)"
 done
@@ -173,4 +171,4 @@ else
 	sed 's/^/# /' "$share/report2.out" | head -n 20
 	notok "$v: kcovdf report without --vmlinux and --modules: vmlinux and module found by build id (KCOVDF_DEBUG_PATH)"
 fi
-finish
+done_testing

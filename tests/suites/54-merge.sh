@@ -24,63 +24,19 @@
 #   UPDATE_EXPECTED=1 tests/suites/54-merge.sh
 # TAP output; exits non-zero on any failure.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/merge
 exp=$root/tests/merge/expected
 mkdir -p "$out"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-show() { sed 's/^/#   /' "$1" | head -n "${2:-30}"; }
 
+# What differs between runs; `expect NAME FILE` (tests/lib.sh) compares
+# FILE, put through it, with tests/merge/expected/NAME.
 norm() {
 	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
 	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g' \
 	       -e 's/^\{"pid":[0-9]+,"tid":[0-9]+/{"pid":PID,"tid":PID/' \
 	       -e 's/"(pc|value)":(9[0-9]|1[0-4])[0-9]{12,}/"\1":ADDR/g'
-}
-
-# expect NAME FILE: FILE (normalized) equals tests/merge/expected/NAME.
-expect() {
-	local name=$1 file=$2
-	norm <"$file" >"$out/$name.norm"
-	if [ -n "${UPDATE_EXPECTED:-}" ]; then
-		mkdir -p "$exp"
-		cp "$out/$name.norm" "$exp/$name"
-	fi
-	if diff -u "$exp/$name" "$out/$name.norm" >"$out/$name.diff" 2>&1; then
-		ok "$name: output as expected"
-	else
-		show "$out/$name.diff" 40
-		notok "$name: output as expected"
-	fi
-}
-
-# status WANT DESC CMD...: exit status WANT; stderr in $out/status.err.
-status() {
-	local want=$1 desc=$2 rc
-	shift 2
-	"$@" >"$out/status.out" 2>"$out/status.err"
-	rc=$?
-	if [ "$rc" = "$want" ]; then
-		ok "$desc (exit $rc)"
-	else
-		show "$out/status.err" 10
-		notok "$desc: exit $rc, want $want"
-	fi
-}
-
-# has DESC PATTERN FILE: FILE contains the fixed string PATTERN.
-has() {
-	if grep -qF -- "$2" "$3"; then
-		ok "$1"
-	else
-		show "$3" 20
-		notok "$1 (no '$2')"
-	fi
 }
 
 cd "$root" || exit 1
@@ -89,7 +45,7 @@ cd "$root" || exit 1
 if make -s lib tools runtime >"$out/build.log" 2>&1 && [ -x "$K" ]; then
 	ok "build kcovdf"
 else
-	show "$out/build.log"; notok "build kcovdf"; echo "1..$n"; exit 1
+	show "$out/build.log"; notok "build kcovdf"; done_testing
 fi
 mk=$out/mkmerge
 if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
@@ -152,23 +108,8 @@ if [ -n "$prog" ]; then
 	expect user-json "$out/user.json"
 	# The same tree, checked by structure: each dataflow call under the
 	# frame it ran in, PC_EXT-only frames without values.
-	if python3 - "$out/user.json" >"$out/user.py.log" 2>&1 <<'PY'
-import json, sys
-calls = [json.loads(l) for l in open(sys.argv[1])]
-seq = [(c["depth"], c["func"], c["pcext"], c["dataflow"]) for c in calls]
-want = [(0, "main", True, True), (1, "df_outer", True, True),
-        (2, "df_leaf", True, True), (2, "pc_only_leaf", True, False),
-        (2, "pc_only_middle", True, False), (3, "pc_only_leaf", True, False),
-        (3, "df_inner", True, True), (4, "df_leaf", True, True)]
-assert seq[:len(want)] == want, seq
-by = {(c["depth"], c["func"]): c for c in calls}
-inner = by[(3, "df_inner")]
-assert [f["value"] for f in inner["args"][0]["fields"]] == [5, 123], inner
-assert inner["ret"] == 133 and by[(4, "df_leaf")]["ret"] == 10
-assert by[(1, "df_outer")]["ret"] == 139
-assert by[(2, "pc_only_middle")]["args"] == []
-assert by[(2, "pc_only_middle")]["ret"] is None
-PY
+	if python3 "$root/tests/merge/check_merge.py" user "$out/user.json" \
+		>"$out/user.py.log" 2>&1
 	then
 		ok "user JSON: dataflow calls nested in PC_EXT-only frames, values exact"
 	else
@@ -195,15 +136,8 @@ if KCOVDF_MODES=args,ret,entry-exit "$K" cc -O1 -Wno-unused-command-line-argumen
 	rm -f "$out/multi.trace"
 	"$K" record --user -o "$out/multi.trace" -- "$mprog" >/dev/null 2>&1
 	"$K" view --json "$out/multi.trace" >"$out/multi.json" 2>"$out/multi.err"
-	if python3 - "$out/multi.json" >"$out/multi.py.log" 2>&1 <<'PY'
-import json, sys
-calls = [json.loads(l) for l in open(sys.argv[1])]
-tasks = {(c["pid"], c["tid"]) for c in calls}
-assert len(calls) > 1000 and len(tasks) >= 4, (len(calls), tasks)
-bad = [c for c in calls if not (c.get("pcext") and c.get("dataflow"))]
-assert not bad, bad[:3]
-print("%d calls in %d tasks" % (len(calls), len(tasks)))
-PY
+	if python3 "$root/tests/merge/check_merge.py" multi "$out/multi.json" \
+		>"$out/multi.py.log" 2>&1
 	then
 		ok "threads and fork: every call on its PC_EXT frame ($(cat "$out/multi.py.log"))"
 	else
@@ -227,10 +161,8 @@ if [ -n "$mk" ]; then
 		"$out/status.err"
 	"$K" view --json "$out/merge.trace" >"$out/merge.json" 2>/dev/null
 	expect synthetic-json "$out/merge.json"
-	if python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    json.loads(l)' "$out/merge.json" 2>"$out/json.err"; then
+	if python3 "$root/tests/merge/check_merge.py" jsonl "$out/merge.json" \
+		2>"$out/json.err"; then
 		ok "view --json of the synthetic trace is valid JSON"
 	else
 		show "$out/json.err"; notok "view --json of the synthetic trace is valid JSON"
@@ -291,9 +223,11 @@ has "record --handle out of range says so" "a number from 1 to 0xffffffff" \
 bz=$BUILD/kernel/small/arch/x86/boot/bzImage
 vml=$BUILD/kernel/small/vmlinux
 if [ "${KCOVDF_MERGE_VM:-1}" = 0 ]; then
-	skip "guest: kcovdf record --pc-ext (KCOVDF_MERGE_VM=0)"
+	skip "guest: kcovdf record --pc-ext" "KCOVDF_MERGE_VM=0"
+elif no_kernel; then
+	skip "guest: kcovdf record --pc-ext" "KCOVDF_NO_KERNEL=1"
 elif [ ! -f "$bz" ] || [ ! -f "$vml" ]; then
-	skip "guest: kcovdf record --pc-ext (no kernel in build/kernel/small; kernel/build.sh small)"
+	skip "guest: kcovdf record --pc-ext" "no kernel in build/kernel/small; kernel/build.sh small"
 else
 	share=$out/share
 	rm -rf "$share"
@@ -311,7 +245,7 @@ SH
 		>"$out/vm.log" 2>&1
 	rc=$?
 	if grep -q "kernel has no KCOV_TRACE_PC_EXT\|kernel has no KCOV" "$out/vm.log"; then
-		skip "guest: kcovdf record --pc-ext ($(grep -o 'kernel has no [^()]*([^)]*)' "$out/vm.log" | head -n 1))"
+		skip "guest: kcovdf record --pc-ext" "$(grep -o 'kernel has no [^()]*([^)]*)' "$out/vm.log" | head -n 1)"
 	elif [ ! -s "$share/t.trace" ]; then
 		show "$out/vm.log"
 		notok "guest: kcovdf record --pc-ext (exit $rc)"
@@ -341,37 +275,14 @@ SH
 		# frame. Needs fs/read_write.c instrumented for KCOV too.
 		"$K" view --json --vmlinux "$vml" "$share/t.trace" \
 			>"$out/guest.json" 2>/dev/null
-		python3 - "$out/guest.json" >"$out/guest.py.log" 2>&1 <<'PY'
-import json, sys
-calls = [json.loads(l) for l in open(sys.argv[1])]
-if not any(c.get("pcext") and c.get("func") in ("ksys_read", "vfs_read")
-           for c in calls):
-    print("SKIP no PC_EXT entry/exit of ksys_read or vfs_read "
-          "(fs/read_write.c not instrumented for KCOV)")
-    sys.exit(0)
-reads = [c for c in calls if c.get("func") == "ksys_read" and
-         any(a.get("name") == "count" and a.get("value") == 123
-             for a in c["args"])]
-assert reads, "no ksys_read(count=123)"
-r = reads[0]
-assert r["pcext"] and r["dataflow"], r
-i = calls.index(r)
-kids = []
-for c in calls[i + 1:]:
-    if c["depth"] <= r["depth"]:
-        break
-    kids.append(c)
-assert any(c.get("pcext") for c in kids), "no PC_EXT frames below ksys_read"
-print("OK %d calls below ksys_read, %d of them PC_EXT-only" %
-      (len(kids), sum(1 for c in kids if c.get("pcext") and
-                      not c.get("dataflow"))))
-PY
+		python3 "$root/tests/merge/check_merge.py" guest "$out/guest.json" \
+			>"$out/guest.py.log" 2>&1
 		rc=$?
 		if [ $rc -ne 0 ]; then
 			show "$out/guest.py.log"
 			notok "guest: ksys_read(count=123) merged with its PC_EXT frame"
 		elif grep -q '^SKIP' "$out/guest.py.log"; then
-			skip "guest: merged ksys_read: $(sed 's/^SKIP //' "$out/guest.py.log")"
+			skip "guest: merged ksys_read" "$(sed 's/^SKIP //' "$out/guest.py.log")"
 		else
 			ok "guest: ksys_read(count=123) merged with its PC_EXT frame ($(sed 's/^OK //' "$out/guest.py.log"))"
 		fi
@@ -386,47 +297,8 @@ PY
 				"$share/m.trace" >"$out/module.json" 2>"$out/module.err"
 			"$K" view --color=never --vmlinux "$vml" --modules "$moddir" \
 				"$share/m.trace" >"$out/module.view" 2>&1
-			python3 - "$out/module.json" >"$out/module.py.log" 2>&1 <<'PY'
-import json, sys
-calls = [json.loads(l) for l in open(sys.argv[1])]
-def has(pred):
-    return any(pred(c) for c in calls)
-def chain_ok():
-    # kcovdf_test_chain1(100) .. chain10(109), each one level deeper, each
-    # with PC_EXT and dataflow, returns 227 .. 218.
-    for i, c in enumerate(calls):
-        if c.get("func") != "kcovdf_test_chain1" or c.get("remote"):
-            continue
-        seq = calls[i:i + 10]
-        return all(x.get("func") == "kcovdf_test_chain%d" % (k + 1) and
-                   x["depth"] == c["depth"] + k and x["pcext"] and
-                   x["dataflow"] and x["args"][0]["value"] == 100 + k and
-                   x["ret"] == 227 - k for k, x in enumerate(seq))
-    return False
-def depth_ok():
-    # irq_in left with the hardirq count raised: closed by DEPTH -1; what
-    # the dataflow nested under it (no return) comes after it instead;
-    # irq_out entered unseen (DEPTH +1), its return from the dataflow.
-    names = [(c.get("func"), c["depth"], bool(c.get("exits_unrecorded")),
-              bool(c.get("entry_unrecorded"))) for c in calls
-             if c.get("func", "").startswith("kcovdf_test_irq")]
-    if len(names) != 4:
-        return False
-    d = names[0][1]
-    return names == [("kcovdf_test_irq_in", d, True, False),
-                     ("kcovdf_test_irq_after", d, False, False),
-                     ("kcovdf_test_irq_out", d, False, True),
-                     ("kcovdf_test_irq_after", d, False, False)]
-res = {
-  "chain": chain_ok(),
-  "depth": depth_ok(),
-  "section": has(lambda c: "section" in c),
-  "remote_fn": has(lambda c: c.get("func") == "kcovdf_test_remote_fn" and
-                   c.get("remote") and c.get("dataflow")),
-}
-for k, v in res.items():
-    print(("ok " if v else "FAIL ") + k)
-PY
+			python3 "$root/tests/merge/check_merge.py" module \
+				"$out/module.json" >"$out/module.py.log" 2>&1
 			while read -r res what; do
 				case $what in
 				chain) d="module chain: chain1(100)..chain10(109) on their PC_EXT frames, nested, returns 227..218" ;;
@@ -442,5 +314,4 @@ PY
 	fi
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+done_testing

@@ -19,15 +19,14 @@ set -uo pipefail
 # One brace group, read whole before it runs (safe to edit while it runs).
 {
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+needs_kernel
 variants=${KCOVDF_RELIABILITY_VARIANTS:-small debug}
 secs=${KCOVDF_RELIABILITY_SECONDS:-3}
 fsecs=${KCOVDF_RELIABILITY_FUZZ_SECONDS:-60}
 seed=${KCOVDF_RELIABILITY_SEED:-$(date +%s)}
 cmds="scribble lifetime churn forkstorm badptr irq uptr ctxsw"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 for x in "$secs" "$fsecs" "$seed"; do
 	case $x in

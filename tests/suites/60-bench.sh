@@ -3,13 +3,10 @@
 # No timing is asserted (the figures live in BENCHMARKS.md); only that the
 # programs run, print what the scripts parse, and fail clearly.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -z "${2:-}" ] || sed 's/^/#   /' <<<"$2"; }
-check() { local d=$1; shift; local o; if o=$("$@" 2>&1); then ok "$d"; else nok "$d" "$o"; fi; }
 
 for s in "$root"/bench/run.sh "$root"/bench/kernel/*.sh "$root"/bench/user/run.sh \
 	"$root"/bench/user/interp.sh; do
@@ -18,7 +15,7 @@ done
 out=$(LUA_SRC="$tmp/no-lua" "$root/bench/user/interp.sh" 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q '^interp.sh: skipped: no Lua source' <<<"$out"; then
 	ok "interp.sh without the Lua source (no network): skipped with a message"
-else nok "interp.sh without the Lua source: skipped with a message" "status $rc: $out"; fi
+else notok "interp.sh without the Lua source: skipped with a message" "status $rc: $out"; fi
 check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
 
 for p in sysloop dfbench; do
@@ -30,26 +27,26 @@ done
 for w in getpid eventfd pipe; do
 	out=$("$tmp/sysloop" $w 200 2>&1)
 	if [[ $out =~ ^$w\ [0-9]+\.[0-9]$ ]]; then ok "sysloop $w prints '$w NS'"
-	else nok "sysloop $w prints '$w NS'" "$out"; fi
+	else notok "sysloop $w prints '$w NS'" "$out"; fi
 done
 out=$("$tmp/sysloop" uptime 2>&1)
 if [[ $out =~ ^uptime_s\ [0-9]+\.[0-9]{9}$ ]]; then ok "sysloop uptime prints 'uptime_s S.NNNNNNNNN'"
-else nok "sysloop uptime prints 'uptime_s S.NNNNNNNNN'" "$out"; fi
+else notok "sysloop uptime prints 'uptime_s S.NNNNNNNNN'" "$out"; fi
 for args in "" "getpid" "getpid x" "getpid 0" "getpid -5" "nosuch 10"; do
 	# shellcheck disable=SC2086
 	out=$("$tmp/sysloop" $args 2>&1); rc=$?
 	if [ $rc = 2 ] && [ -n "$out" ]; then ok "sysloop '$args': usage error, status 2"
-	else nok "sysloop '$args': usage error, status 2" "status $rc: $out"; fi
+	else notok "sysloop '$args': usage error, status 2" "status $rc: $out"; fi
 done
 for args in "" "off" "on 10" "off x" "record 0"; do
 	# shellcheck disable=SC2086
 	out=$("$tmp/dfbench" $args 2>&1); rc=$?
 	if [ $rc = 2 ] && [ -n "$out" ]; then ok "dfbench '$args': usage error, status 2"
-	else nok "dfbench '$args': usage error, status 2" "status $rc: $out"; fi
+	else notok "dfbench '$args': usage error, status 2" "status $rc: $out"; fi
 done
 out=$("$tmp/dfbench" off 10 2>&1); rc=$?
 if [ $rc = 1 ] && grep -q 'kcovdf_bench/run' <<<"$out"; then ok "dfbench without the module names the missing file"
-else nok "dfbench without the module names the missing file" "status $rc: $out"; fi
+else notok "dfbench without the module names the missing file" "status $rc: $out"; fi
 
 # configdiff.sh on made-up .config files.
 mkdir -p "$tmp/k/a" "$tmp/k/b" "$tmp/k/c"
@@ -59,15 +56,15 @@ printf 'CONFIG_KCOV=y\nCONFIG_KCOV_DATAFLOW=y\n' > "$tmp/k/c/.config"
 check "configdiff: dataflow-only difference accepted" \
 	env BENCH_KDIR="$tmp/k" BENCH_OUT="$tmp/o" "$root/bench/kernel/configdiff.sh" a b
 if out=$(BENCH_KDIR="$tmp/k" BENCH_OUT="$tmp/o" "$root/bench/kernel/configdiff.sh" a c 2>&1); then
-	nok "configdiff: other difference rejected" "$out"
+	notok "configdiff: other difference rejected" "$out"
 elif grep -q 'CONFIG_X=y' <<<"$out"; then ok "configdiff: other difference rejected, named"
-else nok "configdiff: other difference rejected, named" "$out"; fi
+else notok "configdiff: other difference rejected, named" "$out"; fi
 out=$(BENCH_KDIR="$tmp/k" BENCH_OUT="$tmp/o" "$root/bench/kernel/pair.sh" a a 2>&1); rc=$?
 if [ $rc != 0 ] && grep -q 'two different' <<<"$out"; then ok "pair.sh refuses the same kernel twice"
-else nok "pair.sh refuses the same kernel twice" "status $rc: $out"; fi
+else notok "pair.sh refuses the same kernel twice" "status $rc: $out"; fi
 out=$(BENCH_KDIR="$tmp/k" BENCH_OUT="$tmp/o" "$root/bench/kernel/sizes.sh" a b 2>&1); rc=$?
 if [ $rc != 0 ] && grep -q 'no .*vmlinux' <<<"$out"; then ok "sizes.sh without vmlinux: clear error"
-else nok "sizes.sh without vmlinux: clear error" "status $rc: $out"; fi
+else notok "sizes.sh without vmlinux: clear error" "status $rc: $out"; fi
 
 # sizes.py on a small ELF with the linker-script symbols.
 cat > "$tmp/s.S" <<'A'
@@ -107,13 +104,12 @@ if gcc -c "$tmp/s.S" -o "$tmp/s.o" 2>"$tmp/err" && ld -e 0 -o "$tmp/s.elf" "$tmp
    : > "$tmp/bz" && out=$(python3 "$root/bench/kernel/sizes.py" nm "$tmp/s.elf" "$tmp/bz" 2>&1); then
 	exp="text 4096 text_code 100 rodata 64 rodata_objects 24 data 8 data_objects 8 bss 16 bss_objects 16 init 32 bzImage 0"
 	if [ "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')" = "$exp" ]; then ok "sizes.py: regions and object sums"
-	else nok "sizes.py: regions and object sums" "$out"; fi
+	else notok "sizes.py: regions and object sums" "$out"; fi
 else
-	nok "sizes.py: regions and object sums" "$(cat "$tmp/err") ${out:-}"
+	notok "sizes.py: regions and object sums" "$(cat "$tmp/err") ${out:-}"
 fi
 out=$(python3 "$root/bench/kernel/sizes.py" nm "$tmp/sysloop" "$tmp/bz" 2>&1); rc=$?
 if [ $rc != 0 ] && grep -q 'no symbol' <<<"$out"; then ok "sizes.py: not a kernel, clear error"
-else nok "sizes.py: not a kernel, clear error" "status $rc: $out"; fi
+else notok "sizes.py: not a kernel, clear error" "status $rc: $out"; fi
 
-echo "1..$n"
-exit $failed
+done_testing

@@ -5,7 +5,8 @@
  * off or on for this task.
  * usage: dfbench off|record N
  * prints "<mode> <ns per call> <records per call>"
- * "record" records in the v1 format into a 1 Mi-word buffer, and calls in
+ * "record" records in format revision 2 (KCOV_DF_FMT_V2; the kernel refuses
+ * the old revision 1) into a 1 Mi-word buffer, and calls in
  * batches small enough to fit, rewinding the buffer (word 0) between
  * batches outside the timed region; records counts what the kernel wrote
  * (KCOV_DF_GET_STATS), and the run fails if any record was dropped.
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
 
 		if (rec) {
 			__atomic_store_n(&buf[0], 0, __ATOMIC_RELAXED);
-			if (ioctl(dfd, KCOV_DF_ENABLE, KCOV_DF_FMT_V1))
+			if (ioctl(dfd, KCOV_DF_ENABLE, KCOV_DF_FMT_V2))
 				die("KCOV_DF_ENABLE");
 		}
 		total += run(fd, b);

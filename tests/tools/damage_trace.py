@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Damaged copies of a trace file, for tests/suites/35-tools.sh: every
+reading command must exit 2 with a message on them, or at least not crash.
+Writes into the current directory.
+
+usage: damage_trace.py fixed TRACE
+         trunc-half.trace, trunc-hdr.trace, empty.trace, magic.trace,
+         major.trace, badrec.trace (a record header of the first STREAM
+         chunk with a bad tag), hugechunk.trace (a chunk claiming more
+         bytes than the file has)
+       damage_trace.py cut TRACE I SIZE
+         cut.trace: the first SIZE*I/25 bytes; flip.trace: the byte at
+         (I * 7919) % SIZE inverted
+"""
+import struct
+import sys
+
+
+def fixed(path):
+    d = open(path, "rb").read()
+    open("trunc-half.trace", "wb").write(d[:len(d) // 2])
+    open("trunc-hdr.trace", "wb").write(d[:20])
+    open("empty.trace", "wb").write(b"")
+    open("magic.trace", "wb").write(b"KCOVDFX\0" + d[8:])
+    open("major.trace", "wb").write(d[:8] + struct.pack("<H", 9) + d[10:])
+    # A record header of the first stream with a bad tag.
+    off = 32
+    while off < len(d):
+        t, f, sz = struct.unpack_from("<IIQ", d, off)
+        if t == 2:
+            b = bytearray(d)
+            b[off + 16 + 48 + 7] = 0x42
+            open("badrec.trace", "wb").write(b)
+            break
+        off += 16 + (sz + 7) // 8 * 8
+    # A chunk claiming more bytes than the file has.
+    b = bytearray(d)
+    struct.pack_into("<Q", b, 32 + 8, 1 << 40)
+    open("hugechunk.trace", "wb").write(b)
+
+
+def cut(path, i, n):
+    d = bytearray(open(path, "rb").read())
+    i, n = int(i), int(n)
+    open("cut.trace", "wb").write(d[: n * i // 25])
+    pos = (i * 7919) % n
+    d[pos] ^= 0xff
+    open("flip.trace", "wb").write(d)
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "fixed":
+    fixed(sys.argv[2])
+elif len(sys.argv) == 5 and sys.argv[1] == "cut":
+    cut(*sys.argv[2:])
+else:
+    sys.exit(__doc__)
