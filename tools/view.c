@@ -343,6 +343,8 @@ static void usage(FILE *f)
 	      "never\n"
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
+	      "  --strict              a truncated trace exits 2 (after the "
+	      "calls before the cut)\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                        where to find symbols and debug info\n",
 	      f);
@@ -358,6 +360,8 @@ int cmd_view(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			v.json = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
 		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
 			tool_filter_add(&v.funcs, val);
 		else if (tool_opt(argc, argv, &i, NULL, "--depth", &val))
