@@ -131,6 +131,7 @@ struct kcovdf_chunk_ref {
 	uint64_t bytes;		/* packed bytes (plain: nwords * 8) */
 	uint64_t nwords;	/* words (once unpacked) */
 	int packed;		/* KCOVDF_CHUNK_STREAM_PACKED */
+	uint32_t check;		/* packed: kcovdf_wpack_check() */
 };
 
 struct kcovdf_stream {

@@ -141,11 +141,10 @@ static int add_stream(struct kcovdf_trace *t, struct stream_index *ix,
 	body = size - hlen;
 	if (packed) {
 		memcpy(&ph, p + sizeof(h), sizeof(ph));
-		if (ph.codec != KCOVDF_WPACK_CODEC || ph.reserved) {
+		if (ph.codec != KCOVDF_WPACK_CODEC) {
 			fail_null(err, errlen, "offset %" PRIu64
-				  ": STREAM_PACKED chunk with codec %u "
-				  "(reserved %u): this kcovdf unpacks codec %u",
-				  off, ph.codec, ph.reserved,
+				  ": STREAM_PACKED chunk with codec %u: this "
+				  "kcovdf unpacks codec %u", off, ph.codec,
 				  KCOVDF_WPACK_CODEC);
 			return -1;
 		}
@@ -208,6 +207,7 @@ static int add_stream(struct kcovdf_trace *t, struct stream_index *ix,
 	c->bytes = body;
 	c->nwords = h.nwords;
 	c->packed = packed;
+	c->check = packed ? ph.check : 0;
 	s->nwords += h.nwords;
 	t->packed_chunks += packed;
 	return 0;
@@ -632,11 +632,12 @@ static int read_chunk(struct src *src, const struct kcovdf_stream *s,
 	if (src_read(src, c->off, *pbuf, (size_t)c->bytes))
 		goto unreadable;
 	if (kcovdf_wpack_decode(*ws, s->format, *pbuf, (size_t)c->bytes, w,
-				(size_t)c->nwords)) {
+				(size_t)c->nwords) ||
+	    kcovdf_wpack_check(w, (size_t)c->nwords) != c->check) {
 		fail_null(err, errlen, "offset %" PRIu64 ": packed STREAM "
 			  "chunk of stream %u/%u does not unpack to its %"
-			  PRIu64 " words", c->off - 16 - 56, s->pid, s->tid,
-			  c->nwords);
+			  PRIu64 " words (damaged)", c->off - 16 - 56, s->pid,
+			  s->tid, c->nwords);
 		return -1;
 	}
 	return 0;
@@ -1176,6 +1177,8 @@ int kcovdf_write_stream(int fd, const struct kcovdf_stream_hdr *h,
 		}
 		if (packed) {
 			size_t blen = sizeof(ph) + packed;
+
+			ph.check = kcovdf_wpack_check(words + pos, n);
 			uint8_t *nb = realloc(body, blen);
 
 			if (!nb) {

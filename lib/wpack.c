@@ -36,16 +36,38 @@
 #include "kcovdf/trace_file.h"
 #include "kcovdf/wpack.h"
 
+uint32_t kcovdf_wpack_check(const uint64_t *w, size_t n)
+{
+	uint64_t a = 0, b = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		a += w[i];
+		b += a;
+	}
+	b ^= a * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(b ^ (b >> 32));
+}
+
 struct wp_tables {
 	uint64_t *hdr, *pc, *val, *fld, *gen;
 	unsigned int hs, ps, vs, fs, gs;	/* 64 - table bits */
 	size_t fmask;
 };
 
-static inline uint64_t wp_hash(uint64_t a, uint64_t b)
+/* A table index from two words: one multiplication, the top bits. */
+static inline size_t wp_ix(uint64_t a, uint64_t b, unsigned int shift)
 {
-	return (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (b >> 29)) *
-	       0xff51afd7ed558ccdULL;
+	return (size_t)(((a ^ ((b << 32) | (b >> 32))) *
+			 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
+static inline uint64_t wp_key(uint64_t h, uint64_t p);
+
+/* A record's key: its header and function hashed. It picks the table
+ * entries of its value and extra words, and predicts the next header. */
+static inline uint64_t wp_key(uint64_t h, uint64_t p)
+{
+	return (h ^ ((p << 32) | (p >> 32))) * 0x9e3779b97f4a7c15ULL;
 }
 
 static unsigned int wp_bits(size_t n, unsigned int max)
@@ -102,98 +124,117 @@ static inline size_t wp_reclen(uint64_t w)
 }
 
 /*
- * The walk both sides share: WP_WORD(slot, i) codes word i with the
- * prediction in *slot. A macro, so that the encoder's and the decoder's
- * loops are one text and cannot drift apart.
+ * The encoder and the decoder walk the words the same way: in a V1
+ * stream, record by record (header, pc, value, extra words, each with its
+ * table entry); else word by word. Keep the two functions below in step:
+ * the tests pack and unpack every format.
  */
-#define WP_WALK(t, format, w, n)					\
-	do {								\
-		size_t i_ = 0;						\
-		if ((format) != KCOVDF_FMT_V1) {			\
-			uint64_t w1_ = 0, w2_ = 0;			\
-			for (; i_ < (n); i_++) {			\
-				WP_WORD(&(t)->gen[wp_hash(w1_, w2_) >>	\
-						  (t)->gs], i_);	\
-				w2_ = w1_;				\
-				w1_ = (w)[i_];				\
-			}						\
-			break;						\
-		}							\
-		uint64_t ph_ = 0, pp_ = 0, h_, p_, k_;			\
-		size_t len_, m_, b_;					\
-		while (i_ < (n)) {					\
-			WP_WORD(&(t)->hdr[wp_hash(ph_, pp_) >> (t)->hs],\
-				i_);					\
-			h_ = (w)[i_++];					\
-			len_ = wp_reclen(h_);				\
-			if (len_ == 1 || i_ == (n))			\
-				continue;				\
-			WP_WORD(&(t)->pc[wp_hash(h_, pp_) >> (t)->ps],	\
-				i_);					\
-			p_ = (w)[i_++];					\
-			k_ = wp_hash(h_, p_);				\
-			if (i_ == (n))					\
-				break;					\
-			WP_WORD(&(t)->val[k_ >> (t)->vs], i_);		\
-			i_++;						\
-			m_ = len_ - 3 < (n) - i_ ? len_ - 3 : (n) - i_;	\
-			b_ = (size_t)(k_ >> (t)->fs);			\
-			for (size_t j_ = 0; j_ < m_; j_++, i_++)	\
-				WP_WORD(&(t)->fld[(b_ + j_) &		\
-						  (t)->fmask], i_);	\
-			ph_ = h_;					\
-			pp_ = p_;					\
-		}							\
-	} while (0)
+
+/* Code word v predicted by *slot: a bit, or a bit and its difference.
+ * The caller has checked that 10 bytes fit at op. */
+#define WP_PUT(slot, v)								do {										uint64_t *s_ = (slot), v_ = (v), p_ = *s_;				if (p_ == v_) {									acc |= 1ULL << k;						} else {									uint64_t d_ = v_ - p_;							uint64_t z_ = (d_ << 1) ^							      (uint64_t)((int64_t)d_ >> 63);				*s_ = v_;								while (z_ > 0x7f) {								*op++ = (uint8_t)(z_ | 0x80);						z_ >>= 7;							}									*op++ = (uint8_t)z_;						}									if (++k == 64) {								memcpy(bp, &acc, 8);							bp += 8;								acc = 0;								k = 0;								}								} while (0)
 
 size_t kcovdf_wpack_encode(struct kcovdf_wpack *ws, uint32_t format,
 			   const uint64_t *w, size_t n, uint8_t *out,
 			   size_t cap)
 {
 	struct wp_tables t;
-	size_t nb = (n + 7) / 8, o = nb, k = 0;
+	size_t nb = (n + 7) / 8, i = 0;
+	uint8_t *bp = out, *op, *end = out + cap;
 	uint64_t acc = 0;
+	unsigned int k = 0;
 
 	if (cap < nb)
 		return 0;
 	wp_init(ws, &t, format, n);
 	/* Bits in out[0, nb), one per word; differences from out[nb] on. */
-#define WP_WORD(slot, idx)						\
-	do {								\
-		uint64_t *s_ = (slot), v_ = w[idx], p_ = *s_;		\
-		if (p_ == v_) {						\
-			acc |= 1ULL << (k & 63);			\
-		} else {						\
-			uint64_t d_ = v_ - p_;				\
-			uint64_t z_ = (d_ << 1) ^			\
-				      (uint64_t)((int64_t)d_ >> 63);	\
-			*s_ = v_;					\
-			if (cap - o < 10)				\
-				return 0;				\
-			while (z_ > 0x7f) {				\
-				out[o++] = (uint8_t)(z_ | 0x80);	\
-				z_ >>= 7;				\
-			}						\
-			out[o++] = (uint8_t)z_;				\
-		}							\
-		if ((++k & 63) == 0) {					\
-			memcpy(out + (k / 8 - 8), &acc, 8);		\
-			acc = 0;					\
-		}							\
-	} while (0)
-	WP_WALK(&t, format, w, n);
-#undef WP_WORD
-	if (k & 63)
-		memcpy(out + (k & ~(size_t)63) / 8, &acc, nb - (k & ~(size_t)63) / 8);
-	return o;
+	op = out + nb;
+	if (format != KCOVDF_FMT_V1) {
+		uint64_t *gen = t.gen, w1 = 0, w2 = 0;
+		unsigned int gs = t.gs;
+
+		for (; i < n; i++) {
+			if (end - op < 10)
+				return 0;
+			WP_PUT(&gen[wp_ix(w1, w2, gs)], w[i]);
+			w2 = w1;
+			w1 = w[i];
+		}
+	} else {
+		uint64_t *hdr = t.hdr, *pc = t.pc, *val = t.val, *fld = t.fld;
+		uint64_t pp = 0, h, p, key, ctx = 0;
+		unsigned int hs = t.hs, ps = t.ps, vs = t.vs, fs = t.fs;
+		size_t fmask = t.fmask, len, m, b;
+
+		/* ctx: the previous record's header and function, hashed
+		 * (its key): what predicts this header. */
+		while (i < n) {
+			h = w[i];
+			len = wp_reclen(h);
+			if (len > 1 && len <= n - i &&
+			    10 * len <= (size_t)(end - op)) {
+				/* A whole record, room for its worst case. */
+				WP_PUT(&hdr[ctx >> hs], h);
+				p = w[i + 1];
+				WP_PUT(&pc[wp_ix(h, pp, ps)], p);
+				key = wp_key(h, p);
+				WP_PUT(&val[key >> vs], w[i + 2]);
+				if (len > 3) {
+					b = (size_t)(key >> fs);
+					for (size_t j = 3; j < len; j++)
+						WP_PUT(&fld[(b + j - 3) & fmask],
+						       w[i + j]);
+				}
+				i += len;
+				ctx = key;
+				pp = p;
+				continue;
+			}
+			if (end - op < 10)
+				return 0;
+			WP_PUT(&hdr[ctx >> hs], h);
+			i++;
+			if (len == 1 || i == n)
+				continue;
+			if (end - op < 10)
+				return 0;
+			p = w[i++];
+			WP_PUT(&pc[wp_ix(h, pp, ps)], p);
+			key = wp_key(h, p);
+			if (i == n)
+				break;
+			if (end - op < 10)
+				return 0;
+			WP_PUT(&val[key >> vs], w[i]);
+			i++;
+			m = len - 3 < n - i ? len - 3 : n - i;
+			b = (size_t)(key >> fs);
+			for (size_t j = 0; j < m; j++) {
+				if (end - op < 10)
+					return 0;
+				WP_PUT(&fld[(b + j) & fmask], w[i + j]);
+			}
+			i += m;
+			ctx = key;
+			pp = p;
+		}
+	}
+	if (k)
+		memcpy(bp, &acc, nb - (size_t)(bp - out));
+	return (size_t)(op - out);
 }
+
+/* Decode word *v predicted by *slot. */
+#define WP_GET(slot, v)								do {										uint64_t *s_ = (slot);							if (k == 0) {									size_t a_ = nb - (size_t)(bp - in);					acc = 0;								memcpy(&acc, bp, a_ < 8 ? a_ : 8);					bp += 8;							}									if ((acc >> k) & 1) {								(v) = *s_;							} else {									uint64_t z_ = 0;							unsigned int sh_ = 0;							uint8_t c_;								do {										if (ip == end)									return -1;							c_ = *ip++;								/* The 10th byte holds bit 63 only. */					if (sh_ == 63 && c_ > 1)							return -1;							z_ |= (uint64_t)(c_ & 0x7f) << sh_;					sh_ += 7;							} while (c_ & 0x80);							(v) = *s_ + ((z_ >> 1) ^ (0 - (z_ & 1)));				*s_ = (v);							}									k = (k + 1) & 63;						} while (0)
 
 int kcovdf_wpack_decode(struct kcovdf_wpack *ws, uint32_t format,
 			const uint8_t *in, size_t len, uint64_t *w, size_t n)
 {
 	struct wp_tables t;
-	size_t nb = (n + 7) / 8, o = nb, k = 0;
+	size_t nb = (n + 7) / 8, i = 0;
+	const uint8_t *bp = in, *ip, *end = in + len;
 	uint64_t acc = 0;
+	unsigned int k = 0;
 
 	if (n > len * 8 || nb > len)
 		return -1;
@@ -201,34 +242,43 @@ int kcovdf_wpack_decode(struct kcovdf_wpack *ws, uint32_t format,
 	if ((n & 7) && in[nb - 1] >> (n & 7))
 		return -1;
 	wp_init(ws, &t, format, n);
-#define WP_WORD(slot, idx)						\
-	do {								\
-		uint64_t *s_ = (slot), z_ = 0;				\
-		if ((k & 63) == 0) {					\
-			size_t a_ = nb - k / 8 < 8 ? nb - k / 8 : 8;	\
-			acc = 0;					\
-			memcpy(&acc, in + k / 8, a_);			\
-		}							\
-		if ((acc >> (k++ & 63)) & 1) {				\
-			w[idx] = *s_;					\
-		} else {						\
-			unsigned int sh_ = 0;				\
-			uint8_t b_;					\
-			do {						\
-				if (o >= len)				\
-					return -1;			\
-				b_ = in[o++];				\
-				/* The 10th byte holds bit 63 only. */	\
-				if (sh_ == 63 && b_ > 1)		\
-					return -1;			\
-				z_ |= (uint64_t)(b_ & 0x7f) << sh_;	\
-				sh_ += 7;				\
-			} while (b_ & 0x80);				\
-			w[idx] = *s_ + ((z_ >> 1) ^ (0 - (z_ & 1)));	\
-			*s_ = w[idx];					\
-		}							\
-	} while (0)
-	WP_WALK(&t, format, w, n);
-#undef WP_WORD
-	return o == len ? 0 : -1;
+	ip = in + nb;
+	if (format != KCOVDF_FMT_V1) {
+		uint64_t *gen = t.gen, w1 = 0, w2 = 0;
+		unsigned int gs = t.gs;
+
+		for (; i < n; i++) {
+			WP_GET(&gen[wp_ix(w1, w2, gs)], w[i]);
+			w2 = w1;
+			w1 = w[i];
+		}
+	} else {
+		uint64_t *hdr = t.hdr, *pc = t.pc, *val = t.val, *fld = t.fld;
+		uint64_t pp = 0, h, p, key, ctx = 0;
+		unsigned int hs = t.hs, ps = t.ps, vs = t.vs, fs = t.fs;
+		size_t fmask = t.fmask, rlen, m, b;
+
+		while (i < n) {
+			WP_GET(&hdr[ctx >> hs], w[i]);
+			h = w[i++];
+			rlen = wp_reclen(h);
+			if (rlen == 1 || i == n)
+				continue;
+			WP_GET(&pc[wp_ix(h, pp, ps)], w[i]);
+			p = w[i++];
+			key = wp_key(h, p);
+			if (i == n)
+				break;
+			WP_GET(&val[key >> vs], w[i]);
+			i++;
+			m = rlen - 3 < n - i ? rlen - 3 : n - i;
+			b = (size_t)(key >> fs);
+			for (size_t j = 0; j < m; j++)
+				WP_GET(&fld[(b + j) & fmask], w[i + j]);
+			i += m;
+			ctx = key;
+			pp = p;
+		}
+	}
+	return ip == end ? 0 : -1;
 }

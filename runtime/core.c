@@ -218,6 +218,7 @@ static size_t pack_locked(struct rt_thread *t, struct rt_stream *s,
 				nwords * 8 - sizeof(ph));
 	if (!n)
 		return 0;
+	ph.check = kcovdf_wpack_check(from, nwords);
 	memcpy(put_chunk_hdr(p, KCOVDF_CHUNK_STREAM_PACKED,
 			     KCOVDF_CHUNK_CRITICAL,
 			     sizeof(*sh) + sizeof(ph) + n), sh, sizeof(*sh));

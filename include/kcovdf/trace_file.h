@@ -67,7 +67,10 @@ enum kcovdf_chunk_type {
 
 struct kcovdf_packed_hdr {
 	uint32_t codec;		/* KCOVDF_WPACK_CODEC */
-	uint32_t reserved;	/* 0 */
+	uint32_t check;		/* kcovdf_wpack_check() of the words: a
+				 * damaged packing (one flipped bit changes
+				 * every word predicted from it) is refused,
+				 * not read as other records */
 };
 
 /* Where the records of a stream came from. */

@@ -56,4 +56,8 @@ size_t kcovdf_wpack_encode(struct kcovdf_wpack *ws, uint32_t format,
 int kcovdf_wpack_decode(struct kcovdf_wpack *ws, uint32_t format,
 			const uint8_t *in, size_t len, uint64_t *w, size_t n);
 
+/* The check of n words that a packed chunk carries (Fletcher-like sums,
+ * folded to 32 bits). */
+uint32_t kcovdf_wpack_check(const uint64_t *w, size_t n);
+
 #endif /* KCOVDF_WPACK_H */
