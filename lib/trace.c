@@ -614,6 +614,8 @@ static int read_chunk(struct src *src, const struct kcovdf_stream *s,
 		      uint8_t **pbuf, size_t *pcap, struct kcovdf_wpack **ws,
 		      char *err, size_t errlen)
 {
+	uint32_t check;
+
 	if (!c->packed) {
 		if (src_read(src, c->off, w, (size_t)c->nwords * 8))
 			goto unreadable;
@@ -632,8 +634,8 @@ static int read_chunk(struct src *src, const struct kcovdf_stream *s,
 	if (src_read(src, c->off, *pbuf, (size_t)c->bytes))
 		goto unreadable;
 	if (kcovdf_wpack_decode(*ws, s->format, *pbuf, (size_t)c->bytes, w,
-				(size_t)c->nwords) ||
-	    kcovdf_wpack_check(w, (size_t)c->nwords) != c->check) {
+				(size_t)c->nwords, &check) ||
+	    check != c->check) {
 		fail_null(err, errlen, "offset %" PRIu64 ": packed STREAM "
 			  "chunk of stream %u/%u does not unpack to its %"
 			  PRIu64 " words (damaged)", c->off - 16 - 56, s->pid,
@@ -1173,12 +1175,11 @@ int kcovdf_write_stream(int fd, const struct kcovdf_stream_hdr *h,
 			if (pack)
 				packed = kcovdf_wpack_encode(ws, h->format,
 							     words + pos, n,
-							     out, n * 8);
+							     out, n * 8,
+							     &ph.check);
 		}
 		if (packed) {
 			size_t blen = sizeof(ph) + packed;
-
-			ph.check = kcovdf_wpack_check(words + pos, n);
 			uint8_t *nb = realloc(body, blen);
 
 			if (!nb) {

@@ -215,10 +215,9 @@ static size_t pack_locked(struct rt_thread *t, struct rt_stream *s,
 	/* Smaller than the plain chunk, or not at all. */
 	n = kcovdf_wpack_encode(&t->pack->ws, s->format, from, nwords,
 				(uint8_t *)p + hdrs,
-				nwords * 8 - sizeof(ph));
+				nwords * 8 - sizeof(ph), &ph.check);
 	if (!n)
 		return 0;
-	ph.check = kcovdf_wpack_check(from, nwords);
 	memcpy(put_chunk_hdr(p, KCOVDF_CHUNK_STREAM_PACKED,
 			     KCOVDF_CHUNK_CRITICAL,
 			     sizeof(*sh) + sizeof(ph) + n), sh, sizeof(*sh));

@@ -27,7 +27,8 @@
 #define KCOVDF_WPACK_GEN_BITS	12
 
 /* Prediction tables: the last word seen in each context. Zeroed at the
- * start of every chunk (by the functions below). About 232 KiB. */
+ * start of every chunk (by the functions below), as far as a chunk of its
+ * size uses them. About 232 KiB. */
 struct kcovdf_wpack {
 	uint64_t hdr[1u << KCOVDF_WPACK_HDR_BITS];
 	uint64_t pc[1u << KCOVDF_WPACK_PC_BITS];
@@ -38,23 +39,27 @@ struct kcovdf_wpack {
 
 /*
  * Pack n words of a stream of the given format (enum kcovdf_stream_format)
- * into out. Returns the number of bytes written, or 0 when they would not
- * fit in cap bytes (the caller then writes the words as they are; with cap
- * = 8 * n, a packed chunk is never larger than a plain one).
+ * into out; *check is set to kcovdf_wpack_check() of the words. Returns
+ * the number of bytes written, or 0 when they would not fit in cap bytes
+ * (the caller then writes the words as they are; with cap = 8 * n, a
+ * packed chunk is never larger than a plain one).
  */
 size_t kcovdf_wpack_encode(struct kcovdf_wpack *ws, uint32_t format,
 			   const uint64_t *w, size_t n, uint8_t *out,
-			   size_t cap);
+			   size_t cap, uint32_t *check);
 
 /*
- * Unpack exactly n words from len bytes. Returns 0, or -1 when the bytes
- * are not the packing of n words (too few or too many bytes, a number
- * longer than 64 bits). Never reads beyond in[len - 1] nor writes beyond
- * w[n - 1]. n <= 8 * len holds for every valid packing (one byte carries
- * at most 8 words), so a reader can check that before it allocates.
+ * Unpack exactly n words from len bytes; *check is set to
+ * kcovdf_wpack_check() of what was unpacked (compare it with the chunk's).
+ * Returns 0, or -1 when the bytes are not the packing of n words (too few
+ * or too many bytes, a number longer than 64 bits). Never reads beyond
+ * in[len - 1] nor writes beyond w[n - 1]. n <= 8 * len holds for every
+ * valid packing (one byte carries at most 8 words), so a reader can check
+ * that before it allocates.
  */
 int kcovdf_wpack_decode(struct kcovdf_wpack *ws, uint32_t format,
-			const uint8_t *in, size_t len, uint64_t *w, size_t n);
+			const uint8_t *in, size_t len, uint64_t *w, size_t n,
+			uint32_t *check);
 
 /* The check of n words that a packed chunk carries (Fletcher-like sums,
  * folded to 32 bits). */

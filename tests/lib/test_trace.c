@@ -81,11 +81,14 @@ static int round_trip(uint32_t format, const uint64_t *w, size_t n,
 	size_t len;
 	int same;
 
-	len = kcovdf_wpack_encode(&ws, format, w, n, out, n * 10 + 16);
+	uint32_t c1 = 1, c2 = 2;
+
+	len = kcovdf_wpack_encode(&ws, format, w, n, out, n * 10 + 16, &c1);
 	*packed_len = len;
 	same = (len || !n) &&
-	       kcovdf_wpack_decode(&ws, format, out, len, back, n) == 0 &&
-	       (!n || !memcmp(back, w, n * 8));
+	       kcovdf_wpack_decode(&ws, format, out, len, back, n, &c2) == 0 &&
+	       (!n || !memcmp(back, w, n * 8)) &&
+	       (!n || (c1 == c2 && c1 == kcovdf_wpack_check(w, n)));
 	free(out);
 	free(back);
 	return same;
@@ -107,6 +110,23 @@ static void test_wpack(void)
 			all &= round_trip(f, w, k, &len);
 		}
 	ok(all, "wpack: random words of every length and format round-trip");
+
+	/* Every size set (the tables grow at 257, 2049 and 16385 words). */
+	all = 1;
+	for (uint32_t f = 0; f <= KCOVDF_FMT_KCOV_PCEXT; f++)
+		for (size_t k = 0; k < 8; k++) {
+			static const size_t sizes[] = { 256, 257, 2048, 2049,
+							16384, 16385, 30000,
+							N };
+
+			if (k % 2)
+				make_records(w, sizes[k]);
+			else
+				for (size_t i = 0; i < sizes[k]; i++)
+					w[i] = rnd() >> (rnd() % 64);
+			all &= round_trip(f, w, sizes[k], &len);
+		}
+	ok(all, "wpack: every table size set round-trips, checks agree");
 
 	/* Words that look like headers of both revisions, cut records. */
 	all = 1;
@@ -136,8 +156,10 @@ static void test_wpack(void)
 
 		for (size_t i = 0; i < 64; i++)
 			w[i] = rnd();
+		uint32_t c;
+
 		ok(kcovdf_wpack_encode(&ws, KCOVDF_FMT_V1, w, 64, out,
-				       sizeof(out)) == 0,
+				       sizeof(out), &c) == 0,
 		   "wpack: words that do not pack smaller are refused");
 	}
 
@@ -147,16 +169,18 @@ static void test_wpack(void)
 		uint8_t *out = malloc(m * 8), *mod = malloc(m * 8);
 		uint64_t *back = malloc(m * 8);
 		int cut_ok = 1, flip_ok = 1;
+		uint32_t c;
 
 		m = make_records(w, m);
 		plen = kcovdf_wpack_encode(&ws, KCOVDF_FMT_V1, w, m, out,
-					   m * 8);
+					   m * 8, &c);
 		for (size_t c = 0; c < plen; c++) {
 			uint8_t *cut = malloc(c ? c : 1);
+			uint32_t c2;
 
 			memcpy(cut, out, c);
 			cut_ok &= kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, cut,
-						      c, back, m) == -1;
+						      c, back, m, &c2) == -1;
 			free(cut);
 		}
 		ok(plen && cut_ok, "wpack: every cut of a packing is refused");
@@ -166,11 +190,11 @@ static void test_wpack(void)
 			/* Either refused or some words: ASan checks the
 			 * bounds. */
 			(void)kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, mod,
-						  plen, back, m);
+						  plen, back, m, &c);
 		}
 		ok(flip_ok, "wpack: byte flips in a packing: no overrun");
 		ok(kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, out, plen, back,
-				       8 * plen + 1) == -1,
+				       8 * plen + 1, &c) == -1,
 		   "wpack: more than 8 words a byte is refused");
 		free(out);
 		free(mod);
