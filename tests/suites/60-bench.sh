@@ -11,10 +11,18 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -z "${2:-}" ] || sed 's/^/#   /' <<<"$2"; }
 check() { local d=$1; shift; local o; if o=$("$@" 2>&1); then ok "$d"; else nok "$d" "$o"; fi; }
 
-for s in "$root"/bench/run.sh "$root"/bench/kernel/*.sh "$root"/bench/user/run.sh; do
+for s in "$root"/bench/run.sh "$root"/bench/kernel/*.sh "$root"/bench/user/run.sh \
+	 "$root"/bench/user/trace.sh; do
 	check "bash -n ${s#"$root"/}" bash -n "$s"
 done
 check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
+if [ -f "$root/build/libkcovdf.a" ]; then
+	check "user/tracestat.c builds, -Wall -Wextra -Werror" \
+		clang-22 -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+		"$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" -ldw -lelf \
+		-o "$tmp/tracestat"
+fi
 
 for p in sysloop dfbench; do
 	check "guest/$p.c builds static, -Wall -Wextra -Werror" \
