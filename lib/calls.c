@@ -432,17 +432,18 @@ static void add_arg(struct engine *e, struct node *n,
 	struct kcovdf_call *c = &n->c;
 	size_t k = c->nargs;
 
-	if (k < 4 ? !c->args : !(k & (k - 1))) {
+	if (e->stream) {
+		/* Streaming: exactly a power of two, from 1 (calls on the
+		 * stack are what memory follows). */
+		if (!(k & (k - 1)))
+			c->args = xrealloc(c->args, (k ? 2 * k : 1) *
+					   sizeof(*c->args));
+	} else if (k < 4 ? !c->args : !(k & (k - 1))) {
 		size_t nc = k < 4 ? 4 : 2 * k;
-		struct kcovdf_rec *na;
+		struct kcovdf_rec *na = arena_alloc(&e->a, nc * sizeof(*na));
 
-		if (e->stream) {
-			na = xrealloc(c->args, nc * sizeof(*na));
-		} else {
-			na = arena_alloc(&e->a, nc * sizeof(*na));
-			if (k)
-				memcpy(na, c->args, k * sizeof(*na));
-		}
+		if (k)
+			memcpy(na, c->args, k * sizeof(*na));
 		c->args = na;
 	}
 	rec_keep(e, &c->args[c->nargs++], r);
