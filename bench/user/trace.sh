@@ -6,7 +6,8 @@
 #   calls  tests/trace/calls.c loop 250000 (1,000,001 calls)
 #   lua    Lua's interpreter (github.com/lua/lua, onelua.c) running
 #          bench/user/work.lua (recursion, strings, a sort)
-#   zlib   zlib's minigzip (github.com/madler/zlib) compressing 1.1 MB of C
+#   zlib   zlib's minigzip (github.com/madler/zlib) compressing 1.3 MB of C
+#          (zlib's sources, then lib/ and runtime/ of this tree)
 # Each is built three ways: plain (clang-22 -O2 -g), kcovdf cc -O2 (args,
 # ret, inline gate), clang-22 -O2 -g -pg for uftrace.
 #
