@@ -128,8 +128,10 @@ static int rt_write(const void *buf, size_t len)
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)len)
 		return 0;
+	/* A short write sets no errno: none is printed. */
 	if (n > 0 && !atomic_exchange(&rt.broken, 1))
-		rt_msg("short write to %s; output stopped", rt.path, errno);
+		rt_msg("short write to %s (disk full or file size limit?); "
+		       "output stopped", rt.path, 0);
 	return -1;
 }
 
