@@ -9,7 +9,7 @@
  * The bits of all words come first, then the differences.
  *
  * The contexts follow the records (tag 0xD1 and 0xD2 headers give their
- * length) in a stream of format V1:
+ * length) in a stream of format V1 (any format but DOC and PC_EXT):
  *
  *   header   the previous record's header and function
  *   pc       this header and the previous record's function
@@ -63,6 +63,14 @@ WP_INLINE uint64_t wp_mix(uint64_t a, uint64_t b)
 	return (a ^ ((b << 32) | (b >> 32))) * WP_K;
 }
 
+/* Streams read as records: every format but the documented one and
+ * PC_EXT words (V1 today; a later revision of the versioned records gets
+ * the same contexts without a new codec). */
+WP_INLINE int wp_records(uint32_t format)
+{
+	return format != KCOVDF_FMT_DOC && format != KCOVDF_FMT_KCOV_PCEXT;
+}
+
 /* Length of the record a header starts, 1 when it is no header. */
 WP_INLINE size_t wp_reclen(uint64_t w)
 {
@@ -87,7 +95,7 @@ static int wp_tier_of(size_t n)
 WP_INLINE void wp_clear(struct kcovdf_wpack *ws, uint32_t format,
 			const unsigned int *b)
 {
-	if (format == KCOVDF_FMT_V1) {
+	if (wp_records(format)) {
 		memset(ws->hdr, 0, sizeof(uint64_t) << b[0]);
 		memset(ws->pc, 0, sizeof(uint64_t) << b[1]);
 		memset(ws->val, 0, sizeof(uint64_t) << b[2]);
@@ -150,7 +158,7 @@ WP_INLINE size_t wp_encode(struct kcovdf_wpack *ws, uint32_t format,
 	wp_clear(ws, format, bits);
 	/* Bits in out[0, nb), one per word; differences from out[nb] on. */
 	op = out + nb;
-	if (format != KCOVDF_FMT_V1) {
+	if (!wp_records(format)) {
 		uint64_t *gen = ws->gen, w1 = 0, w2 = 0;
 
 		for (; i < n; i++) {
@@ -309,7 +317,7 @@ WP_INLINE int wp_decode(struct kcovdf_wpack *ws, uint32_t format,
 
 	wp_clear(ws, format, bits);
 	ip = in + nb;
-	if (format != KCOVDF_FMT_V1) {
+	if (!wp_records(format)) {
 		uint64_t *gen = ws->gen, w1 = 0, w2 = 0;
 
 		for (; i < n; i++) {

@@ -102,8 +102,9 @@ static void test_wpack(void)
 	int all = 1;
 	size_t len, n;
 
-	/* Random words, every length up to 300, every format. */
-	for (uint32_t f = 0; f <= KCOVDF_FMT_KCOV_PCEXT; f++)
+	/* Random words, every length up to 300, every format (3: one this
+	 * library has no name for yet, read as records). */
+	for (uint32_t f = 0; f <= 3; f++)
 		for (size_t k = 0; k <= 300; k++) {
 			for (size_t i = 0; i < k; i++)
 				w[i] = rnd() >> (rnd() % 64);
