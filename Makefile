@@ -32,7 +32,7 @@ demo: deps
 	scripts/demo.sh
 
 clean:
-	rm -rf $(BUILD)/*.so $(BUILD)/*.a $(BUILD)/kcovdf $(BUILD)/obj
+	rm -rf $(BUILD)/*.so $(BUILD)/*.a $(BUILD)/*.o $(BUILD)/*.exports $(BUILD)/kcovdf $(BUILD)/kcovdf-cc $(BUILD)/kcovdf-c++ $(BUILD)/obj
 
 # Benchmarks (bench/run.sh): builds the kernels it needs, prints the table
 # of the issue's targets with the measured column; method in BENCHMARKS.md.

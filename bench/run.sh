@@ -5,7 +5,8 @@
 #                   build/kernel; see bench/kernel/build.sh to pin a series)
 #   BENCH_NO_BUILD=1  use the kernels as they are (no kernel/build.sh)
 #   BENCH_ROUNDS    rounds of every alternating measurement (default 5)
-#   BENCH_ONLY      a subset of: user trace sizes pair mod (default all);
+#   BENCH_ONLY      a subset of: user interp trace sizes pair mod (default
+#                   all);
 #                   "none" prints the targets table from the last results
 #   BENCH_ALL_VARIANT the instrumented kernel of the pair (default all)
 #   BENCH_ICOUNT    1 (default): guest timings count guest instructions
@@ -16,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${BENCH_OUT_TOP:-$root/build/bench}
 mkdir -p "$out/kernel" "$out/user"
 export BENCH_OUT=$out/kernel BENCH_ICOUNT=${BENCH_ICOUNT:-1}
-only=${BENCH_ONLY:-user trace sizes pair mod}
+only=${BENCH_ONLY:-user interp trace sizes pair mod}
 A=base B=${BENCH_ALL_VARIANT:-all}
 has() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
 res=$out/results.md
@@ -33,6 +34,10 @@ if has user; then
 	[ -x "$root/build/kcovdf" ] || make -C "$root" all >&2
 	section "User-space runtime (bench/user/run.sh)" >> "$res"
 	BENCH_OUT=$out/user "$root/bench/user/run.sh" | tee "$out/user/table.md" >> "$res"
+fi
+if has interp; then
+	section "An interpreter while not recording (bench/user/interp.sh)" >> "$res"
+	BENCH_OUT=$out/interp "$root/bench/user/interp.sh" | tee "$out/interp.md" >> "$res"
 fi
 if has trace; then
 	[ -x "$root/build/kcovdf" ] || make -C "$root" all >&2

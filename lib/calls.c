@@ -154,13 +154,21 @@ static struct node *node_new(struct engine *e, uint64_t pc)
 	return n;
 }
 
+/* What rec_keep() copied. */
+static void rec_free(struct kcovdf_rec *r)
+{
+	free((void *)r->fields);
+	free((void *)r->str);
+	free((void *)r->wide);
+}
+
 static void node_free(struct engine *e, struct node *n)
 {
 	if (e->copy) {
 		for (size_t i = 0; i < n->c.nargs; i++)
-			free((void *)n->c.args[i].fields);
+			rec_free(&n->c.args[i]);
 		if (n->c.has_ret)
-			free((void *)n->c.ret.fields);
+			rec_free(&n->c.ret);
 	}
 	free(n->c.args);
 	free(n);
@@ -173,20 +181,32 @@ static void node_put(struct engine *e, struct node *n)
 		node_free(e, n);
 }
 
-/* A record kept in a call: its fields copied when they point into a
- * chunk buffer that the next chunk overwrites. */
+/* n words from w in memory of the engine's (NULL stays NULL; at least
+ * one word, so that what was there stays non-NULL). */
+static const uint64_t *keep_words(struct engine *e, const uint64_t *w,
+				  size_t n)
+{
+	uint64_t *p;
+
+	if (!w)
+		return NULL;
+	p = e_alloc(e, (n ? n : 1) * sizeof(*p));
+	memcpy(p, w, n * sizeof(*p));
+	return p;
+}
+
+/* A record kept in a call: what it points to (fields, string bytes, the
+ * words of a wide value) copied when it points into a chunk buffer that
+ * the next chunk overwrites. */
 static void rec_keep(struct engine *e, struct kcovdf_rec *dst,
 		     const struct kcovdf_rec *r)
 {
 	*dst = *r;
-	if (e->copy && r->nfields) {
-		uint64_t *f = e_alloc(e, r->nfields * sizeof(*f));
-
-		memcpy(f, r->fields, r->nfields * sizeof(*f));
-		dst->fields = f;
-	} else if (e->copy) {
-		dst->fields = NULL;
-	}
+	if (!e->copy)
+		return;
+	dst->fields = r->nfields ? keep_words(e, r->fields, r->nfields) : NULL;
+	dst->str = keep_words(e, r->str, (r->str_len + 7) / 8);
+	dst->wide = keep_words(e, r->wide, r->wide_words);
 }
 
 /* Append c as the last child of parent, or as the last top-level call. */
@@ -566,7 +586,7 @@ static int df_step(struct engine *e)
 		return 0;
 	rc = kcovdf_rec_cursor_next(&e->cur, &r);
 	if (rc > 0) {
-		if (e->b.st->format == KCOVDF_FMT_V1)
+		if (e->b.st->format == KCOVDF_FMT_VERSIONED)
 			on_rec_v1(&e->b, &r);
 		else
 			on_rec_doc(&e->b, &r);
@@ -1193,7 +1213,7 @@ static int run(struct engine *e, const struct kcovdf_trace *t,
 	e->merging = pcext != NULL;
 	e->pid = pcext ? pcext->pid : df->pid;
 	if (df) {
-		if (df->format != KCOVDF_FMT_V1 &&
+		if (df->format != KCOVDF_FMT_VERSIONED &&
 		    df->format != KCOVDF_FMT_DOC) {
 			char msg[64];
 
@@ -1204,7 +1224,7 @@ static int run(struct engine *e, const struct kcovdf_trace *t,
 		e->copy = !df->words;
 		/* Nest only when returns were recorded; an args-only trace
 		 * is a flat list. A walk error here is reported below. */
-		if (df->format == KCOVDF_FMT_V1)
+		if (df->format == KCOVDF_FMT_VERSIONED)
 			e->b.nested = kcovdf_walk_stream(t, df, has_ret_cb,
 							 NULL, NULL, 0) == 1;
 		kcovdf_rec_cursor_init(&e->cur, t, df);

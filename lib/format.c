@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "kcovdf.h"
@@ -165,6 +166,61 @@ static const char *neg_errno_name(int64_t v)
 	return v < 0 && v >= -4095 ? kcovdf_errno_name((long)-v) : NULL;
 }
 
+/* A pointer, or an array of pointers (whose first element is read). */
+static int field_is_ptr(const struct kcovdf_fieldval *f)
+{
+	const struct kcovdf_type *t = f->type;
+
+	for (int i = 0; t && t->kind == KCOVDF_T_ARRAY && i < 8; i++)
+		t = t->target;
+	return (t && t->kind == KCOVDF_T_PTR) ||
+	       (f->flags & KCOV_DF_FIELD_PTR);
+}
+
+/*
+ * Members of a union share their bytes: a pointer and an integer (or a
+ * double, or two 32-bit halves) are two views of the same address. Each
+ * non-pointer field that overlaps a pointer field gets ptr_alias, so that
+ * readers can treat it like that pointer. Fields come in layout order, so
+ * an overlap shows as a field that begins before the end of an earlier
+ * one; objects without one (almost all) cost a single pass.
+ */
+static void mark_ptr_aliases(struct kcovdf_val *v)
+{
+	uint64_t end = 0;
+	int overlap = 0, ptr = 0;
+
+	for (size_t i = 0; i < v->nfields; i++) {
+		const struct kcovdf_fieldval *f = &v->fields[i];
+
+		if (!f->bytes)
+			return;		/* fields without a layout */
+		if (f->offset < end)
+			overlap = 1;
+		if (f->offset + (uint64_t)f->bytes > end)
+			end = f->offset + (uint64_t)f->bytes;
+		ptr |= field_is_ptr(f);
+	}
+	if (!overlap || !ptr)
+		return;
+	for (size_t i = 0; i < v->nfields; i++) {
+		struct kcovdf_fieldval *f = &v->fields[i];
+
+		if (field_is_ptr(f))
+			continue;
+		for (size_t j = 0; j < v->nfields; j++) {
+			const struct kcovdf_fieldval *p = &v->fields[j];
+
+			if (j != i && field_is_ptr(p) &&
+			    f->offset < p->offset + p->bytes &&
+			    p->offset < f->offset + f->bytes) {
+				f->ptr_alias = (unsigned int)j + 1;
+				break;
+			}
+		}
+	}
+}
+
 void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			 const struct kcovdf_rec *r, int format,
 			 struct kcovdf_val *out)
@@ -218,11 +274,14 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 				fv->name = t->fields[i].name;
 				fv->type = t->fields[i].type;
 				fv->flags = t->fields[i].flags;
+				fv->offset = t->fields[i].offset;
+				fv->bytes = t->fields[i].size;
 			} else {
 				fv->name = arena_printf(a, "f%u", i);
 			}
 		}
 		out->fields_trunc = t->nfields > r->nfields;
+		mark_ptr_aliases(out);
 		return;
 	}
 
@@ -248,6 +307,8 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			const struct kcovdf_tfield *x = match_field(t, lf, i);
 
 			fv->flags = lf->flags;
+			fv->offset = lf->offset;
+			fv->bytes = lf->size;
 			if (x) {
 				fv->name = x->name;
 				fv->type = x->type;
@@ -263,10 +324,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			fv->name = t->fields[i].name;
 			fv->type = t->fields[i].type;
 			fv->flags = t->fields[i].flags;
+			fv->offset = t->fields[i].offset;
+			fv->bytes = t->fields[i].size;
 		} else {
 			fv->name = arena_printf(a, "f%u", i);
 		}
 	}
+	mark_ptr_aliases(out);
 }
 
 static int64_t sext(uint64_t v, unsigned int bits)
@@ -285,6 +349,127 @@ static const char *enum_name(const struct kcovdf_type *t, int64_t v)
 		if (t->enums[i].value == v)
 			return t->enums[i].name;
 	return NULL;
+}
+
+static int one_bit(int64_t v)
+{
+	return v > 0 && !(v & (v - 1));
+}
+
+/*
+ * An enum of bit flags (enum { A = 1, B = 2, C = 4, AB = A | B }): at
+ * least two one-bit enumerators, no negative one, every other non-zero
+ * value made of the one-bit ones, and not a sequence (three or more
+ * enumerators, each one more than the one declared before it: enum { A,
+ * B, C, D } has one-bit values too).
+ */
+static int flag_enum(const struct kcovdf_type *t)
+{
+	uint64_t bits = 0;
+	size_t singles = 0;
+
+	for (size_t i = 0; i < t->nenums; i++) {
+		int64_t v = t->enums[i].value;
+
+		if (v < 0)
+			return 0;
+		if (one_bit(v)) {
+			bits |= (uint64_t)v;
+			singles++;
+		}
+	}
+	if (singles < 2)
+		return 0;
+	for (size_t i = 0; i < t->nenums; i++)
+		if ((uint64_t)t->enums[i].value & ~bits)
+			return 0;
+	/* enum { A, B, C } and enum { A = 1, B, C }: a sequence. */
+	if (t->nenums >= 3) {
+		size_t i;
+
+		for (i = 1; i < t->nenums; i++)
+			if (t->enums[i].value != t->enums[i - 1].value + 1)
+				break;
+		if (i == t->nenums)
+			return 0;
+	}
+	return 1;
+}
+
+/* "A|C|0x40": the one-bit enumerators of v, then what is left in hex.
+ * Returns 0 when t is not a flag enum or v has none of its bits. */
+static int enum_flags(struct kcovdf_buf *b, const struct kcovdf_type *t,
+		      uint64_t v)
+{
+	uint64_t left = v;
+	int n = 0;
+
+	if (!t || !v || !flag_enum(t))
+		return 0;
+	for (size_t i = 0; i < t->nenums; i++) {
+		uint64_t e = (uint64_t)t->enums[i].value;
+
+		if (one_bit((int64_t)e) && (left & e)) {
+			kcovdf_buf_printf(b, "%s%s", n++ ? "|" : "",
+					  t->enums[i].name);
+			left &= ~e;
+		}
+	}
+	if (!n)
+		return 0;
+	if (left)
+		kcovdf_buf_printf(b, "|0x%" PRIx64, left);
+	return 1;
+}
+
+/* Does s contain w, ignoring case? */
+static int has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!strncasecmp(s, w, n))
+			return 1;
+	return 0;
+}
+
+unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t)
+{
+	static const char *const hex_types[] = {
+		"gfp_t", "fmode_t", "blk_opf_t", "blk_mode_t", "__poll_t",
+		"vm_fault_t", "pgprotval_t", "sigset_t", "cpumask_t",
+	};
+	static const char *const oct_types[] = {
+		"umode_t", "mode_t", "__kernel_mode_t",
+	};
+	const char *tn, *last;
+
+	if (!t || t->kind != KCOVDF_T_INT || t->is_char)
+		return 0;
+	tn = t->name ? t->name : "";
+	while (!strncmp(tn, "const ", 6) || !strncmp(tn, "volatile ", 9))
+		tn = strchr(tn, ' ') + 1;
+	for (size_t i = 0; i < sizeof(oct_types) / sizeof(*oct_types); i++)
+		if (!strcmp(tn, oct_types[i]))
+			return KCOVDF_FMT_OCT;
+	for (size_t i = 0; i < sizeof(hex_types) / sizeof(*hex_types); i++)
+		if (!strcmp(tn, hex_types[i]))
+			return KCOVDF_FMT_HEX;
+	if (has_word(tn, "flag"))
+		return KCOVDF_FMT_HEX;
+	if (!name)
+		return 0;
+	/* The field's own name: "f_flags" of "a.b.f_flags", "p->mode". */
+	last = strrchr(name, '.');
+	if (last)
+		name = last + 1;
+	last = strrchr(name, '>');
+	if (last)
+		name = last + 1;
+	if (has_word(name, "flag") || has_word(name, "mode") ||
+	    has_word(name, "mask"))
+		return KCOVDF_FMT_HEX;
+	return 0;
 }
 
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
@@ -348,10 +533,13 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		int64_t sv = is_signed ? sext(v, bits) : (int64_t)v;
 		const char *n = enum_name(t, sv);
 
-		if (json || !n)
+		if (json || !n) {
+			if (!json && sv > 0 && enum_flags(b, t, (uint64_t)sv))
+				return;
 			kcovdf_buf_printf(b, "%" PRId64, sv);
-		else
+		} else {
 			kcovdf_buf_printf(b, "%s", n);
+		}
 		return;
 	}
 	case KCOVDF_T_ARRAY:
@@ -398,6 +586,19 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 					  (int)(2 * (size ? size : 8)), v);
 		return;
 	case KCOVDF_T_INT:
+		if (!json && (fflags & (KCOVDF_FMT_HEX | KCOVDF_FMT_OCT))) {
+			/* Flags and modes: the bits, at the type's width;
+			 * 0 to 7 read the same in every base. */
+			if (bits < 64)
+				v &= (1ULL << bits) - 1;
+			if (v < 8)
+				kcovdf_buf_printf(b, "%" PRIu64, v);
+			else if (fflags & KCOVDF_FMT_OCT)
+				kcovdf_buf_printf(b, "0%" PRIo64, v);
+			else
+				kcovdf_buf_printf(b, "0x%" PRIx64, v);
+			return;
+		}
 		if (is_signed) {
 			int64_t sv = sext(v, bits);
 
@@ -430,11 +631,16 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		int64_t sv = t->is_signed ? sext(v, (unsigned int)t->size * 8)
 					  : (int64_t)v;
 		const char *n = enum_name(t, sv);
+		struct kcovdf_buf fl = { 0 };
 
 		if (n) {
 			kcovdf_buf_printf(b, ",\"enum\":");
 			kcovdf_json_str(b, n);
+		} else if (sv > 0 && enum_flags(&fl, t, (uint64_t)sv)) {
+			kcovdf_buf_printf(b, ",\"enum_flags\":");
+			kcovdf_json_str(b, fl.s);
 		}
+		kcovdf_buf_free(&fl);
 	}
 	if (errno_names && is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {
 		int64_t sv = sext(v, (unsigned int)t->size * 8);
@@ -474,7 +680,9 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 				kcovdf_buf_printf(b, "<unreadable>");
 			else
 				kcovdf_fmt_scalar(b, f->type, f->value, 0,
-						  f->flags, 0);
+						  f->flags |
+						  kcovdf_fmt_hint(f->name,
+								  f->type), 0);
 		}
 	}
 }
@@ -498,7 +706,8 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 		}
 	}
 	kcovdf_fmt_scalar(b, t, v->value, v->size,
-			  v->rec_signed ? KCOV_DF_FIELD_SIGNED : 0, 0);
+			  (v->rec_signed ? KCOV_DF_FIELD_SIGNED : 0) |
+			  kcovdf_fmt_hint(v->name, t), 0);
 }
 
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
@@ -546,6 +755,8 @@ void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json)
 	fmt_fields(b, v, 0);
 	if (v->fields_trunc)
 		kcovdf_buf_printf(b, "%s...", v->nfields ? ", " : "");
+	if (v->note)
+		kcovdf_buf_printf(b, "%s%s", v->nfields ? " " : "", v->note);
 	kcovdf_buf_printf(b, "}");
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A hash map from byte strings to pointers, for the analysis code
- * (rules.c) and the tools: distinct values, unique keys, call paths.
+ * (rules_check.c) and the tools: distinct values, unique keys, call paths.
  * Keys are copied. Not thread-safe.
  */
 #ifndef KCOVDF_HMAP_H

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <linux/kcov_dataflow.h>
+#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/trace_file.h"
 #include "kcovdf/wpack.h"
 
@@ -35,6 +35,24 @@
 #define KCOV_RECORDFLAG_TYPE_DEPTH	0x2000000000000000ULL
 #endif
 
+/*
+ * Record format revision 1 (tag 0xD1): no longer written (KCOV_DF_ENABLE
+ * refuses it), read from old trace files. It differs from revision 2 only
+ * in the header word: flags (12 bits) at 51-40, argument index at 39-32,
+ * extra words (16 bits) at 31-16.
+ */
+#define KCOVDF_R1_TAG		0xD1U
+#define KCOVDF_R1_FLAGS(w)	((unsigned int)(((w) >> 40) & 0xfff))
+#define KCOVDF_R1_ARGIDX(w)	((unsigned int)(((w) >> 32) & 0xff))
+#define KCOVDF_R1_NEXTRA(w)	((unsigned int)(((w) >> 16) & 0xffff))
+#define KCOVDF_R1_HDR(kind, flags, argidx, nextra, size)		\
+	(((uint64_t)KCOVDF_R1_TAG << 56) |				\
+	 (((uint64_t)(kind) & 0xf) << 52) |				\
+	 (((uint64_t)(flags) & 0xfff) << 40) |				\
+	 (((uint64_t)(argidx) & 0xff) << 32) |				\
+	 (((uint64_t)(nextra) & 0xffff) << 16) |			\
+	 ((uint64_t)((size) > 0xffff ? 0xffff : (size)) & 0xffff))
+
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
@@ -43,7 +61,7 @@ enum kcovdf_rec_kind {
 	KCOVDF_REC_ARG = KCOV_DF_KIND_ARG,
 	KCOVDF_REC_RET = KCOV_DF_KIND_RET,
 	KCOVDF_REC_LOST = KCOV_DF_KIND_LOST,
-	KCOVDF_REC_SECTION = KCOV_DF_KIND_SECTION,	/* v1 only */
+	KCOVDF_REC_SECTION = KCOV_DF_KIND_SECTION,	/* versioned only */
 };
 
 /* One decoded record, in either format. Pointers point into the words. */
@@ -54,7 +72,7 @@ struct kcovdf_rec {
 	unsigned int size;	/* bytes of the value */
 	uint64_t pc;		/* instrumented function */
 	uint64_t value;		/* scalar, pointer, or LOST count */
-	uint64_t type_id;	/* layout id (v1 with FIELDS), else 0 */
+	uint64_t type_id;	/* layout id (FIELDS), else 0 */
 	uint64_t unreadable;	/* bit i: field i could not be read */
 	unsigned int nfields;	/* values in fields[] */
 	const uint64_t *fields;
@@ -63,11 +81,21 @@ struct kcovdf_rec {
 	uint32_t task_pid;	/* SECTION: pid of the task that ran it;
 				 * value is the handle, flags FIRST (start)
 				 * or VOID (end) */
+	unsigned int rev;	/* versioned records: 1 or 2 (the tag);
+				 * DOC records: 0 */
+	/* STRING: str_len bytes, byte i in bits 8*(i%8) of str[i/8] */
+	const uint64_t *str;
+	unsigned int str_len;
+	/* WIDE: the value's bytes, 8 per word, wide_words words (the value
+	 * word and the extra words); NULL when unreadable (FAULT) */
+	const uint64_t *wide;
+	unsigned int wide_words;
 };
 
 /*
  * Decode the record at w[0..avail-1] in the given format
- * (enum kcovdf_stream_format, DOC or V1). Returns the number of words
+ * (enum kcovdf_stream_format: DOC, or VERSIONED, whose records are of
+ * revision 2 or, in old files, 1, each told by its tag). Returns the number of words
  * consumed (> 0), or -1 with a message in err when the words are not a
  * valid record (unknown tag or kind, record longer than avail, inconsistent
  * counts). Never reads beyond w[avail - 1].
@@ -361,7 +389,34 @@ struct kcovdf_symopts {
 	const char *const *module_dirs;	/* where to look for NAME.ko */
 	size_t nmodule_dirs;
 	const char *kallsyms;		/* e.g. /proc/kallsyms when live */
-	const char *sysroot;		/* prefix for user-space paths */
+	const char *sysroot;		/* prefix for user-space paths, and
+					 * for the system's debug places */
+	/*
+	 * Finding objects by the build ids the trace records (search set):
+	 * the vmlinux and modules of a kernel trace when vmlinux (or
+	 * module_dirs) does not give them, and a user-space object whose
+	 * recorded path no longer holds it. Only a file whose GNU build id
+	 * matches is used (modules of a trace that records none: by name,
+	 * next to the vmlinux found). Searched in this order: in each of
+	 * roots (the kcovdf tree, the trace's directory)
+	 * build/kernel/<variant>/vmlinux and <variant>/modinst/; in each of
+	 * dirs (the trace's directory) vmlinux, vmlinux-<anything>, NAME.ko;
+	 * each of debug_path: a file, or a directory: its .build-id/NN/REST
+	 * (.debug) tree, its vmlinux files and the NAME.ko below it; then
+	 * the system's places under sysroot: /usr/lib/debug/.build-id/,
+	 * /usr/lib/debug/boot/vmlinux-<release>,
+	 * /usr/lib/debug/lib/modules/<release>/,
+	 * /lib/modules/<release>/build/vmlinux, /lib/modules/<release>/,
+	 * /boot/vmlinux-<release>. What was used: kcovdf_sym_notes(); what
+	 * was searched in vain: a warning.
+	 */
+	int search;
+	const char *const *roots;
+	size_t nroots;
+	const char *const *dirs;
+	size_t ndirs;
+	const char *const *debug_path;
+	size_t ndebug_path;
 };
 
 struct kcovdf_sym;
@@ -371,6 +426,9 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 void kcovdf_sym_free(struct kcovdf_sym *s);
 /* Warnings collected while loading (missing files, build-id mismatch). */
 const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
+/* Which files were found by build id ("symbols from build/kernel/small/
+ * vmlinux (build id 1a2b...)"), one line each, or "". */
+const char *kcovdf_sym_notes(struct kcovdf_sym *s);
 /* The function whose entry is pc (the records' pc), or NULL. */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
@@ -495,6 +553,13 @@ struct kcovdf_fieldval {
 	uint64_t value;
 	unsigned int flags;		/* KCOV_DF_FIELD_* */
 	int unreadable;
+	uint32_t offset;		/* bytes into the object */
+	unsigned int bytes;		/* bytes it covers (1..8) */
+	/* 1 + the index of a pointer field that shares bytes with this
+	 * non-pointer field (a union of a pointer and an integer), or 0:
+	 * then the bytes may hold an address (diff compares them like a
+	 * pointer). */
+	unsigned int ptr_alias;
 };
 
 struct kcovdf_val {
@@ -508,6 +573,9 @@ struct kcovdf_val {
 	struct kcovdf_fieldval *fields;
 	size_t nfields;
 	int fields_trunc;
+	/* Text shown after the fields, inside the braces (view's note
+	 * that the other fields are as before), or NULL. */
+	const char *note;
 };
 
 /* Describe an ARG or RET record (memory from an internal arena that lives
@@ -532,6 +600,18 @@ void kcovdf_buf_free(struct kcovdf_buf *b);
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		       uint64_t v, unsigned int size, unsigned int fflags,
 		       int json);
+/*
+ * Display hints for kcovdf_fmt_scalar()'s fflags, beyond the KCOV_DF_FIELD_*
+ * bits: an integer shown in hex (flags, masks) or octal (file modes). Text
+ * only; JSON numbers stay numbers.
+ */
+#define KCOVDF_FMT_HEX	0x10000u
+#define KCOVDF_FMT_OCT	0x20000u
+/* The hint for an integer named name (a parameter, "a.b.f_flags", NULL)
+ * of type t: octal for umode_t and mode_t, hex for types named like flags
+ * (gfp_t, fmode_t, vm_flags_t, ...) and for names containing "flag",
+ * "mode" or "mask"; else 0. */
+unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t);
 void kcovdf_fmt_val(struct kcovdf_buf *b, const struct kcovdf_val *v, int json);
 void kcovdf_json_str(struct kcovdf_buf *b, const char *s);
 /* The JSON keys after "value" for an argument or return: "fields",
@@ -565,6 +645,10 @@ struct kcovdf_item {
 	unsigned int size;	/* bytes, used when the type is unknown */
 	unsigned int fflags;	/* KCOV_DF_FIELD_* hints (PTR, SIGNED, ...) */
 	int state;		/* enum kcovdf_item_state */
+	/* A field whose bytes a pointer field of the same object shares
+	 * (kcovdf_fieldval.ptr_alias): that pointer's value, when readable. */
+	int has_alias;
+	uint64_t alias_value;
 };
 
 /*

@@ -75,6 +75,10 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		it->fflags = f->flags;
 		it->state = f->unreadable ? KCOVDF_ITEM_UNREADABLE :
 			    KCOVDF_ITEM_OK;
+		if (f->ptr_alias && !val->fields[f->ptr_alias - 1].unreadable) {
+			it->has_alias = 1;
+			it->alias_value = val->fields[f->ptr_alias - 1].value;
+		}
 	}
 }
 
@@ -134,7 +138,9 @@ void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 			kcovdf_fmt_val(b, &val, 0);
 		return;
 	}
-	kcovdf_fmt_scalar(b, it->type, it->value, it->size, it->fflags, json);
+	kcovdf_fmt_scalar(b, it->type, it->value, it->size, it->fflags |
+			  kcovdf_fmt_hint(it->field ? it->field : it->is_ret ?
+					  NULL : it->param, it->type), json);
 }
 
 static int64_t sext(uint64_t v, unsigned int bits)

@@ -53,6 +53,7 @@ static int decode_doc(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 		return fail(err, errlen,
 			    "record of %u words runs past the end (%zu left)",
 			    KCOV_DF_DOC_HDR_WORDS + n, avail);
+	memset(r, 0, sizeof(*r));
 	meta = w[2];
 	r->kind = type == KCOV_DF_DOC_TYPE_ENTRY ? KCOVDF_REC_ARG
 						  : KCOVDF_REC_RET;
@@ -82,33 +83,56 @@ static int decode_doc(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 	return (int)r->words;
 }
 
-static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
-		     char *err, size_t errlen)
+/* Words holding a STRING record's n bytes. */
+static unsigned int str_words(unsigned int n)
+{
+	return (n + 7) / 8;
+}
+
+/*
+ * A versioned record: revision 2 (tag 0xD2) or revision 1 (0xD1, old
+ * trace files), told apart by the tag. Revision 1 has no STRING, WIDE or
+ * NOTREAD flags (12 flag bits).
+ */
+static int decode_versioned(const uint64_t *w, size_t avail,
+			    struct kcovdf_rec *r, char *err, size_t errlen)
 {
 	uint64_t hdr = w[0];
-	unsigned int kind, flags, nextra, words, meta_words;
+	unsigned int tag = (unsigned int)(hdr >> 56);
+	unsigned int kind, flags, nextra, words, meta_words, content;
 
-	if (!KCOV_DF_V1_IS_HDR(hdr))
+	if (tag == KCOV_DF_V2_TAG) {
+		kind = KCOV_DF_V2_KIND(hdr);
+		flags = KCOV_DF_V2_FLAGS(hdr);
+		nextra = KCOV_DF_V2_NEXTRA(hdr);
+	} else if (tag == KCOVDF_R1_TAG) {
+		kind = KCOV_DF_V2_KIND(hdr);	/* same bits */
+		flags = KCOVDF_R1_FLAGS(hdr);
+		nextra = KCOVDF_R1_NEXTRA(hdr);
+	} else {
 		return fail(err, errlen,
-			    "not a v1 record header: 0x%016" PRIx64
-			    " (tag 0x%02x, want 0x%02x)", hdr,
-			    (unsigned int)(hdr >> 56), KCOV_DF_V1_TAG);
-	kind = KCOV_DF_V1_KIND(hdr);
-	flags = KCOV_DF_V1_FLAGS(hdr);
-	nextra = KCOV_DF_V1_NEXTRA(hdr);
-	words = KCOV_DF_V1_FIXED_WORDS + nextra;
+			    "not a record header: 0x%016" PRIx64
+			    " (tag 0x%02x, want 0x%02x or 0x%02x)", hdr, tag,
+			    KCOV_DF_V2_TAG, KCOVDF_R1_TAG);
+	}
+	words = KCOV_DF_V2_FIXED_WORDS + nextra;
 	if (kind != KCOV_DF_KIND_ARG && kind != KCOV_DF_KIND_RET &&
 	    kind != KCOV_DF_KIND_LOST && kind != KCOV_DF_KIND_SECTION)
-		return fail(err, errlen, "v1 record of unknown kind %u", kind);
+		return fail(err, errlen, "record of unknown kind %u", kind);
 	if (avail < words)
 		return fail(err, errlen,
 			    "record of %u words runs past the end (%zu left)",
 			    words, avail);
+	if (flags & KCOV_DF_F_RESERVED)
+		return fail(err, errlen, "record with reserved flag 0x%x",
+			    KCOV_DF_F_RESERVED);
 	memset(r, 0, sizeof(*r));
+	r->rev = tag == KCOV_DF_V2_TAG ? 2 : 1;
 	r->kind = (int)kind;
 	r->flags = flags;
-	r->argidx = KCOV_DF_V1_ARGIDX(hdr);
-	r->size = KCOV_DF_V1_SIZE(hdr);
+	r->argidx = tag == KCOV_DF_V2_TAG ? KCOV_DF_V2_ARGIDX(hdr)
+					   : KCOVDF_R1_ARGIDX(hdr);
+	r->size = KCOV_DF_V2_SIZE(hdr);
 	r->pc = w[1];
 	r->value = w[2];
 	r->words = words;
@@ -140,23 +164,94 @@ static int decode_v1(const uint64_t *w, size_t avail, struct kcovdf_rec *r,
 				    "LOST record with %u extra words", nextra);
 		return (int)words;
 	}
-	if (!(flags & KCOV_DF_F_FIELDS)) {
-		if (nextra)
-			return fail(err, errlen,
-				    "record without FIELDS has %u extra words",
-				    nextra);
-		if (flags & (KCOV_DF_F_FAULT | KCOV_DF_F_NULL |
-			     KCOV_DF_F_ERRPTR))
-			return fail(err, errlen,
-				    "FAULT/NULL/ERRPTR flag without FIELDS");
-		return (int)words;
-	}
+	content = flags & (KCOV_DF_F_FIELDS | KCOV_DF_F_STRING |
+			   KCOV_DF_F_WIDE | KCOV_DF_F_NOTREAD);
+	if (content & (content - 1))
+		return fail(err, errlen,
+			    "record with flags 0x%x: FIELDS, STRING, WIDE and "
+			    "NOTREAD exclude one another", flags);
 	if ((flags & KCOV_DF_F_ERRPTR) && w[2] < (uint64_t)-4095)
 		return fail(err, errlen,
 			    "ERRPTR flag on 0x%016" PRIx64
 			    ", which is not an error pointer", w[2]);
 	if ((flags & KCOV_DF_F_NULL) && w[2] != 0)
 		return fail(err, errlen, "NULL flag on a non-zero pointer");
+	if ((flags & KCOV_DF_F_NULL) && (flags & KCOV_DF_F_ERRPTR))
+		return fail(err, errlen, "NULL and ERRPTR flags together");
+	if (content == KCOV_DF_F_STRING) {
+		unsigned int n;
+
+		if (flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR)) {
+			if (nextra || (flags & (KCOV_DF_F_FAULT |
+						KCOV_DF_F_TRUNC)))
+				return fail(err, errlen,
+					    "NULL/ERR_PTR string record with "
+					    "bytes or FAULT/TRUNC");
+			return (int)words;
+		}
+		if (nextra < 1)
+			return fail(err, errlen,
+				    "STRING record without its length word");
+		if (w[3] > KCOV_DF_STR_MAX)
+			return fail(err, errlen,
+				    "STRING record of %" PRIu64
+				    " bytes (max %u)", w[3], KCOV_DF_STR_MAX);
+		n = (unsigned int)w[3];
+		if (nextra != 1 + str_words(n))
+			return fail(err, errlen,
+				    "STRING record of %u bytes has %u extra "
+				    "words (want %u)", n, nextra,
+				    1 + str_words(n));
+		if ((flags & KCOV_DF_F_FAULT) && (flags & KCOV_DF_F_TRUNC))
+			return fail(err, errlen,
+				    "STRING record with both FAULT and TRUNC");
+		r->str = &w[4];
+		r->str_len = n;
+		return (int)words;
+	}
+	if (content == KCOV_DF_F_WIDE) {
+		unsigned int need = (r->size + 7) / 8;
+
+		need = need ? need - 1 : 0;
+		if (flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR))
+			return fail(err, errlen,
+				    "NULL/ERRPTR flag on a WIDE value");
+		if (flags & KCOV_DF_F_FAULT) {
+			if (nextra || (flags & KCOV_DF_F_TRUNC))
+				return fail(err, errlen,
+					    "unreadable WIDE value with %u "
+					    "extra words or TRUNC", nextra);
+			return (int)words;
+		}
+		if (need > KCOV_DF_WIDE_MAX_EXTRA) {
+			if (nextra != KCOV_DF_WIDE_MAX_EXTRA ||
+			    !(flags & KCOV_DF_F_TRUNC))
+				return fail(err, errlen,
+					    "WIDE value of %u bytes with %u "
+					    "extra words (want %u and TRUNC)",
+					    r->size, nextra,
+					    KCOV_DF_WIDE_MAX_EXTRA);
+		} else if (nextra != need || (flags & KCOV_DF_F_TRUNC)) {
+			return fail(err, errlen,
+				    "WIDE value of %u bytes with %u extra "
+				    "words (want %u)", r->size, nextra, need);
+		}
+		r->wide = &w[2];
+		r->wide_words = 1 + nextra;
+		return (int)words;
+	}
+	if (!(flags & KCOV_DF_F_FIELDS)) {
+		if (nextra)
+			return fail(err, errlen,
+				    "record without FIELDS, STRING or WIDE has "
+				    "%u extra words", nextra);
+		if (flags & (KCOV_DF_F_FAULT | KCOV_DF_F_NULL |
+			     KCOV_DF_F_ERRPTR))
+			return fail(err, errlen,
+				    "FAULT/NULL/ERRPTR flag without FIELDS or "
+				    "STRING");
+		return (int)words;
+	}
 	meta_words = 1 + ((flags & KCOV_DF_F_FAULT) ? 1 : 0);
 	if (nextra < meta_words)
 		return fail(err, errlen,
@@ -195,12 +290,12 @@ int kcovdf_rec_decode(int format, const uint64_t *w, size_t avail,
 				    "%zu words left, a record needs at least 4",
 				    avail);
 		return decode_doc(w, avail, r, err, errlen);
-	case KCOVDF_FMT_V1:
-		if (avail < KCOV_DF_V1_FIXED_WORDS)
+	case KCOVDF_FMT_VERSIONED:
+		if (avail < KCOV_DF_V2_FIXED_WORDS)
 			return fail(err, errlen,
 				    "%zu words left, a record needs at least 3",
 				    avail);
-		return decode_v1(w, avail, r, err, errlen);
+		return decode_versioned(w, avail, r, err, errlen);
 	default:
 		return fail(err, errlen, "unknown record format %d", format);
 	}

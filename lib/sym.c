@@ -8,6 +8,7 @@
  *
  * Everything built here lives in one arena freed by kcovdf_sym_free().
  */
+#include <dirent.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -15,11 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -93,35 +96,64 @@ struct kcovdf_sym {
 	size_t fns_cap, fns_n;
 	char *warnings;
 	size_t warn_len;
+	char *notes;
+	size_t notes_len;
 };
 
 static void warn(struct kcovdf_sym *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void warn(struct kcovdf_sym *s, const char *fmt, ...)
+static void note(struct kcovdf_sym *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_line(char **text, size_t *len, const char *fmt, va_list ap)
 {
-	char line[512];
-	va_list ap;
+	char line[8192];
 	size_t n;
 	char *w;
 
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	n = strlen(line);
-	w = realloc(s->warnings, s->warn_len + n + 2);
+	/* Once is enough (a process writes its MAP chunks more than once). */
+	for (const char *p = *text; p && *p; p = strchr(p, '\n') + 1)
+		if (!strncmp(p, line, n) && p[n] == '\n')
+			return;
+	w = realloc(*text, *len + n + 2);
 	if (!w)
 		return;
-	memcpy(w + s->warn_len, line, n);
-	w[s->warn_len + n] = '\n';
-	w[s->warn_len + n + 1] = 0;
-	s->warnings = w;
-	s->warn_len += n + 1;
+	memcpy(w + *len, line, n);
+	w[*len + n] = '\n';
+	w[*len + n + 1] = 0;
+	*text = w;
+	*len += n + 1;
+}
+
+static void warn(struct kcovdf_sym *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(&s->warnings, &s->warn_len, fmt, ap);
+	va_end(ap);
+}
+
+static void note(struct kcovdf_sym *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(&s->notes, &s->notes_len, fmt, ap);
+	va_end(ap);
 }
 
 const char *kcovdf_sym_warnings(struct kcovdf_sym *s)
 {
 	return s->warnings ? s->warnings : "";
+}
+
+const char *kcovdf_sym_notes(struct kcovdf_sym *s)
+{
+	return s->notes ? s->notes : "";
 }
 
 const char *kcovdf_errno_name(long e)
@@ -471,6 +503,493 @@ static int load_kallsyms(struct kcovdf_sym *s, const char *path)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Finding objects by build id                                         */
+/* ------------------------------------------------------------------ */
+
+#define WALK_DEPTH	8	/* directory levels below a module tree */
+#define WALK_FILES	100000	/* NAME.ko files indexed at most */
+
+/*
+ * Build ids of the files looked at, for the life of the process (diff
+ * reads two traces). Only the ELF note is read (libelf maps the file and
+ * reads the program or section headers): never DWARF.
+ */
+struct bid_ent {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	int len;		/* -1: no ELF file, 0: no build id */
+	uint8_t id[32];
+};
+
+static struct bid_ent *bid_cache;
+static size_t bid_n;
+
+static int file_build_id(const char *path, const uint8_t **id)
+{
+	struct stat st;
+	struct bid_ent *e = NULL, *n;
+	Elf *elf;
+	int fd;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	for (size_t i = 0; i < bid_n; i++) {
+		if (strcmp(bid_cache[i].path, path))
+			continue;
+		e = &bid_cache[i];
+		if (e->dev == st.st_dev && e->ino == st.st_ino &&
+		    e->size == st.st_size &&
+		    e->mtime.tv_sec == st.st_mtim.tv_sec &&
+		    e->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+			*id = e->id;
+			return e->len;
+		}
+		break;		/* the file changed: read it again */
+	}
+	if (!e) {
+		n = realloc(bid_cache, (bid_n + 1) * sizeof(*n));
+		if (!n)
+			return -1;
+		bid_cache = n;
+		e = &bid_cache[bid_n];
+		memset(e, 0, sizeof(*e));
+		e->path = strdup(path);
+		if (!e->path)
+			return -1;
+		bid_n++;
+	}
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->size = st.st_size;
+	e->mtime = st.st_mtim;
+	e->len = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+		if (elf && elf_kind(elf) == ELF_K_ELF) {
+			const void *p;
+			ssize_t len = dwelf_elf_gnu_build_id(elf, &p);
+
+			e->len = 0;
+			if (len > 0 && (size_t)len <= sizeof(e->id)) {
+				memcpy(e->id, p, (size_t)len);
+				e->len = (int)len;
+			}
+		}
+		if (elf)
+			elf_end(elf);
+		close(fd);
+	}
+	*id = e->id;
+	return e->len;
+}
+
+static int bid_matches(const char *path, const uint8_t *bid, uint32_t len)
+{
+	const uint8_t *id;
+	int n = file_build_id(path, &id);
+
+	return n > 0 && (uint32_t)n == len && !memcmp(id, bid, len);
+}
+
+static char *hex(struct kcovdf_sym *s, const uint8_t *b, uint32_t len)
+{
+	char *h = arena_alloc(&s->a, 2 * (size_t)len + 1);
+
+	for (uint32_t i = 0; i < len; i++)
+		sprintf(h + 2 * i, "%02x", b[i]);
+	h[2 * len] = 0;
+	return h;
+}
+
+/* A build id given as hex text (META kernel.build_id); its length. */
+static uint32_t unhex(const char *h, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (h && h[0] && h[1] && n < cap) {
+		unsigned int b;
+
+		if (sscanf(h, "%2x", &b) != 1)
+			return 0;
+		out[n++] = (uint8_t)b;
+		h += 2;
+	}
+	return h && !*h ? (uint32_t)n : 0;
+}
+
+/* A path as the user sees it: relative to the working directory when
+ * below it. */
+static const char *shown(const char *p)
+{
+	static char cwd[4096];
+	size_t n;
+
+	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+		return p;
+	n = strlen(cwd);
+	if (!strncmp(p, cwd, n) && p[n] == '/')
+		return p + n + 1;
+	return p;
+}
+
+struct kofile {
+	char *name;		/* module name: '-' as '_', no .ko */
+	char *path;
+};
+
+struct finder {
+	struct kcovdf_sym *s;
+	const struct kcovdf_symopts *o;
+	const char *release;	/* META kernel.release, or NULL */
+	const char *prefix;	/* sysroot, or "" */
+	char *searched;		/* "a, b, c": where a search looked */
+	size_t slen;
+	struct kofile *kos;	/* NAME.ko below the module trees */
+	size_t nkos, capkos;
+	int kos_done;
+};
+
+static void looked(struct finder *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void looked(struct finder *f, const char *fmt, ...)
+{
+	char buf[4200];
+	va_list ap;
+	size_t n;
+	char *ns;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = strlen(buf);
+	ns = realloc(f->searched, f->slen + n + 3);
+	if (!ns)
+		return;
+	f->searched = ns;
+	if (f->slen) {
+		memcpy(ns + f->slen, ", ", 2);
+		f->slen += 2;
+	}
+	memcpy(ns + f->slen, buf, n + 1);
+	f->slen += n;
+}
+
+static void looked_reset(struct finder *f)
+{
+	f->slen = 0;
+	if (f->searched)
+		f->searched[0] = 0;
+}
+
+/* The first file matching the glob pattern whose build id is bid. */
+static char *try_glob(struct finder *f, const char *pattern,
+		      const uint8_t *bid, uint32_t len)
+{
+	glob_t g;
+	char *found = NULL;
+
+	if (glob(pattern, GLOB_NOSORT, NULL, &g))
+		return NULL;
+	for (size_t i = 0; i < g.gl_pathc && !found; i++)
+		if (bid_matches(g.gl_pathv[i], bid, len))
+			found = arena_strdup(&f->s->a, g.gl_pathv[i]);
+	globfree(&g);
+	return found;
+}
+
+static char *try_path(struct finder *f, const char *path,
+		      const uint8_t *bid, uint32_t len)
+{
+	return bid_matches(path, bid, len) ? arena_strdup(&f->s->a, path)
+					   : NULL;
+}
+
+/* DIR/.build-id/NN/REST.debug (or REST): the debuginfo convention. */
+static char *try_build_id_tree(struct finder *f, const char *dir,
+			       const uint8_t *bid, uint32_t len)
+{
+	char path[4200];
+	const char *h = hex(f->s, bid, len);
+	char *r;
+
+	if (len < 2)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", dir, h,
+		 h + 2);
+	r = try_path(f, path, bid, len);
+	if (r)
+		return r;
+	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s", dir, h, h + 2);
+	return try_path(f, path, bid, len);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static char *find_vmlinux(struct finder *f, const uint8_t *bid, uint32_t len)
+{
+	const struct kcovdf_symopts *o = f->o;
+	const char *p = f->prefix, *r = f->release;
+	char pat[4200], *found;
+
+#define TRY(x) do { if ((found = (x))) return found; } while (0)
+	for (size_t i = 0; i < o->nroots; i++) {
+		snprintf(pat, sizeof(pat), "%s/build/kernel/*/vmlinux",
+			 o->roots[i]);
+		looked(f, "%s", pat);
+		TRY(try_glob(f, pat, bid, len));
+	}
+	for (size_t i = 0; i < o->ndirs; i++) {
+		snprintf(pat, sizeof(pat), "%s/vmlinux*", o->dirs[i]);
+		looked(f, "%s", pat);
+		TRY(try_glob(f, pat, bid, len));
+	}
+	for (size_t i = 0; i < o->ndebug_path; i++) {
+		const char *d = o->debug_path[i];
+
+		if (!is_dir(d)) {
+			looked(f, "%s", d);
+			TRY(try_path(f, d, bid, len));
+			continue;
+		}
+		looked(f, "%s/{.build-id/,vmlinux*,*/vmlinux,"
+		       "build/kernel/*/vmlinux}", d);
+		TRY(try_build_id_tree(f, d, bid, len));
+		snprintf(pat, sizeof(pat), "%s/vmlinux*", d);
+		TRY(try_glob(f, pat, bid, len));
+		snprintf(pat, sizeof(pat), "%s/*/vmlinux", d);
+		TRY(try_glob(f, pat, bid, len));
+		snprintf(pat, sizeof(pat), "%s/build/kernel/*/vmlinux", d);
+		TRY(try_glob(f, pat, bid, len));
+	}
+	snprintf(pat, sizeof(pat), "%s/usr/lib/debug", p);
+	looked(f, "%s/.build-id/", pat);
+	TRY(try_build_id_tree(f, pat, bid, len));
+	if (r) {
+		static const char *const sys[] = {
+			"%s/usr/lib/debug/boot/vmlinux-%s",
+			"%s/usr/lib/debug/lib/modules/%s/vmlinux",
+			"%s/lib/modules/%s/build/vmlinux",
+			"%s/boot/vmlinux-%s",
+		};
+
+		for (size_t i = 0; i < sizeof(sys) / sizeof(*sys); i++) {
+			snprintf(pat, sizeof(pat), sys[i], p, r);
+			looked(f, "%s", pat);
+			TRY(try_path(f, pat, bid, len));
+		}
+	}
+#undef TRY
+	return NULL;
+}
+
+static char *mod_name(struct arena *a, const char *file)
+{
+	char *n = arena_strdup(a, file), *dot;
+
+	dot = strstr(n, ".ko");
+	if (dot)
+		*dot = 0;
+	for (char *c = n; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return n;
+}
+
+static int is_ko(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 3 && !strcmp(name + n - 3, ".ko")) ||
+	       (n > 9 && !strcmp(name + n - 9, ".ko.debug"));
+}
+
+static void add_ko(struct finder *f, const char *path, const char *file)
+{
+	if (f->nkos == WALK_FILES)
+		return;
+	if (f->nkos == f->capkos) {
+		size_t nc = f->capkos ? 2 * f->capkos : 64;
+		struct kofile *nk = realloc(f->kos, nc * sizeof(*nk));
+
+		if (!nk)
+			return;
+		f->kos = nk;
+		f->capkos = nc;
+	}
+	f->kos[f->nkos].name = mod_name(&f->s->a, file);
+	f->kos[f->nkos].path = arena_strdup(&f->s->a, path);
+	f->nkos++;
+}
+
+/* Index NAME.ko below dir; symbolic links to directories are not
+ * followed (/lib/modules/<release>/build points into a source tree). */
+static void walk_kos(struct finder *f, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && f->nkos < WALK_FILES) {
+		char path[4200];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < WALK_DEPTH)
+				walk_kos(f, path, depth + 1);
+		} else if (is_ko(e->d_name)) {
+			add_ko(f, path, e->d_name);
+		}
+	}
+	closedir(d);
+}
+
+static void index_kos(struct finder *f)
+{
+	const struct kcovdf_symopts *o = f->o;
+	char pat[4200];
+	glob_t g;
+
+	if (f->kos_done)
+		return;
+	f->kos_done = 1;
+	for (size_t i = 0; i < o->nroots; i++) {
+		snprintf(pat, sizeof(pat), "%s/build/kernel/*/modinst",
+			 o->roots[i]);
+		if (!glob(pat, GLOB_ONLYDIR, NULL, &g)) {
+			for (size_t j = 0; j < g.gl_pathc; j++)
+				walk_kos(f, g.gl_pathv[j], 0);
+			globfree(&g);
+		}
+	}
+	for (size_t i = 0; i < o->ndirs; i++)
+		walk_kos(f, o->dirs[i], WALK_DEPTH);	/* not below */
+	for (size_t i = 0; i < o->ndebug_path; i++) {
+		const char *p = o->debug_path[i];
+		const char *b = strrchr(p, '/');
+
+		if (is_dir(p))
+			walk_kos(f, p, 0);
+		else if (is_ko(b ? b + 1 : p))
+			add_ko(f, p, b ? b + 1 : p);
+	}
+	if (f->release) {
+		snprintf(pat, sizeof(pat), "%s/usr/lib/debug/lib/modules/%s",
+			 f->prefix, f->release);
+		walk_kos(f, pat, 0);
+		snprintf(pat, sizeof(pat), "%s/lib/modules/%s", f->prefix,
+			 f->release);
+		walk_kos(f, pat, 0);
+	}
+}
+
+/* The NAME.ko of a module by its build id: .build-id trees first, then
+ * the files of that name below the module trees. */
+static char *find_module_by_id(struct finder *f, const char *name,
+			       const uint8_t *bid, uint32_t len)
+{
+	const struct kcovdf_symopts *o = f->o;
+	char pat[4200], *found, *want;
+
+	for (size_t i = 0; i < o->ndebug_path; i++)
+		if (is_dir(o->debug_path[i]) &&
+		    (found = try_build_id_tree(f, o->debug_path[i], bid, len)))
+			return found;
+	snprintf(pat, sizeof(pat), "%s/usr/lib/debug", f->prefix);
+	if ((found = try_build_id_tree(f, pat, bid, len)))
+		return found;
+	looked(f, "%s/.build-id/", pat);
+	for (size_t i = 0; i < o->nroots; i++)
+		looked(f, "%s/build/kernel/*/modinst/", o->roots[i]);
+	for (size_t i = 0; i < o->ndirs; i++)
+		looked(f, "%s/*.ko", o->dirs[i]);
+	for (size_t i = 0; i < o->ndebug_path; i++)
+		looked(f, "%s", o->debug_path[i]);
+	if (f->release) {
+		looked(f, "%s/usr/lib/debug/lib/modules/%s/", f->prefix,
+		       f->release);
+		looked(f, "%s/lib/modules/%s/", f->prefix, f->release);
+	}
+	index_kos(f);
+	want = mod_name(&f->s->a, name);
+	for (size_t i = 0; i < f->nkos; i++)
+		if (!strcmp(f->kos[i].name, want) &&
+		    bid_matches(f->kos[i].path, bid, len))
+			return f->kos[i].path;
+	return NULL;
+}
+
+/* A module of a trace that records no module build ids: by name, in the
+ * module tree of the vmlinux found by its build id (same build). */
+static char *find_module_by_name(struct finder *f, const char *name,
+				 const char *vmlinux)
+{
+	struct finder g = { .s = f->s, .o = f->o, .prefix = f->prefix };
+	char dir[4200], *slash, *want, *found = NULL;
+
+	if (!vmlinux)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s", vmlinux);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof(dir), ".");
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/modinst");
+	walk_kos(&g, dir, 0);
+	want = mod_name(&f->s->a, name);
+	for (size_t i = 0; i < g.nkos && !found; i++)
+		if (!strcmp(g.kos[i].name, want))
+			found = g.kos[i].path;
+	free(g.kos);
+	return found;
+}
+
+/* A user-space object whose recorded path does not hold it (rebuilt,
+ * moved): by build id in the debug places, or by its file name in
+ * debug_path. */
+static char *find_user(struct finder *f, const char *recorded,
+		       const uint8_t *bid, uint32_t len)
+{
+	const struct kcovdf_symopts *o = f->o;
+	const char *base = strrchr(recorded, '/');
+	char pat[4200], *found;
+
+	base = base ? base + 1 : recorded;
+	for (size_t i = 0; i < o->ndebug_path; i++) {
+		const char *d = o->debug_path[i];
+
+		if (!is_dir(d)) {
+			if ((found = try_path(f, d, bid, len)))
+				return found;
+			continue;
+		}
+		if ((found = try_build_id_tree(f, d, bid, len)))
+			return found;
+		snprintf(pat, sizeof(pat), "%s/%s", d, base);
+		if ((found = try_path(f, pat, bid, len)))
+			return found;
+	}
+	snprintf(pat, sizeof(pat), "%s/usr/lib/debug", f->prefix);
+	return try_build_id_tree(f, pat, bid, len);
+}
+
 static char *find_module(struct kcovdf_sym *s, const struct kcovdf_symopts *o,
 			 const char *name)
 {
@@ -484,38 +1003,129 @@ static char *find_module(struct kcovdf_sym *s, const struct kcovdf_symopts *o,
 	return NULL;
 }
 
+/* The kernel's build id: the VMLINUX map's, else META kernel.build_id. */
+static uint32_t kernel_build_id(const struct kcovdf_trace *t, uint8_t *out)
+{
+	for (size_t i = 0; t && i < t->nmaps; i++)
+		if (t->maps[i].kind == KCOVDF_MAP_VMLINUX &&
+		    t->maps[i].build_id_len &&
+		    t->maps[i].build_id_len <= 32) {
+			memcpy(out, t->maps[i].build_id,
+			       t->maps[i].build_id_len);
+			return t->maps[i].build_id_len;
+		}
+	return t ? unhex(kcovdf_trace_meta(t, "kernel.build_id"), out, 32)
+		 : 0;
+}
+
+/* The vmlinux to use: the one given, else the one with the trace's
+ * build id. */
+static const char *pick_vmlinux(struct kcovdf_sym *s, struct finder *f,
+				const struct kcovdf_trace *t)
+{
+	const struct kcovdf_symopts *opt = f->o;
+	uint8_t bid[32];
+	uint32_t len;
+	const char *path;
+
+	if (opt->vmlinux)
+		return opt->vmlinux;
+	if (!opt->search)
+		return NULL;
+	len = kernel_build_id(t, bid);
+	if (!len) {
+		warn(s, "the trace records no kernel build id, so its "
+		     "vmlinux cannot be found: function names come from the "
+		     "trace's symbol list, without parameters or fields "
+		     "(pass --vmlinux FILE)");
+		return NULL;
+	}
+	looked_reset(f);
+	path = find_vmlinux(f, bid, len);
+	if (path) {
+		note(s, "symbols from %s (build id %s)", shown(path),
+		     hex(s, bid, len));
+		return path;
+	}
+	warn(s, "no vmlinux with the trace's build id %s%s%s%s; "
+	     "searched %s%s. Function names come from the trace's symbol "
+	     "list, without parameters or fields: pass --vmlinux FILE, or "
+	     "add its directory to KCOVDF_DEBUG_PATH", hex(s, bid, len),
+	     f->release ? " (kernel " : "", f->release ? f->release : "",
+	     f->release ? ")" : "", f->searched ? f->searched : "",
+	     opt->ndebug_path ? "" : " (KCOVDF_DEBUG_PATH is not set)");
+	return NULL;
+}
+
+static int map_is_kernel(const struct kcovdf_trace *t)
+{
+	const char *src = t ? kcovdf_trace_meta(t, "source") : NULL;
+
+	return src && !strcmp(src, "kernel");
+}
+
 struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 				  const struct kcovdf_symopts *opt)
 {
+	static const struct kcovdf_symopts none;
 	struct kcovdf_sym *s = calloc(1, sizeof(*s));
 	uint64_t kaslr = 0;
-	const char *v;
+	const char *v, *vmlinux = NULL;
 	int have_vmlinux_map = 0;
+	struct finder f = { 0 };
+	struct kcovdf_buf missing = { 0 };
+	size_t nmissing = 0;
 
 	if (!s)
 		return NULL;
+	if (!opt)
+		opt = &none;
 	elf_version(EV_CURRENT);
+	f.s = s;
+	f.o = opt;
+	f.prefix = opt->sysroot ? opt->sysroot : "";
+	f.release = t ? kcovdf_trace_meta(t, "kernel.release") : NULL;
 	if (t && (v = kcovdf_trace_meta(t, "kaslr_offset")))
 		kaslr = strtoull(v, NULL, 0);
+	for (size_t i = 0; t && i < t->nmaps; i++)
+		if (t->maps[i].kind == KCOVDF_MAP_VMLINUX)
+			have_vmlinux_map = 1;
+	if (have_vmlinux_map || map_is_kernel(t))
+		vmlinux = pick_vmlinux(s, &f, t);
 	for (size_t i = 0; t && i < t->nmaps; i++) {
 		const struct kcovdf_map_entry *m = &t->maps[i];
 		char path[4096];
 
 		switch (m->kind) {
-		case KCOVDF_MAP_ELF:
+		case KCOVDF_MAP_ELF: {
+			const char *p = path;
+
 			/* The vDSO has no file; nothing we trace lives there. */
 			if (m->path[0] != '/')
 				break;
 			snprintf(path, sizeof(path), "%s%s",
-				 opt && opt->sysroot ? opt->sysroot : "",
-				 m->path);
-			add_obj(s, path, m->path, m->kind, m->pid, m->start,
+				 opt->sysroot ? opt->sysroot : "", m->path);
+			if (opt->search && m->build_id_len &&
+			    m->build_id_len <= 32 &&
+			    !bid_matches(path, m->build_id, m->build_id_len)) {
+				char *alt = find_user(&f, m->path, m->build_id,
+						      m->build_id_len);
+
+				if (alt) {
+					note(s, "symbols of %s from %s (build "
+					     "id %s)", m->path, shown(alt),
+					     hex(s, m->build_id,
+						 m->build_id_len));
+					p = alt;
+				}
+			}
+			add_obj(s, p, m->path, m->kind, m->pid, m->start,
 				m->end, m->bias, m->build_id, m->build_id_len);
 			break;
+		}
 		case KCOVDF_MAP_VMLINUX:
-			have_vmlinux_map = 1;
-			if (opt && opt->vmlinux) {
-				struct obj *o = add_obj(s, opt->vmlinux,
+			if (vmlinux) {
+				struct obj *o = add_obj(s, vmlinux,
 							"vmlinux", m->kind, 0,
 							0, 0, m->bias,
 							m->build_id,
@@ -528,25 +1138,59 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 			break;
 		case KCOVDF_MAP_MODULE: {
 			char *p = find_module(s, opt, m->path);
+			uint32_t bl = m->build_id_len <= 32 ?
+				      m->build_id_len : 0;
 
+			if (p && bl && !bid_matches(p, m->build_id, bl)) {
+				warn(s, "%s: build id differs from the traced "
+				     "module's; not used", p);
+				p = NULL;
+			}
+			if (!p && opt->search) {
+				looked_reset(&f);
+				p = bl ? find_module_by_id(&f, m->path,
+							   m->build_id, bl)
+				       : find_module_by_name(&f, m->path,
+							     vmlinux);
+				if (p && bl)
+					note(s, "symbols of module %s from %s "
+					     "(build id %s)", m->path,
+					     shown(p), hex(s, m->build_id, bl));
+				else if (p)
+					note(s, "symbols of module %s from %s "
+					     "(the trace records no build id "
+					     "of modules: the file of that "
+					     "name next to the vmlinux)",
+					     m->path, shown(p));
+			}
 			/* bias: run-time address of the module's .text,
 			 * to which its ET_REL symbols are relative. */
-			if (p)
+			if (p) {
 				add_obj(s, p, m->path, m->kind, 0, m->start,
-					m->end, m->bias, m->build_id,
-					m->build_id_len);
-			else
-				warn(s, "module %s: no %s.ko in the module "
-				     "directories; names from kallsyms only",
-				     m->path, m->path);
+					m->end, m->bias, m->build_id, bl);
+				break;
+			}
+			kcovdf_buf_printf(&missing, "%s%s", nmissing++ ? ", "
+					  : "", m->path);
 			break;
 		}
 		}
 	}
-	if (opt && opt->vmlinux && !have_vmlinux_map)
-		add_obj(s, opt->vmlinux, "vmlinux", KCOVDF_MAP_VMLINUX, 0, 0, 0,
+	if (nmissing)
+		warn(s, "%zu module%s without symbols (names from "
+		     "kallsyms only, no parameters or fields): %s%s%s; pass "
+		     "--modules DIR (the directory of NAME.ko)%s", nmissing,
+		     nmissing == 1 ? "" : "s", missing.s,
+		     opt->search ? "; searched " : "",
+		     opt->search && f.searched ? f.searched : "",
+		     opt->search ? ", or add it to KCOVDF_DEBUG_PATH" : "");
+	kcovdf_buf_free(&missing);
+	free(f.searched);
+	free(f.kos);
+	if (vmlinux && !have_vmlinux_map)
+		add_obj(s, vmlinux, "vmlinux", KCOVDF_MAP_VMLINUX, 0, 0, 0,
 			kaslr, NULL, 0);
-	if (opt && opt->kallsyms)
+	if (opt->kallsyms)
 		load_kallsyms(s, opt->kallsyms);
 	if (t && t->nsyms) {
 		s->tsyms = calloc(t->nsyms, sizeof(*s->tsyms));
@@ -588,6 +1232,7 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 	free(s->tsyms);
 	free(s->fns);
 	free(s->warnings);
+	free(s->notes);
 	arena_free(&s->a);
 	free(s);
 }

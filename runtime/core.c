@@ -28,6 +28,7 @@
 
 #include "rt_internal.h"
 #include "kcovdf_rt.h"
+#include "kcovdf/salvage.h"
 #include "kcovdf/wpack.h"
 
 extern int __kcov_df_gate;
@@ -161,9 +162,9 @@ static void count_records(const struct rt_stream *s, const uint64_t *from,
 	}
 	while (from < to) {
 		(*nrec)++;
-		if (KCOV_DF_V1_FLAGS(*from) & KCOV_DF_F_TRUNC)
+		if (KCOV_DF_V2_FLAGS(*from) & KCOV_DF_F_TRUNC)
 			(*ntrunc)++;
-		from += KCOV_DF_V1_WORDS(*from);
+		from += KCOV_DF_V2_WORDS(*from);
 	}
 }
 
@@ -272,6 +273,18 @@ static void flush_locked(struct rt_thread *t, struct rt_stream *s)
 	s->truncated += ntrunc;
 	s->seq++;	/* also on failure: the gap shows in seq */
 	s->flushed = to;
+	if (s->sv)
+		rt_salvage_sync(s);
+}
+
+/* The owner starts its buffer over (everything in it is flushed). Caller
+ * holds t->lock. */
+static void stream_rewind(struct rt_stream *s)
+{
+	if (s->sv)
+		rt_salvage_rewind(s, atomic_load_explicit(&s->cur,
+							  memory_order_relaxed));
+	s->flushed = s->base;
 }
 
 static int stream_used(const struct rt_stream *s)
@@ -328,12 +341,14 @@ static void finish_stream_locked(struct rt_thread *t, struct rt_stream *s)
 		s->loss_valid = 0;
 }
 
-static int stream_alloc(struct rt_stream *s)
+static int stream_alloc(const struct rt_thread *t, struct rt_stream *s)
 {
 	size_t words = rt.buffer_words;
 	size_t len = (RT_CHUNK_HDRS + words * 8 + 4095) & ~(size_t)4095;
-	char *m = rt_mmap(len);
+	char *m = rt_salvage_map(t, s, len, words);
 
+	if (!m)
+		m = rt_mmap(len);
 	if (!m)
 		return 0;
 	s->map_bytes = len;
@@ -347,8 +362,11 @@ static int stream_alloc(struct rt_stream *s)
 
 static void stream_free(struct rt_stream *s)
 {
-	if (s->base)
+	if (s->sv)
+		munmap(s->sv, KCOVDF_SALVAGE_HDR_BYTES + s->map_bytes);
+	else if (s->base)
 		munmap((char *)s->base - RT_CHUNK_HDRS, s->map_bytes);
+	s->sv = NULL;
 	s->base = s->end = s->flushed = NULL;
 	atomic_store(&s->cur, NULL);
 	atomic_store(&s->lim, NULL);
@@ -405,7 +423,7 @@ KCOVDF_NOINSTR void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 		rt_unlock(&t->lock);
 		return;
 	}
-	if (!s->base && !stream_alloc(s)) {
+	if (!s->base && !stream_alloc(t, s)) {
 		s->records++;
 		s->dropped++;
 		rt_unlock(&t->lock);
@@ -414,7 +432,7 @@ KCOVDF_NOINSTR void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 	cur = atomic_load_explicit(&s->cur, memory_order_relaxed);
 	if ((size_t)(s->end - cur) < n) {
 		flush_locked(t, s);
-		s->flushed = s->base;
+		stream_rewind(s);
 		cur = s->base;
 	}
 	memcpy(cur, w, (size_t)n * 8);
@@ -481,7 +499,7 @@ KCOVDF_NOINSTR int rt_thread_start(struct rt_thread *t)
 	if (st == RT_T_OFF)
 		return 0;
 	t->df.kind = KCOVDF_STREAM_LOCAL;
-	t->df.format = KCOVDF_FMT_V1;
+	t->df.format = KCOVDF_FMT_VERSIONED;
 	t->pc.kind = KCOVDF_STREAM_PCEXT;
 	t->pc.format = KCOVDF_FMT_KCOV_PCEXT;
 	if (!rt_init()) {
@@ -574,6 +592,8 @@ static void thread_finish_locked(struct rt_thread *t)
 {
 	finish_stream_locked(t, &t->df);
 	finish_stream_locked(t, &t->pc);
+	rt_salvage_done(&t->df);
+	rt_salvage_done(&t->pc);
 	atomic_store(&t->state, RT_T_LATE);
 	atomic_store(&t->df.lim, NULL);
 	atomic_store(&t->pc.lim, NULL);
@@ -600,6 +620,7 @@ static KCOVDF_NOINSTR void thread_dtor(void *arg)
 		pack_free(t);
 	}
 	rt_unlock(&t->lock);
+	rt_signals_thread_exit(t);
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store(&t->busy, was_busy);
 }
@@ -673,7 +694,7 @@ static void write_file_meta(void)
 	struct timespec ts;
 
 	kv_add(&b, "source", "user");
-	kv_add(&b, "format", "%d", KCOVDF_FMT_V1);
+	kv_add(&b, "format", "%d", KCOVDF_FMT_VERSIONED);
 	kv_add(&b, "runtime", "kcovdf-rt %d", KCOVDF_RT_VERSION);
 	kv_add(&b, "pid", "%u", rt.pid);
 	exe_path(tmp, sizeof(tmp));
@@ -722,6 +743,7 @@ struct mapbuf {
 	char *p;
 	size_t len, cap;
 	int first;
+	uintptr_t only;		/* non-zero: only the object holding it */
 };
 
 static void find_build_id(struct dl_phdr_info *info, uint8_t *id,
@@ -769,6 +791,10 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	memset(&m, 0, sizeof(m));
 	if (mb->first || !info->dlpi_name || !info->dlpi_name[0])
 		exe_path(path, sizeof(path));
+	else if (info->dlpi_name[0] != '/' && strchr(info->dlpi_name, '/') &&
+		 realpath(info->dlpi_name, path))
+		;	/* found through a relative LD_LIBRARY_PATH entry or
+			 * dlopen("./lib.so"): a reader needs the absolute path */
 	else
 		snprintf(path, sizeof(path), "%s", info->dlpi_name);
 	mb->first = 0;
@@ -782,7 +808,7 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		if (info->dlpi_addr + ph->p_vaddr + ph->p_memsz > hi)
 			hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
 	}
-	if (hi == 0)
+	if (hi == 0 || (mb->only && (mb->only < lo || mb->only >= hi)))
 		return 0;
 	m.pid = rt.pid;
 	m.kind = KCOVDF_MAP_ELF;
@@ -804,10 +830,11 @@ static int map_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-/* One MAP chunk per loaded object, all in one write. */
-static void write_maps(void)
+/* One MAP chunk per loaded object (or only the one holding `only`), all in
+ * one write. */
+static void write_maps_of(uintptr_t only)
 {
-	struct mapbuf mb = { .cap = 1 << 20, .first = 1 };
+	struct mapbuf mb = { .cap = 1 << 20, .first = 1, .only = only };
 
 	mb.p = rt_mmap(mb.cap);	/* zero-filled: padding is zero */
 	if (!mb.p)
@@ -816,6 +843,34 @@ static void write_maps(void)
 	if (mb.len)
 		rt_write(mb.p, mb.len);
 	munmap(mb.p, mb.cap);
+}
+
+static void write_maps(void)
+{
+	write_maps_of(0);
+}
+
+/*
+ * Called by the constructor of every shared library `kcovdf cc -shared`
+ * linked (runtime/dso.c, build/kcovdf-rt-dso.o), with an address inside
+ * it: a MAP chunk for that library, so that one dlopen'ed while recording
+ * (and perhaps dlclose'd before exit) can be symbolised. Libraries loaded
+ * with the program run their constructors before ours: the MAP chunks of
+ * the initialisation cover them.
+ */
+KCOVDF_NOINSTR void __kcovdf_rt_dso_loaded(const void *addr)
+{
+	struct rt_thread *t = &kcovdf_tls;
+	int was_busy;
+
+	if (atomic_load(&rt.init_state) != 2 || !rt.enabled ||
+	    (uint32_t)getpid() != rt.pid || atomic_load(&rt.broken))
+		return;
+	was_busy = atomic_exchange(&t->busy, 1);
+	atomic_signal_fence(memory_order_seq_cst);
+	write_maps_of((uintptr_t)addr);
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&t->busy, was_busy);
 }
 
 /* ------------------------------------------------------------------ */
@@ -906,7 +961,11 @@ static void atfork_parent(void)
 
 static void stream_reset_child(struct rt_stream *s)
 {
-	if (s->base) {
+	if (s->sv) {
+		/* The parent's file, shared with it: the child's first
+		 * record maps a file of its own. */
+		stream_free(s);
+	} else if (s->base) {
 		s->flushed = s->base;
 		atomic_store(&s->cur, s->base);
 		atomic_store(&s->lim, s->end);
@@ -976,11 +1035,43 @@ static KCOVDF_NOINSTR __attribute__((destructor(101))) void rt_dtor(void)
 		at_exit_flush();
 }
 
+#ifdef KCOVDF_RT_SHARED
+#include <dlfcn.h>
+/*
+ * libkcovdf-rt.so in a process whose executable has the runtime (linked by
+ * `kcovdf cc`, which exports it): every instrumented object resolves the
+ * callbacks and the gate to the executable's, which records; this copy
+ * stays dormant and touches nothing, the gate least of all. The gate's
+ * address here goes through the GOT, so it is the definition the dynamic
+ * linker chose.
+ */
+static int rt_dormant;
+
+static int other_runtime(void)
+{
+	Dl_info self, gate;
+
+	if (!dladdr((void *)&kcovdf_rt, &self) ||
+	    !dladdr((void *)&__kcov_df_gate, &gate))
+		return 0;
+	return self.dli_fbase != gate.dli_fbase;
+}
+#else
+#define rt_dormant 0
+#endif
+
 static int do_init(void)
 {
 	const char *out = secure_getenv("KCOVDF_OUT");
 	const char *bw = getenv("KCOVDF_BUFFER_WORDS");
 	int err;
+
+#ifdef KCOVDF_RT_SHARED
+	if (other_runtime()) {
+		rt_dormant = 1;
+		return 0;
+	}
+#endif
 
 	rt.pid = (uint32_t)getpid();
 	rt.buffer_words = RT_DEFAULT_BUFFER_WORDS;
@@ -996,6 +1087,7 @@ static int do_init(void)
 	}
 	if (!out || !*out)
 		return 0;
+	rt_salvage_init();
 	read_exec_state();
 	snprintf(rt.path, sizeof(rt.path), "%s", out);
 	if (open_output(out) != 0)
@@ -1006,6 +1098,9 @@ static int do_init(void)
 		return 0;
 	}
 	rt_signals_init();
+	/* quick_exit() runs these, then leaves without destructors (glibc
+	 * calls its _exit internally, not through our interposed one). */
+	at_quick_exit(at_exit_flush);
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	write_proc_meta((uint32_t)getppid(), "exec");
 	write_maps();
@@ -1028,7 +1123,7 @@ KCOVDF_NOINSTR int rt_init(void)
 
 		rt_init_tid = rt_gettid();
 		rt.enabled = do_init();
-		if (!rt.enabled)
+		if (!rt.enabled && !rt_dormant)
 			__kcov_df_gate = 0;
 		atomic_store(&rt.init_state, 2);
 		atomic_store(&t->busy, was_busy);
@@ -1080,6 +1175,72 @@ KCOVDF_NOINSTR void rt_final_flush(const char *why)
 	atomic_store(&rt.final, 1);
 	rt_unlock(&rt.reg_lock);
 	(void)why;
+	atomic_signal_fence(memory_order_seq_cst);
+	atomic_store(&self->busy, was_busy);
+}
+
+/*
+ * Take a lock that may be held: by another thread for a short while (it is
+ * running), or by the code this signal handler interrupted (it will never
+ * let go). Tries for about 100 ms. clock_gettime() and sched_yield() are
+ * async-signal-safe.
+ */
+static int trylock_bounded(atomic_int *l)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (!atomic_exchange_explicit(l, 1, memory_order_acquire))
+			return 1;
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000000000L +
+		    (t.tv_nsec - t0.tv_nsec) > 100000000L)
+			return 0;
+	}
+}
+
+/*
+ * A signal is about to end the process (our handler runs just before the
+ * default action): flush every thread's buffers and write their LOSS
+ * chunks, as the final flush at exit does, with only async-signal-safe
+ * calls (fstat, write; no allocation, no dl_iterate_phdr: the MAP chunks
+ * written at start and at every library load stand). Locks are tried, not
+ * waited for: a thread whose lock cannot be had (the signal interrupted
+ * its own slow path, which holds it) is left out and its buffered records
+ * are lost; its stream then ends without a final LOSS chunk, which readers
+ * report. Other threads go on running until the kernel ends the process;
+ * they are LATE from here on, so their records are written one by one.
+ */
+KCOVDF_NOINSTR void rt_crash_flush(int sig)
+{
+	struct rt_thread *self = &kcovdf_tls, *t;
+	int was_busy;
+
+	(void)sig;
+	if (atomic_load(&rt.init_state) != 2 || !rt.enabled ||
+	    (uint32_t)getpid() != rt.pid || atomic_load(&rt.final))
+		return;	/* nothing buffered: not recording, a vfork child,
+			 * or the final flush already ran */
+	was_busy = atomic_exchange(&self->busy, 1);
+	atomic_signal_fence(memory_order_seq_cst);
+	if (trylock_bounded(&rt.reg_lock)) {
+		for (t = rt.threads; t; t = t->next) {
+			if (!trylock_bounded(&t->lock))
+				continue;
+			thread_finish_locked(t);
+			rt_unlock(&t->lock);
+		}
+		atomic_store(&rt.final, 1);
+		rt_unlock(&rt.reg_lock);
+	} else if (self->registered && atomic_load(&self->state) ==
+		   RT_T_ACTIVE && trylock_bounded(&self->lock)) {
+		/* The registry is held (by this thread's interrupted code, or
+		 * a thread starting or exiting): at least our own records. */
+		thread_finish_locked(self);
+		rt_unlock(&self->lock);
+	}
 	atomic_signal_fence(memory_order_seq_cst);
 	atomic_store(&self->busy, was_busy);
 }
@@ -1137,12 +1298,12 @@ KCOVDF_NOINSTR int kcovdf_rt_flush(void)
 		flush_locked(t, &t->pc);
 		/* The owner may rewind its own buffers. */
 		if (t->df.base) {
-			t->df.flushed = t->df.base;
+			stream_rewind(&t->df);
 			atomic_store_explicit(&t->df.cur, t->df.base,
 					      memory_order_release);
 		}
 		if (t->pc.base) {
-			t->pc.flushed = t->pc.base;
+			stream_rewind(&t->pc);
 			atomic_store_explicit(&t->pc.cur, t->pc.base,
 					      memory_order_release);
 		}

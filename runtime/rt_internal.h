@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <linux/kcov_dataflow.h>
+#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/trace_file.h"
 
 #if defined(__clang__)
@@ -28,9 +28,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Largest v1 record the runtime writes: header, pc, value, type id,
- * fault bitmap, 64 fields. */
-#define RT_MAX_REC_WORDS (KCOV_DF_V1_FIXED_WORDS + 2 + KCOV_DF_MAX_FIELDS)
+/* Largest record the runtime writes: header, pc, value, type id, fault
+ * bitmap, 64 fields (a string takes 3 + 1 + 16, a wide value 3 + 8). */
+#define RT_MAX_REC_WORDS (KCOV_DF_V2_FIXED_WORDS + 2 + KCOV_DF_MAX_FIELDS)
 
 /* Bytes reserved in front of every buffer (and every chunk we write) for
  * the chunk header and the stream header, so that a STREAM chunk goes out
@@ -79,6 +79,9 @@ struct rt_stream {
 	uint64_t loss_written[4]; /* counters in the last LOSS chunk */
 	int loss_valid;
 	uint32_t kind, format;	/* KCOVDF_STREAM_*, KCOVDF_FMT_* */
+	/* The buffer is a file the recorder reads after a SIGKILL (salvage.c;
+	 * NULL: anonymous memory). Its header is in the mapping, in front. */
+	struct kcovdf_salvage_hdr *sv;
 };
 
 struct rt_thread {
@@ -136,11 +139,23 @@ KCOVDF_HIDDEN void rt_slow_record(struct rt_thread *t, struct rt_stream *s,
 				  const uint64_t *w, unsigned int n);
 KCOVDF_HIDDEN int rt_thread_start(struct rt_thread *t);
 KCOVDF_HIDDEN void rt_final_flush(const char *why);
+/* Exported: the constructor of build/kcovdf-rt-dso.o, linked into shared
+ * libraries by `kcovdf cc -shared`, calls it (runtime/dso.c). */
+void __kcovdf_rt_dso_loaded(const void *addr);
 KCOVDF_HIDDEN void rt_resume_after_exec_failure(void);
 KCOVDF_HIDDEN int rt_exec_state(char *buf, size_t len);
 KCOVDF_HIDDEN void rt_lock(atomic_int *l);
 KCOVDF_HIDDEN void rt_unlock(atomic_int *l);
 KCOVDF_HIDDEN uint32_t rt_gettid(void);
+
+/* salvage.c (include/kcovdf/salvage.h) */
+KCOVDF_HIDDEN void rt_salvage_init(void);
+KCOVDF_HIDDEN void *rt_salvage_map(const struct rt_thread *t,
+				   struct rt_stream *s, size_t len,
+				   size_t words);
+KCOVDF_HIDDEN void rt_salvage_sync(struct rt_stream *s);
+KCOVDF_HIDDEN void rt_salvage_rewind(struct rt_stream *s, uint64_t *used_end);
+KCOVDF_HIDDEN void rt_salvage_done(struct rt_stream *s);
 
 /* nofault_*.S / signals.c: copy n bytes from src; 0 on success, non-zero
  * when any byte could not be read (dst contents then undefined). */
@@ -148,6 +163,11 @@ KCOVDF_HIDDEN int rt_copy_nofault(void *dst, uintptr_t src, size_t n);
 KCOVDF_HIDDEN int kcovdf_copy_asm(void *dst, const void *src, size_t n);
 KCOVDF_HIDDEN void rt_signals_init(void);
 KCOVDF_HIDDEN void rt_signals_thread_init(struct rt_thread *t);
+KCOVDF_HIDDEN void rt_signals_thread_exit(struct rt_thread *t);
+/* The process is about to die of sig (our handler, before the default
+ * action): write what every thread has buffered. Async-signal-safe; locks
+ * are only tried, for a bounded time. */
+KCOVDF_HIDDEN void rt_crash_flush(int sig);
 KCOVDF_HIDDEN int rt_segv_handler_ok(void);
 KCOVDF_HIDDEN int rt_real_sigaction(int sig, const struct sigaction *act,
 				    struct sigaction *old);

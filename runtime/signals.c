@@ -20,13 +20,26 @@
  * sigprocmask()/pthread_sigmask() are interposed for the same reason (worker
  * threads created with every signal blocked are common).
  *
+ * Death by a signal: every signal whose default action ends the process
+ * (terminate or core dump) and that the program leaves at SIG_DFL gets our
+ * death handler instead, which writes what the threads have buffered
+ * (rt_crash_flush(), async-signal-safe) and then lets the default action
+ * happen (SIG_DFL restored, the signal sent again to the same thread, or the
+ * fault re-executed). sigaction() reports SIG_DFL for them. A program
+ * handler with SA_RESETHAND is reset to our death handler, not SIG_DFL, so
+ * the "reset and raise again" idiom is covered too. Each recording thread
+ * gets an alternate signal stack if it has none, so that a stack overflow's
+ * SIGSEGV can still be handled (and flushed).
+ *
  * Not covered (docs/runtime.md): handlers installed with a raw rt_sigaction
- * system call, masks changed by raw system calls, setcontext/swapcontext.
+ * system call, masks changed by raw system calls, setcontext/swapcontext,
+ * SIGKILL (it cannot be caught: what the threads had buffered is lost).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <ucontext.h>
@@ -40,7 +53,11 @@ extern char kcovdf_copy_start[], kcovdf_copy_end[], kcovdf_copy_fixup[]
 
 #define NSIGS 65
 
-enum { M_PASS = 0, M_FRONT = 1, M_TRAMP = 2 };
+/* How a signal is managed: PASS, the program's action is installed as it
+ * is; FRONT, our SIGSEGV/SIGBUS handler; TRAMP, the program's handler
+ * behind our trampoline; DEATH, the program's action is SIG_DFL (which
+ * ends the process) and our death handler flushes first. */
+enum { M_PASS = 0, M_FRONT = 1, M_TRAMP = 2, M_DEATH = 3 };
 
 /* The action the program believes is installed, for signals we manage.
  * Two slots per signal and an index, so a handler never reads a slot being
@@ -84,6 +101,19 @@ static int is_func(const struct sigaction *a)
 	return a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN;
 }
 
+/* Signals whose default action ends the process (signal(7): Term, Core). */
+static int fatal_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:	/* Ign */
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:	/* Stop */
+	case SIGKILL:
+		return 0;
+	default:
+		return sig > 0 && sig < NSIGS;
+	}
+}
+
 static int raw_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
 	return (int)syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
@@ -98,17 +128,27 @@ static int mask_blocks_fault_signals(void)
 	return sigismember(&cur, SIGSEGV) || sigismember(&cur, SIGBUS);
 }
 
-/* Re-raise sig with its default action after our handler returns. */
-static void default_action(int sig, const siginfo_t *si)
+/*
+ * The process is about to die of sig: write what is buffered, then re-raise
+ * sig with its default action after our handler returns. A fault
+ * re-executes the instruction and dies with the right signal and core dump;
+ * anything else (a sent signal, abort(), a trap that would not recur) is
+ * sent again to this thread, and delivered as soon as the handler returns
+ * (sig is blocked while it runs), before the interrupted code goes on.
+ */
+static void die_by(int sig, const siginfo_t *si)
 {
 	struct sigaction d;
+	int refault = si->si_code > 0 && si->si_code != SI_KERNEL &&
+		      (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+		       sig == SIGFPE);
 
+	rt_crash_flush(sig);
 	memset(&d, 0, sizeof(d));
 	d.sa_handler = SIG_DFL;
 	__sigaction(sig, &d, NULL);
-	/* A fault re-executes the instruction and dies with the right
-	 * signal and core dump; a sent signal must be sent again. */
-	if (si->si_code <= 0)
+	atomic_store(&managed[sig], M_PASS);
+	if (!refault)
 		syscall(SYS_tgkill, getpid(), rt_gettid(), sig);
 }
 
@@ -145,13 +185,32 @@ static KCOVDF_NOINSTR void front_handler(int sig, siginfo_t *si, void *ucv)
 		/* SIG_IGN on a fault: the kernel would kill; on a sent
 		 * signal it would ignore. */
 		if (ua.sa_handler == SIG_DFL || si->si_code > 0)
-			default_action(sig, si);
+			die_by(sig, si);
 		errno = saved;
 		return;
 	}
 	if (ua.sa_flags & SA_RESETHAND)
 		user_set_dfl(sig);
 	call_user(sig, &ua, si, ucv);
+}
+
+static int install_death(int sig, const struct sigaction *ua);
+
+/* A signal whose action the program left at SIG_DFL, which ends it. */
+static KCOVDF_NOINSTR void death_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct sigaction ua;
+	int saved = errno;
+
+	user_get(sig, &ua);
+	if (is_func(&ua)) {	/* changed under our feet */
+		call_user(sig, &ua, si, uc);
+		errno = saved;
+		return;
+	}
+	if (ua.sa_handler == SIG_DFL)
+		die_by(sig, si);
+	errno = saved;
 }
 
 /* Every other signal with a handler of the program's. */
@@ -161,13 +220,23 @@ static KCOVDF_NOINSTR void trampoline(int sig, siginfo_t *si, void *uc)
 
 	user_get(sig, &ua);
 	if (ua.sa_flags & SA_RESETHAND) {
-		/* The kernel already reset it (we pass SA_RESETHAND on). */
+		/* One-shot: what the kernel would do on entry (we do not pass
+		 * SA_RESETHAND on), except that SIG_DFL is our death handler
+		 * when SIG_DFL ends the process: the handler's "reset and
+		 * raise again" still flushes. */
 		user_set_dfl(sig);
-		atomic_store(&managed[sig], M_PASS);
+		if (!fatal_default(sig) || install_death(sig, NULL) != 0) {
+			struct sigaction d;
+
+			memset(&d, 0, sizeof(d));
+			d.sa_handler = SIG_DFL;
+			__sigaction(sig, &d, NULL);
+			atomic_store(&managed[sig], M_PASS);
+		}
 	}
 	if (!is_func(&ua)) {	/* changed under our feet */
-		if (ua.sa_handler == SIG_DFL)
-			default_action(sig, si);
+		if (ua.sa_handler == SIG_DFL && fatal_default(sig))
+			die_by(sig, si);
 		return;
 	}
 	call_user(sig, &ua, si, uc);
@@ -195,10 +264,30 @@ static int install_tramp(int sig, const struct sigaction *ua)
 
 	k.sa_sigaction = trampoline;
 	k.sa_flags |= SA_SIGINFO;
+	k.sa_flags &= ~SA_RESETHAND;	/* emulated by the trampoline */
 	user_set(sig, ua);
 	if (__sigaction(sig, &k, NULL) != 0)
 		return -1;
 	atomic_store(&managed[sig], M_TRAMP);
+	return 0;
+}
+
+/* Our death handler for a signal whose action (ua, or SIG_DFL when NULL)
+ * is SIG_DFL. Nothing is blocked while it runs but the signal itself. */
+static int install_death(int sig, const struct sigaction *ua)
+{
+	struct sigaction k;
+
+	memset(&k, 0, sizeof(k));
+	k.sa_sigaction = death_handler;
+	k.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	if (ua)
+		user_set(sig, ua);
+	else
+		user_set_dfl(sig);
+	if (__sigaction(sig, &k, NULL) != 0)
+		return -1;
+	atomic_store(&managed[sig], M_DEATH);
 	return 0;
 }
 
@@ -218,6 +307,9 @@ static int user_sigaction(int sig, const struct sigaction *act,
 				return -1;
 		} else if (is_func(act)) {
 			if (install_tramp(sig, act) != 0)
+				return -1;
+		} else if (act->sa_handler == SIG_DFL && fatal_default(sig)) {
+			if (install_death(sig, act) != 0)
 				return -1;
 		} else {
 			if (__sigaction(sig, act, NULL) != 0)
@@ -323,10 +415,36 @@ KCOVDF_NOINSTR int pthread_sigmask(int how, const sigset_t *set,
 /* Setup and the copy itself                                           */
 /* ------------------------------------------------------------------ */
 
+#ifdef KCOVDF_RT_SHARED
+#include <dlfcn.h>
+/*
+ * libkcovdf-rt.so loaded after libc (a dependency of an instrumented
+ * library, not LD_PRELOADed): the program's sigaction() calls go to libc's,
+ * not ours, so our SIGSEGV handler may be replaced behind our back and a
+ * fault in the fast copy would reach the program's handler. Then every
+ * copy uses process_vm_readv() (front_ok stays 0). The address of
+ * sigaction here goes through the GOT: the definition in effect.
+ */
+static int sigaction_is_ours(void)
+{
+	Dl_info self, sa;
+
+	if (!dladdr((void *)&user_idx, &self) ||
+	    !dladdr((void *)sigaction, &sa))
+		return 0;
+	return self.dli_fbase == sa.dli_fbase;
+}
+#else
+static int sigaction_is_ours(void)
+{
+	return 1;	/* the static archive's definition wins */
+}
+#endif
+
 KCOVDF_NOINSTR void rt_signals_init(void)
 {
 	struct sigaction cur;
-	int ok = 1;
+	int ok = sigaction_is_ours();
 
 	for (int sig = 1; sig < NSIGS; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
@@ -338,16 +456,76 @@ KCOVDF_NOINSTR void rt_signals_init(void)
 				ok = 0;
 		} else if (is_func(&cur)) {
 			install_tramp(sig, &cur);
+		} else if (cur.sa_handler == SIG_DFL && fatal_default(sig)) {
+			install_death(sig, &cur);
 		}
 	}
 	atomic_store(&front_ok, ok);
 	atomic_store(&sig_active, 1);
 }
 
+/*
+ * An alternate signal stack for a recording thread that has none: a stack
+ * overflow's SIGSEGV can then still be handled and what the threads
+ * buffered written (without one the kernel kills at once). Our handlers
+ * use SA_ONSTACK; so do the program's SIGSEGV/SIGBUS handlers (they run
+ * behind ours), which then run on this stack: 256 KiB (untouched pages
+ * cost nothing) above a guard page. Freed at thread exit.
+ */
+#define RT_ALTSTACK_BYTES (256u * 1024u)
+static __thread void *rt_altstack
+	__attribute__((tls_model("initial-exec")));
+
+static void altstack_init(void)
+{
+	stack_t cur, ss;
+	char *m;
+
+	if (rt_altstack || sigaltstack(NULL, &cur) != 0 ||
+	    !(cur.ss_flags & SS_DISABLE))
+		return;	/* the program has its own */
+	m = mmap(NULL, RT_ALTSTACK_BYTES + 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return;
+	mprotect(m, 4096, PROT_NONE);	/* guard: stacks grow down */
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_sp = m + 4096;
+	ss.ss_size = RT_ALTSTACK_BYTES;
+	if (sigaltstack(&ss, NULL) != 0) {
+		munmap(m, RT_ALTSTACK_BYTES + 4096);
+		return;
+	}
+	rt_altstack = m;
+}
+
 KCOVDF_NOINSTR void rt_signals_thread_init(struct rt_thread *t)
 {
 	(void)t;
 	note_mask();
+	altstack_init();
+}
+
+/* The thread is exiting (pthread key destructor): our alternate stack goes,
+ * unless a handler is running on it (then it stays: a thread exiting from a
+ * signal handler leaks 260 KiB rather than crash). */
+KCOVDF_NOINSTR void rt_signals_thread_exit(struct rt_thread *t)
+{
+	stack_t cur, off;
+
+	(void)t;
+	if (!rt_altstack || sigaltstack(NULL, &cur) != 0 ||
+	    (cur.ss_flags & SS_ONSTACK))
+		return;
+	if (cur.ss_sp == (char *)rt_altstack + 4096) {
+		memset(&off, 0, sizeof(off));
+		off.ss_flags = SS_DISABLE;
+		if (sigaltstack(&off, NULL) != 0)
+			return;
+	}
+	/* Not ours any more (the program installed its own): unused. */
+	munmap(rt_altstack, RT_ALTSTACK_BYTES + 4096);
+	rt_altstack = NULL;
 }
 
 KCOVDF_NOINSTR int rt_segv_handler_ok(void)

@@ -307,7 +307,8 @@ static void usage(FILE *f)
 	      "  --task ID[,ID...]  only tasks with this PID or TID\n"
 	      "  --color[=WHEN]     auto (default), always, never\n"
 	      "  --json             one JSON document\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                     (default: found by the trace's build ids)\n",
 	      f);
 }
 

@@ -61,6 +61,18 @@ static const struct kcovdf_stream *partner(const struct kcovdf_trace *t,
 int tool_strict;
 int tool_cut;
 
+/* Lines from the library, each as "kcovdf: LINE" on stderr. */
+static void print_lines(const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int n = nl ? (int)(nl - text) : (int)strlen(text);
+
+		fprintf(stderr, "kcovdf: %.*s\n", n, text);
+		text += n + (nl != NULL);
+	}
+}
+
 /* A truncated file is read up to the cut; say so once, with what is
  * missing. */
 static void warn_cut(const struct tool_trace *tt)
@@ -87,11 +99,11 @@ static void tasks_setup(struct tool_trace *tt, struct symargs *sa)
 	warn_cut(tt);
 	tt->kernel = src && !strcmp(src, "kernel");
 	kcovdf_fmt_errno_names(tt->kernel);
-	tt->sym = symargs_open(sa, tt->t);
+	tt->sym = symargs_open(sa, tt->t, tt->path);
 	if (!tt->sym)
 		fatal("out of memory");
-	if (*kcovdf_sym_warnings(tt->sym))
-		fprintf(stderr, "%s", kcovdf_sym_warnings(tt->sym));
+	print_lines(kcovdf_sym_notes(tt->sym));
+	print_lines(kcovdf_sym_warnings(tt->sym));
 	tt->tasks = calloc(tt->t->nstreams ? tt->t->nstreams : 1,
 			   sizeof(*tt->tasks));
 	if (!tt->tasks)
@@ -375,6 +387,8 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 
 		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
 				    &val);
+		if (tt->show_hook)
+			tt->show_hook(tt->show_ctx, &c->args[i], &val);
 		kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", val.name);
 		tmp.len = 0;
 		kcovdf_buf_printf(&tmp, "%s", "");
@@ -434,6 +448,8 @@ void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
 		return;
 	}
 	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+	if (tt->show_hook)
+		tt->show_hook(tt->show_ctx, ret, &val);
 	if (!val.is_void) {
 		kcovdf_buf_printf(b, " = ");
 		kcovdf_buf_printf(&tmp, "%s", "");

@@ -188,6 +188,30 @@ static uint64_t ptr_class(const struct kcovdf_num *n)
 	return 1;
 }
 
+/*
+ * Whether a pointer's value can be an address: not NULL, not an ERR_PTR,
+ * not in the first 64 KiB (mmap_min_addr), and canonical on x86-64 and
+ * arm64 even with 57-bit addresses (the top byte all zeros or all ones).
+ * A double's bits, a small integer, a tag: not addresses.
+ */
+static int address_like(uint64_t v)
+{
+	if (v < 0x10000 || v >= (uint64_t)-4095)
+		return 0;
+	return v < 0x0100000000000000ULL || v >= 0xff00000000000000ULL;
+}
+
+/* A field that is an array of pointers (TString *tmname[25]) holds its
+ * first element: a pointer. */
+static int ptr_array(const struct kcovdf_item *it)
+{
+	const struct kcovdf_type *t = it->type;
+
+	for (int i = 0; t && t->kind == KCOVDF_T_ARRAY && i < 8; i++)
+		t = t->target;
+	return t && t != it->type && t->kind == KCOVDF_T_PTR;
+}
+
 static int same_value(const struct diff *d, const struct kcovdf_item *x,
 		      const struct kcovdf_item *y)
 {
@@ -197,8 +221,16 @@ static int same_value(const struct diff *d, const struct kcovdf_item *x,
 		return 0;
 	if (x->state != KCOVDF_ITEM_OK)
 		return 1;
+	/* Another view of a pointer in a union (union { void *p; long v; }):
+	 * when the pointer view holds an address on both sides, the bytes
+	 * are an address, which moves from run to run, whatever the view. */
+	if (!d->pointers && x->has_alias && y->has_alias &&
+	    address_like(x->alias_value) && address_like(y->alias_value))
+		return 1;
 	kcovdf_item_num(x, &nx);
 	kcovdf_item_num(y, &ny);
+	nx.is_ptr |= ptr_array(x);
+	ny.is_ptr |= ptr_array(y);
 	if (!d->pointers && (nx.is_ptr || ny.is_ptr))
 		return nx.is_ptr == ny.is_ptr &&
 		       ptr_class(&nx) == ptr_class(&ny);
@@ -485,7 +517,9 @@ static void usage(FILE *f)
 	      "  --json             one JSON document\n"
 	      "  --strict           a truncated trace exits 2\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                     (used for both traces)\n", f);
+	      "                     (used for both traces; without them each "
+	      "trace's own\n"
+	      "                     files are found by their build ids)\n", f);
 }
 
 int cmd_diff(int argc, char **argv)

@@ -238,7 +238,8 @@ static void usage(FILE *f)
 	      "and their subtrees\n"
 	      "  --task ID[,ID...]   only tasks with this PID or TID\n"
 	      "  --strict            a truncated trace exits 2\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                      (default: found by the trace's build ids)\n",
 	      f);
 }
 

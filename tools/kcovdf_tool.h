@@ -8,6 +8,7 @@
 #define KCOVDF_VERSION "0.1"
 
 int cmd_cc(int argc, char **argv);
+int cmd_cxx(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
@@ -32,8 +33,13 @@ struct symargs {
 };
 /* Returns 1 if argv[*i] was a symbolisation option (consuming its value). */
 int symargs_parse(struct symargs *sa, int argc, char **argv, int *i);
+/* Symbols for the trace at path: the options given, and the files that
+ * the trace's build ids name (kcovdf_symopts.search: below the kcovdf
+ * tree and the trace's directory, in KCOVDF_DEBUG_PATH, in the system's
+ * debug places). */
 struct kcovdf_sym *symargs_open(struct symargs *sa,
-				const struct kcovdf_trace *t);
+				const struct kcovdf_trace *t,
+				const char *path);
 
 /* ---- common.c: what the reading commands share ---- */
 
@@ -61,6 +67,12 @@ struct tool_trace {
 	struct tool_task *tasks;	/* record streams, each merged with
 					 * the PC_EXT stream of its task */
 	size_t ntasks;
+	/* Called with each argument and return value that tool_call_args()
+	 * and tool_call_ret() show as text, before it is formatted (view's
+	 * display of what changed in an object); NULL: shown as described. */
+	void (*show_hook)(void *ctx, const struct kcovdf_rec *r,
+			  struct kcovdf_val *val);
+	void *show_ctx;
 };
 
 /* Read, symbolise, build every stream's calls; turns errno naming on for

@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	fputs("usage: kcovdf COMMAND [ARGS]\n"
 	      "\n"
 	      "  cc ARGS...                 clang-22 with the plugin and runtime\n"
+	      "  c++ ARGS...                the same with clang++-22\n"
 	      "  record [-o FILE] -- CMD    run CMD and write a trace file\n"
 	      "  view [OPTIONS] TRACE       call tree with names and values\n"
 	      "  report [OPTIONS] TRACE     per function: calls, values seen, "
@@ -113,7 +114,8 @@ int symargs_parse(struct symargs *sa, int argc, char **argv, int *i)
 }
 
 struct kcovdf_sym *symargs_open(struct symargs *sa,
-				const struct kcovdf_trace *t)
+				const struct kcovdf_trace *t,
+				const char *path)
 {
 	struct kcovdf_symopts o = {
 		.vmlinux = sa->vmlinux,
@@ -121,14 +123,41 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 		.sysroot = sa->sysroot,
 		.module_dirs = sa->module_dirs,
 		.nmodule_dirs = sa->nmodule_dirs,
+		.search = 1,
 	};
 	const char *src = kcovdf_trace_meta(t, "source");
+	const char *roots[2], *dirs[1], *dbg[32];
+	char tdir[PATH_MAX], tpath[PATH_MAX], *env = NULL;
+	struct kcovdf_sym *s;
 
 	/* Live kernel traces read in the guest: use what the guest has. */
 	if (src && !strcmp(src, "kernel") && !o.kallsyms && !o.vmlinux &&
 	    !t->nsyms && !access("/proc/kallsyms", R_OK))
 		o.kallsyms = "/proc/kallsyms";
-	return kcovdf_sym_new(t, &o);
+	/* The trace's directory; the kcovdf tree, when it is one (this
+	 * executable in its build/). */
+	snprintf(tpath, sizeof(tpath), "%s", path ? path : ".");
+	snprintf(tdir, sizeof(tdir), "%s", dirname(tpath));
+	roots[o.nroots++] = repo_root();
+	if (strcmp(tdir, repo_root()))
+		roots[o.nroots++] = tdir;
+	dirs[o.ndirs++] = tdir;
+	o.roots = roots;
+	o.dirs = dirs;
+	/* KCOVDF_DEBUG_PATH: files and directories, separated by ':'. */
+	if (getenv("KCOVDF_DEBUG_PATH")) {
+		env = strdup(getenv("KCOVDF_DEBUG_PATH"));
+		if (!env)
+			die("out of memory");
+		for (char *save = NULL, *p = strtok_r(env, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
+			if (*p && o.ndebug_path < sizeof(dbg) / sizeof(*dbg))
+				dbg[o.ndebug_path++] = p;
+		o.debug_path = dbg;
+	}
+	s = kcovdf_sym_new(t, &o);
+	free(env);
+	return s;
 }
 
 /* A reading command's status: --strict makes a truncated trace exit 2
@@ -140,6 +169,15 @@ static int strict_status(int rc)
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+						 : argv[0];
+
+	/* build/kcovdf-cc and build/kcovdf-c++ (symbolic links): a compiler
+	 * that is one path, for build systems that want that (CMake, meson). */
+	if (!strcmp(self, "kcovdf-cc"))
+		return cmd_cc(argc, argv);
+	if (!strcmp(self, "kcovdf-c++"))
+		return cmd_cxx(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -154,6 +192,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "cc"))
 		return cmd_cc(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "c++"))
+		return cmd_cxx(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))

@@ -26,6 +26,7 @@
  * `kcovdf cc`; the recorder writes the file header and META, and the
  * runtime linked into the command appends its chunks (KCOVDF_OUT).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -37,6 +38,7 @@
 #include <linux/kcov.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +46,7 @@
 
 #include "follow.h"
 #include "kcovdf_tool.h"
+#include "kcovdf/salvage.h"
 
 #define DEV_PATH "/sys/kernel/debug/kcov_dataflow"
 #define KCOV_PATH "/sys/kernel/debug/kcov"
@@ -57,7 +60,7 @@
 struct rec_opts {
 	const char *out;
 	int mode;		/* 0 auto, 1 kernel, 2 user */
-	int format;		/* KCOVDF_FMT_V1 or _DOC */
+	int format;		/* KCOVDF_FMT_VERSIONED or _DOC */
 	unsigned long words;
 	int pcext;		/* --pc-ext */
 	int remote;		/* --remote */
@@ -66,10 +69,16 @@ struct rec_opts {
 	char **cmd;
 };
 
+/* KCOV_DF_ENABLE's argument for the trace file's stream format. */
+static unsigned long enable_arg(const struct rec_opts *o)
+{
+	return o->format == KCOVDF_FMT_DOC ? KCOV_DF_FMT_DOC : KCOV_DF_FMT_V2;
+}
+
 static void usage(void)
 {
 	fputs("usage: kcovdf record [-o FILE] [--kernel|--user] "
-	      "[--format v1|doc]\n"
+	      "[--format v2|doc]\n"
 	      "                     [--buffer WORDS] [--pc-ext] "
 	      "[--remote [--handle H]]\n"
 	      "                     [--follow-forks] -- CMD [ARGS...]\n"
@@ -78,7 +87,7 @@ static void usage(void)
 	      "  --kernel         record kernel functions through " DEV_PATH "\n"
 	      "  --user           record a program built with 'kcovdf cc'\n"
 	      "                   (default: --kernel when the device exists)\n"
-	      "  --format F       v1 (default) or doc, the RFC's documented "
+	      "  --format F       v2 (default) or doc, the RFC's documented "
 	      "format\n"
 	      "  --buffer WORDS   buffer size in 64-bit words (kernel: default "
 	      "4M words;\n"
@@ -126,13 +135,44 @@ static void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int run_wait(pid_t pid)
+/*
+ * How the command ended, in one line, and the status `record` exits with:
+ * the command's exit status, or 128 + the signal that killed it (as a
+ * shell reports it).
+ */
+static int report_end(const char *cmd, pid_t pid, int st)
+{
+	if (WIFEXITED(st)) {
+		fprintf(stderr, "kcovdf: %s (pid %d) exited with status %d\n",
+			cmd, (int)pid, WEXITSTATUS(st));
+		return WEXITSTATUS(st);
+	}
+	if (WIFSIGNALED(st)) {
+		const char *abbrev = sigabbrev_np(WTERMSIG(st));
+
+		fprintf(stderr, "kcovdf: %s (pid %d) was killed by signal %d "
+			"(SIG%s: %s%s)\n", cmd, (int)pid, WTERMSIG(st),
+			abbrev ? abbrev : "?", strsignal(WTERMSIG(st)),
+			WCOREDUMP(st) ? ", core dumped" : "");
+		return 128 + WTERMSIG(st);
+	}
+	return 1;
+}
+
+static int wait_status(pid_t pid)
 {
 	int st;
 
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
+	return st;
+}
+
+static int run_wait(pid_t pid)
+{
+	int st = wait_status(pid);
+
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	if (WIFSIGNALED(st)) {
@@ -159,15 +199,101 @@ static int count_cb(const struct kcovdf_rec *r, void *arg)
 	return 0;
 }
 
+/* The last LOSS chunk of a stream (they are cumulative), or NULL. */
+static const struct kcovdf_loss *last_loss(const struct kcovdf_trace *t,
+					   uint32_t pid, uint32_t tid,
+					   uint32_t kind)
+{
+	const struct kcovdf_loss *l = NULL;
+
+	for (size_t i = 0; i < t->nlosses; i++)
+		if (t->losses[i].pid == pid && t->losses[i].tid == tid &&
+		    t->losses[i].kind == kind)
+			l = &t->losses[i];
+	return l;
+}
+
+static int pid_seen(const uint32_t *v, size_t n, uint32_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == pid)
+			return 1;
+	return 0;
+}
+
+/*
+ * A user-space trace: every thread that recorded ends its streams with a
+ * LOSS chunk (thread exit, process exit, exec, or the flush before a
+ * signal's default action). Streams without one, and processes that wrote
+ * their MAP chunks but not a single LOSS chunk, ended without the runtime's
+ * last flush (SIGKILL, or a thread the flush at a signal could not reach):
+ * what they had buffered is lost, and how much is unknown. Returns the
+ * number of such streams and processes.
+ */
+/* The runtime's per-thread buffer (KCOVDF_BUFFER_WORDS; docs/runtime.md). */
+#define USER_DEFAULT_BUFFER_WORDS 262144UL
+static unsigned long user_buffer_words = USER_DEFAULT_BUFFER_WORDS;
+
+static unsigned int report_unfinished(const struct kcovdf_trace *t)
+{
+	uint32_t pids[64];
+	size_t npids = 0;
+	unsigned int bad = 0;
+
+	for (size_t i = 0; i < t->nstreams; i++) {
+		const struct kcovdf_stream *s = &t->streams[i];
+
+		if (last_loss(t, s->pid, s->tid, s->kind))
+			continue;
+		if (bad++ < 8)
+			fprintf(stderr, "kcovdf: WARNING: pid %u tid %u (%s): "
+				"no final counters: the thread's last "
+				"buffered records are lost (how many is "
+				"unknown)\n", s->pid, s->tid, s->comm);
+	}
+	for (size_t i = 0; i < t->nmaps; i++) {
+		uint32_t pid = t->maps[i].pid;
+		int any = 0;
+
+		if (t->maps[i].kind != KCOVDF_MAP_ELF || !pid ||
+		    pid_seen(pids, npids, pid))
+			continue;
+		if (npids < sizeof(pids) / sizeof(pids[0]))
+			pids[npids++] = pid;
+		for (size_t j = 0; j < t->nlosses && !any; j++)
+			any = t->losses[j].pid == pid;
+		for (size_t j = 0; j < t->nstreams && !any; j++)
+			any = t->streams[j].pid == pid; /* reported above */
+		if (any)
+			continue;
+		if (bad++ < 8)
+			fprintf(stderr, "kcovdf: WARNING: pid %u started "
+				"recording but wrote no records and no final "
+				"counters: whatever it had buffered is lost "
+				"(up to %lu words per thread)\n", pid,
+				user_buffer_words);
+	}
+	if (bad > 8)
+		fprintf(stderr, "kcovdf: WARNING: %u more streams or "
+			"processes without final counters\n", bad - 8);
+	return bad;
+}
+
+/* Records salvage_collect() dropped as possibly incomplete, and buffers it
+ * salvaged (already reported by it). */
+static uint64_t salvage_uncertain;
+static unsigned int salvage_buffers;
+
 /* Read the finished file back with the library: what we report is what a
- * reader will see. */
-static int summarise(const char *path)
+ * reader will see. died: the signal the command died of, or 0. */
+static int summarise(const char *path, int died)
 {
 	char err[512];
 	struct kcovdf_trace *t = kcovdf_trace_read(path, err, sizeof(err));
 	struct summary_ctx c = { 0 };
-	uint64_t dropped = 0, truncated = 0, pcwords = 0;
-	unsigned int pids = 0, npc = 0;
+	uint64_t dropped = 0, truncated = 0, pcwords = 0, bytes = 0;
+	unsigned int pids = 0, npc = 0, unfinished = 0;
+	const char *src;
 	int bad = 0;
 
 	if (!t) {
@@ -176,8 +302,15 @@ static int summarise(const char *path)
 	}
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
+		const struct kcovdf_loss *l = last_loss(t, s->pid, s->tid,
+							 s->kind);
 		int seen = 0;
 
+		bytes += s->nwords * 8;
+		if (l) {
+			dropped += l->dropped;
+			truncated += l->truncated;
+		}
 		if (s->format == KCOVDF_FMT_KCOV_PCEXT) {
 			pcwords += s->nwords;
 			npc++;
@@ -194,24 +327,217 @@ static int summarise(const char *path)
 			bad = 1;
 		}
 	}
-	for (size_t i = 0; i < t->nlosses; i++) {
-		dropped += t->losses[i].dropped;
-		truncated += t->losses[i].truncated;
-	}
-	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records, %zu streams, "
-		"%u processes\n", path, c.records, t->nstreams, pids);
+	fprintf(stderr, "kcovdf: %s: %" PRIu64 " records (%" PRIu64 " bytes "
+		"of streams), %zu streams, %u processes\n", path, c.records,
+		bytes, t->nstreams, pids);
 	if (npc)
 		fprintf(stderr, "kcovdf: %s: %" PRIu64 " PC_EXT words in %u "
 			"streams\n", path, pcwords, npc);
+	src = kcovdf_trace_meta(t, "source");
+	if (src && !strcmp(src, "user"))
+		unfinished = report_unfinished(t);
+	dropped = dropped > salvage_uncertain ? dropped - salvage_uncertain : 0;
 	if (dropped || c.lost_markers)
 		fprintf(stderr, "kcovdf: WARNING: %" PRIu64 " records were "
-			"lost (buffer full); use --buffer to enlarge it\n",
+			"lost (buffer full, or a write failed); use --buffer "
+			"to enlarge it\n",
 			dropped > c.lost_records ? dropped : c.lost_records);
+	if (died && died != SIGKILL && !unfinished && !salvage_buffers)
+		fprintf(stderr, "kcovdf: kept: every record the threads had "
+			"buffered was written before the signal's default "
+			"action\n");
 	if (truncated)
 		fprintf(stderr, "kcovdf: note: %" PRIu64 " records had more "
 			"fields than the format holds\n", truncated);
 	kcovdf_trace_free(t);
 	return bad ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Salvage: buffers of processes that were killed (SIGKILL)          */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The runtime maps its stream buffers from files in this directory
+ * (KCOVDF_SALVAGE_DIR, include/kcovdf/salvage.h); a file still there after
+ * its process died holds the records that process never wrote.
+ */
+static char salvage_dir[PATH_MAX];
+
+static void salvage_setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(salvage_dir, sizeof(salvage_dir), "%s/kcovdf-salvage.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+					       : tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(salvage_dir)) {
+		warnx_("%s: %s; the records of a killed process will be lost",
+		       salvage_dir, strerror(errno));
+		salvage_dir[0] = 0;
+		return;
+	}
+	setenv("KCOVDF_SALVAGE_DIR", salvage_dir, 1);
+}
+
+struct salvage_sum {
+	unsigned int buffers, live;
+	uint64_t records, uncertain;
+};
+
+/*
+ * One buffer file: the records from `flushed` up to the first word that is
+ * zero or does not decode. The last record of a dataflow buffer is dropped
+ * and counted as dropped: the process may have died while writing it (a
+ * record's words are stored one by one; a PC_EXT word is one store).
+ */
+static void salvage_file(int out, int dfd, const char *name,
+			 struct salvage_sum *sum)
+{
+	const struct kcovdf_salvage_hdr *h;
+	struct kcovdf_stream_hdr sh;
+	struct kcovdf_loss l;
+	const uint64_t *w;
+	uint64_t avail, n = 0, last = 0, nrec = 0, ntrunc = 0, uncertain = 0;
+	int last_trunc = 0;
+	struct stat st;
+	void *m;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < KCOVDF_SALVAGE_HDR_BYTES) {
+		close(fd);
+		return;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	h = m;
+	if (memcmp(h->magic, KCOVDF_SALVAGE_MAGIC, 8) != 0 ||
+	    h->version != KCOVDF_SALVAGE_VERSION ||
+	    h->hdr_size < sizeof(*h) || h->data_off % 8 ||
+	    h->data_off > (uint64_t)st.st_size ||
+	    h->words > ((uint64_t)st.st_size - h->data_off) / 8 ||
+	    h->flushed > h->words)
+		goto out;	/* not ours: left alone */
+	if (h->done) {
+		unlinkat(dfd, name, 0);
+		goto out;
+	}
+	if (kill((pid_t)h->pid, 0) == 0 || errno != ESRCH) {
+		sum->live++;	/* still running (a daemon child): its own */
+		goto out;
+	}
+	w = (const uint64_t *)((const char *)m + h->data_off) + h->flushed;
+	avail = h->words - h->flushed;
+	if (h->format == KCOVDF_FMT_KCOV_PCEXT) {
+		while (n < avail && w[n])
+			n++;
+		nrec = n;
+	} else {
+		char err[128];
+
+		while (n < avail && w[n]) {
+			struct kcovdf_rec r;
+			int k = kcovdf_rec_decode((int)h->format, w + n,
+						  avail - n, &r, err,
+						  sizeof(err));
+
+			if (k <= 0)
+				break;
+			last = n;
+			n += (uint64_t)k;
+			nrec++;
+			last_trunc = !!(r.flags & KCOV_DF_F_TRUNC);
+			ntrunc += last_trunc;
+		}
+		if (nrec) {
+			n = last;
+			nrec--;
+			ntrunc -= last_trunc;
+			uncertain = 1;
+		}
+	}
+	if (n) {
+		memset(&sh, 0, sizeof(sh));
+		sh.pid = h->pid;
+		sh.tid = h->tid;
+		sh.kind = h->kind;
+		sh.format = h->format;
+		sh.nwords = n;
+		sh.seq = h->seq;
+		memcpy(sh.comm, h->comm, sizeof(sh.comm));
+		/* Packed like every stream record writes (KCOVDF_PACK=0:
+		 * plain). */
+		if (kcovdf_write_stream(out, &sh, w, n, !getenv("KCOVDF_PACK") ||
+					strcmp(getenv("KCOVDF_PACK"), "0")))
+			warnx_("writing salvaged records: %s", strerror(errno));
+	}
+	memset(&l, 0, sizeof(l));
+	l.pid = h->pid;
+	l.tid = h->tid;
+	l.kind = h->kind;
+	l.records = h->records + nrec + uncertain;
+	l.dropped = h->dropped + uncertain;
+	l.truncated = h->truncated + ntrunc;
+	l.skipped = h->skipped;
+	if (kcovdf_write_chunk(out, KCOVDF_CHUNK_LOSS, 0, &l, sizeof(l),
+			       NULL, 0))
+		warnx_("writing salvaged counters: %s", strerror(errno));
+	sum->buffers++;
+	salvage_buffers++;
+	salvage_uncertain += uncertain;
+	sum->records += nrec;
+	sum->uncertain += uncertain;
+	unlinkat(dfd, name, 0);
+out:
+	munmap(m, (size_t)st.st_size);
+}
+
+static void salvage_collect(const char *out_path)
+{
+	struct salvage_sum sum = { 0 };
+	struct dirent *e;
+	DIR *d;
+	int out;
+
+	if (!salvage_dir[0] || !(d = opendir(salvage_dir)))
+		return;
+	out = open(out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (out < 0) {
+		warnx_("%s: %s", out_path, strerror(errno));
+		closedir(d);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			salvage_file(out, dirfd(d), e->d_name, &sum);
+	closedir(d);
+	close(out);
+	if (sum.buffers)
+		fprintf(stderr, "kcovdf: salvaged %" PRIu64 " records from "
+			"%u buffers of killed processes (the last record of "
+			"each: %" PRIu64 " dropped, it may have been "
+			"incomplete)\n", sum.records, sum.buffers,
+			sum.uncertain);
+	if (sum.live)
+		fprintf(stderr, "kcovdf: %u buffers belong to processes still "
+			"running; left in %s\n", sum.live, salvage_dir);
+	else
+		rmdir(salvage_dir);
+}
+
+/* record forwards these to the command (a `timeout`, a hangup) and reports
+ * how the command ended; ^C reaches the command from the terminal. */
+static volatile sig_atomic_t fwd_pid;
+
+static void forward_signal(int sig)
+{
+	if (fwd_pid > 0)
+		kill((pid_t)fwd_pid, sig);
 }
 
 static int record_user(struct rec_opts *o)
@@ -220,7 +546,7 @@ static int record_user(struct rec_opts *o)
 	char kv_src[] = "source=user";
 	char *kv[8];
 	size_t nkv = 0;
-	int fd, status;
+	int fd, status, st;
 	pid_t pid;
 
 	fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -232,7 +558,7 @@ static int record_user(struct rec_opts *o)
 	if (asprintf(&kv[nkv++], "date=%s", date) < 0 ||
 	    asprintf(&kv[nkv++], "cmdline=%s", cmdline) < 0 ||
 	    asprintf(&kv[nkv++], "record.format=%s",
-		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0)
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v2") < 0)
 		die("out of memory");
 	if (kcovdf_write_file_hdr(fd) ||
 	    kcovdf_write_meta(fd, (const char *const *)kv, nkv))
@@ -241,11 +567,16 @@ static int record_user(struct rec_opts *o)
 	if (!realpath(o->out, abs_out))
 		die("%s: %s", o->out, strerror(errno));
 	setenv("KCOVDF_OUT", abs_out, 1);
+	salvage_setup();
 	if (o->words) {
 		char w[32];
 
 		snprintf(w, sizeof(w), "%lu", o->words);
 		setenv("KCOVDF_BUFFER_WORDS", w, 1);
+		user_buffer_words = o->words;
+	} else if (getenv("KCOVDF_BUFFER_WORDS")) {
+		user_buffer_words = strtoul(getenv("KCOVDF_BUFFER_WORDS"),
+					    NULL, 0);
 	}
 	pid = fork();
 	if (pid < 0)
@@ -257,8 +588,14 @@ static int record_user(struct rec_opts *o)
 		_exit(127);
 	}
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
-	status = run_wait(pid);
-	summarise(o->out);
+	fwd_pid = pid;
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+	signal(SIGQUIT, forward_signal);
+	st = wait_status(pid);
+	status = report_end(o->cmd[0], pid, st);
+	salvage_collect(o->out);
+	summarise(o->out, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	free(cmdline);
 	return status;
 }
@@ -468,13 +805,14 @@ static void write_map(int fd, uint32_t kind, uint64_t start, uint64_t end,
 		die("write: %s", strerror(errno));
 }
 
-/* The kernel's GNU build id, from /sys/kernel/notes (ELF notes). */
-static uint32_t kernel_build_id(uint8_t *out, size_t cap)
+/* The GNU build id in a file of ELF notes: /sys/kernel/notes for the
+ * kernel, /sys/module/NAME/notes/.note.gnu.build-id for a module. */
+static uint32_t notes_build_id(const char *path, uint8_t *out, size_t cap)
 {
 	uint8_t buf[4096];
 	ssize_t n;
 	size_t off = 0;
-	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return 0;
@@ -510,6 +848,8 @@ static void write_modules(int fd)
 	while (fgets(line, sizeof(line), f)) {
 		char name[256], path[512], tbuf[64];
 		unsigned long long size, base = 0, text = 0;
+		uint8_t bid[32];
+		uint32_t bid_len;
 		FILE *s;
 
 		if (sscanf(line, "%255s %llu %*s %*s %*s %llx", name, &size,
@@ -523,8 +863,12 @@ static void write_modules(int fd)
 				text = strtoull(tbuf, NULL, 16);
 			fclose(s);
 		}
+		/* Its build id, so that readers find its NAME.ko by it. */
+		snprintf(path, sizeof(path),
+			 "/sys/module/%s/notes/.note.gnu.build-id", name);
+		bid_len = notes_build_id(path, bid, sizeof(bid));
 		write_map(fd, KCOVDF_MAP_MODULE, base, base + size,
-			  text ? text : base, NULL, 0, name);
+			  text ? text : base, bid, bid_len, name);
 	}
 	fclose(f);
 }
@@ -630,7 +974,7 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 	 * enabling ioctls themselves are then recorded as little as can
 	 * be. */
 	if (o->remote) {
-		ra.trace_mode = KCOV_DF_FMT_V1;
+		ra.trace_mode = KCOV_DF_FMT_V2;
 		ra.area_size = (uint32_t)dfr->words;
 		if (ioctl(dfr->fd, KCOV_DF_REMOTE_ENABLE, &ra)) {
 			msg[0] = EN_DF_REMOTE;
@@ -648,7 +992,7 @@ static void child_enable(struct rec_opts *o, int dev, const struct kbuf *dfr,
 			goto fail;
 		}
 	}
-	if (ioctl(dev, KCOV_DF_ENABLE, (unsigned long)o->format)) {
+	if (ioctl(dev, KCOV_DF_ENABLE, enable_arg(o))) {
 		msg[0] = EN_DF;
 		goto fail;
 	}
@@ -774,8 +1118,8 @@ static int record_kernel(struct rec_opts *o)
 	size_t ndf = 0, npc = 0, nfollowed = 0;
 	struct follow fo = { .dev = DEV_PATH };
 
-	if (o->remote && o->format != KCOVDF_FMT_V1)
-		die("--remote needs --format v1 (remote sections are v1 "
+	if (o->remote && o->format != KCOVDF_FMT_VERSIONED)
+		die("--remote needs --format v2 (remote sections are v2 "
 		    "records)");
 	if (o->remote && !o->handle)
 		o->handle = (uint64_t)getpid() & KCOV_INSTANCE_MASK;
@@ -816,7 +1160,7 @@ static int record_kernel(struct rec_opts *o)
 	signal(SIGINT, SIG_IGN);	/* the command gets ^C, we finish */
 	if (o->follow) {
 		fo.words = o->words ? o->words : 1UL << 20;
-		fo.format = (unsigned long)o->format;
+		fo.format = enable_arg(o);
 		follow_attach(&fo, pid);
 	}
 	{
@@ -881,7 +1225,7 @@ static int record_kernel(struct rec_opts *o)
 	    asprintf(&kv[nkv++], "kaslr_offset=0x%" PRIx64,
 		     (uint64_t)(text ? text - X86_64_TEXT_BASE : 0)) < 0 ||
 	    asprintf(&kv[nkv++], "record.format=%s",
-		     o->format == KCOVDF_FMT_DOC ? "doc" : "v1") < 0 ||
+		     o->format == KCOVDF_FMT_DOC ? "doc" : "v2") < 0 ||
 	    asprintf(&kv[nkv++], "record.buffer_words=%lu", words) < 0)
 		die("out of memory");
 	if (o->pcext)
@@ -892,7 +1236,7 @@ static int record_kernel(struct rec_opts *o)
 				  kcov_remote_handle(KCOV_SUBSYSTEM_COMMON,
 						     o->handle)) < 0)
 		die("out of memory");
-	bid_len = kernel_build_id(bid, sizeof(bid));
+	bid_len = notes_build_id("/sys/kernel/notes", bid, sizeof(bid));
 	if (bid_len) {
 		char hex[72];
 
@@ -951,13 +1295,14 @@ static int record_kernel(struct rec_opts *o)
 	free(dfn);
 	follow_free(&fo);
 	free(cmdline);
-	summarise(o->out);
+	summarise(o->out, 0);	/* the kernel buffer is always read */
 	return status;
 }
 
 int cmd_record(int argc, char **argv)
 {
-	struct rec_opts o = { .out = "kcovdf.trace", .format = KCOVDF_FMT_V1 };
+	struct rec_opts o = { .out = "kcovdf.trace",
+			      .format = KCOVDF_FMT_VERSIONED };
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -979,12 +1324,15 @@ int cmd_record(int argc, char **argv)
 			o.mode = 2;
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
 			a = argv[++i];
-			if (!strcmp(a, "v1"))
-				o.format = KCOVDF_FMT_V1;
+			if (!strcmp(a, "v2"))
+				o.format = KCOVDF_FMT_VERSIONED;
 			else if (!strcmp(a, "doc"))
 				o.format = KCOVDF_FMT_DOC;
+			else if (!strcmp(a, "v1"))
+				die("--format v1: format revision 1 is no "
+				    "longer recorded; v2 (default) or doc");
 			else
-				die("--format: v1 or doc, not '%s'", a);
+				die("--format: v2 or doc, not '%s'", a);
 		} else if (!strcmp(a, "--pc-ext")) {
 			o.pcext = 1;
 		} else if (!strcmp(a, "--remote")) {

@@ -528,7 +528,8 @@ static void usage(FILE *f)
 	      "  --json                one JSON document\n"
 	      "  --strict              a truncated trace exits 2 (after the "
 	      "report)\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n",
+	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
+	      "                        (default: found by the trace's build ids)\n",
 	      f);
 }
 

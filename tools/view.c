@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hmap.h"
 #include "kcovdf_tool.h"
 
 /* Levels of indentation (two columns each); a deeper line is indented as
@@ -27,9 +28,41 @@
 #define VIEW_MAX_INDENT 32
 #endif
 
+/*
+ * What changed in an object (--full turns it off). Per task, the field
+ * values of every object shown, keyed by its address and layout (or
+ * type): the first time an object is shown, all its fields; afterwards
+ * only those whose value changed since it was last shown, and a note
+ * saying how many are as before. Objects of at most DELTA_MIN_FIELDS
+ * fields are always shown in full (the note would be as long).
+ */
+#define DELTA_MIN_FIELDS	8
+#define DELTA_MAX_OBJECTS	(1u << 16)	/* then start afresh */
+
+struct objkey {
+	uint64_t addr, type;
+};
+
+struct objseen {
+	size_t n;
+	struct {
+		uint64_t value;
+		int unreadable;
+	} f[];
+};
+
+struct delta {
+	struct hmap objs;	/* struct objkey -> struct objseen * */
+	struct kcovdf_fieldval *keep;	/* the fields shown */
+	size_t cap;
+	char note[128];
+};
+
 struct view_opts {
 	int json;
 	int multiline;
+	int full;		/* every field every time */
+	struct delta delta;
 	long maxdepth;		/* levels shown below a root; -1: all */
 	struct tool_filter funcs;
 	struct tool_tasks tasks;
@@ -43,6 +76,77 @@ struct view_opts {
 	const struct kcovdf_call *pending;	/* opened, not printed yet */
 	size_t hidden;		/* calls below --depth under pending */
 };
+
+static void delta_reset(struct delta *d)
+{
+	hmap_free(&d->objs, free);
+	memset(&d->objs, 0, sizeof(d->objs));
+}
+
+/* tool_trace.show_hook: remember the object's fields; when it was shown
+ * before in this task, keep only those that changed since. */
+static void delta_hook(void *ctx, const struct kcovdf_rec *r,
+		       struct kcovdf_val *val)
+{
+	struct delta *d = ctx;
+	struct objkey key = { val->value, r->type_id };
+	struct objseen *o;
+	void **slot;
+	size_t changed = 0;
+	int created;
+
+	if (!val->has_object || val->byval || val->is_null ||
+	    val->is_errptr || val->optout ||
+	    val->nfields <= DELTA_MIN_FIELDS)
+		return;
+	if (!key.type)	/* documented format: no layout id */
+		key.type = (uint64_t)(uintptr_t)val->type;
+	if (d->objs.n >= DELTA_MAX_OBJECTS)
+		delta_reset(d);
+	slot = hmap_slot(&d->objs, &key, sizeof(key), &created);
+	o = *slot;
+	if (o && o->n != val->nfields) {
+		free(o);
+		o = *slot = NULL;
+	}
+	if (!o) {
+		o = malloc(sizeof(*o) + val->nfields * sizeof(o->f[0]));
+		if (!o)
+			fatal("out of memory");
+		o->n = val->nfields;
+		for (size_t i = 0; i < o->n; i++) {
+			o->f[i].value = val->fields[i].value;
+			o->f[i].unreadable = val->fields[i].unreadable;
+		}
+		*slot = o;
+		return;		/* first time: everything */
+	}
+	if (d->cap < val->nfields) {
+		d->cap = val->nfields;
+		d->keep = realloc(d->keep, d->cap * sizeof(*d->keep));
+		if (!d->keep)
+			fatal("out of memory");
+	}
+	for (size_t i = 0; i < o->n; i++) {
+		const struct kcovdf_fieldval *f = &val->fields[i];
+
+		if (f->unreadable != o->f[i].unreadable ||
+		    (!f->unreadable && f->value != o->f[i].value))
+			d->keep[changed++] = *f;
+		o->f[i].value = f->value;
+		o->f[i].unreadable = f->unreadable;
+	}
+	if (changed)
+		snprintf(d->note, sizeof(d->note), "%s/* %zu more as before "
+			 "*/%s", tc(C_DIM), o->n - changed, tc(C_RESET));
+	else
+		snprintf(d->note, sizeof(d->note), "%s/* %zu fields as "
+			 "before */%s", tc(C_DIM), o->n, tc(C_RESET));
+	val->fields = d->keep;
+	val->nfields = changed;
+	val->fields_trunc = 0;
+	val->note = d->note;
+}
 
 /* The indentation of a line at depth levels: two columns a level, at
  * most VIEW_MAX_INDENT levels, then the depth in words. */
@@ -90,8 +194,10 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 
 		kcovdf_val_describe(v->tt.sym, c->fn, &c->args[i],
 				    v->tk->format, &val);
+		if (v->tt.show_hook)
+			v->tt.show_hook(v->tt.show_ctx, &c->args[i], &val);
 		if (!val.has_object || val.is_null || val.is_errptr ||
-		    val.optout) {
+		    val.optout || (val.note && !val.nfields)) {
 			v->tmp.len = 0;
 			kcovdf_buf_printf(&v->tmp, "%s", "");
 			kcovdf_fmt_val(&v->tmp, &val, 0);
@@ -115,12 +221,16 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 				kcovdf_buf_printf(&v->tmp, "<unreadable>");
 			else
 				kcovdf_fmt_scalar(&v->tmp, fv->type, fv->value,
-						  0, fv->flags, 0);
+						  0, fv->flags |
+						  kcovdf_fmt_hint(fv->name,
+								  fv->type), 0);
 			printf("%*s%s = %s\n", ind + 4, "", fv->name,
 			       v->tmp.s);
 		}
 		if (val.fields_trunc)
 			printf("%*s...\n", ind + 4, "");
+		if (val.note)
+			printf("%*s%s\n", ind + 4, "", val.note);
 		printf("%*s}\n", ind, "");
 	}
 	if (c->no_entry)
@@ -240,6 +350,7 @@ static int stream_task(struct view_opts *v, struct tool_task *tk)
 	v->header_done = 0;
 	v->root = v->pending = NULL;
 	v->hidden = 0;
+	delta_reset(&v->delta);
 	if (!v->funcs.n)
 		header(v);
 	return kcovdf_calls_stream(v->tt.t, df, tk->pcext, v->tt.kernel,
@@ -339,6 +450,11 @@ static void usage(FILE *f)
 	      "  --task ID[,ID...]     only tasks with this PID or TID\n"
 	      "  --style S             compact (one line per call) or "
 	      "multiline\n"
+	      "  --full                every field of every object every "
+	      "time (default:\n"
+	      "                        an object seen before in the task "
+	      "shows only the\n"
+	      "                        fields that changed since)\n"
 	      "  --color[=WHEN]        auto (default: on a terminal), always, "
 	      "never\n"
 	      "  --json                one JSON object per call "
@@ -346,7 +462,10 @@ static void usage(FILE *f)
 	      "  --strict              a truncated trace exits 2 (after the "
 	      "calls before the cut)\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                        where to find symbols and debug info\n",
+	      "                        where to find symbols and debug info "
+	      "(default: by the\n"
+	      "                        trace's build ids; KCOVDF_DEBUG_PATH "
+	      "adds places)\n",
 	      f);
 }
 
@@ -362,6 +481,8 @@ int cmd_view(int argc, char **argv)
 			v.json = 1;
 		else if (!strcmp(argv[i], "--strict"))
 			tool_strict = 1;
+		else if (!strcmp(argv[i], "--full"))
+			v.full = 1;
 		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
 			tool_filter_add(&v.funcs, val);
 		else if (tool_opt(argc, argv, &i, NULL, "--depth", &val))
@@ -395,6 +516,10 @@ int cmd_view(int argc, char **argv)
 		fatal("view: --depth must be at least 1");
 	tool_color_init(v.json ? COLOR_NEVER : color);
 	tool_trace_open_stream(&v.tt, path, &sa);
+	if (!v.full && !v.json) {
+		v.tt.show_hook = delta_hook;
+		v.tt.show_ctx = &v.delta;
+	}
 	for (size_t i = 0; i < v.tt.ntasks; i++) {
 		struct tool_task *tk = &v.tt.tasks[i];
 
@@ -413,6 +538,8 @@ int cmd_view(int argc, char **argv)
 	}
 	fflush(stdout);
 	tool_warn_losses(&v.tt);
+	delta_reset(&v.delta);
+	free(v.delta.keep);
 	kcovdf_buf_free(&v.line);
 	kcovdf_buf_free(&v.tmp);
 	kcovdf_buf_free(&v.suffix);

@@ -1,15 +1,17 @@
 //===- Abi.h - the kcov-dataflow compiler ABI, checked ---------*- C++ -*-===//
 //
-// The normative definitions live in include/uapi/linux/kcov_dataflow.h; this
-// file includes it and checks at compile time that the byte layout the
-// plugin emits (Layout.cpp builds the tables as packed IR structs with these
-// offsets) matches the C structs.
+// The normative definitions live in include/linux/kcov_dataflow_abi.h (the
+// compiler ABI: callbacks, info word, layout tables) and
+// include/uapi/linux/kcov_dataflow.h (the record flags the info word
+// carries); this file includes them and checks at compile time that the
+// byte layout the plugin emits (Layout.cpp builds the tables as packed IR
+// structs with these offsets) matches the C structs.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KCOVDF_ABI_H
 #define KCOVDF_ABI_H
 
-#include "uapi/linux/kcov_dataflow.h"
+#include "linux/kcov_dataflow_abi.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -37,13 +39,16 @@ static_assert(offsetof(struct kcov_df_layout, name_len) == 26, "name_len");
 static_assert(offsetof(struct kcov_df_layout, reserved) == 28, "reserved");
 static_assert(offsetof(struct kcov_df_layout, fields) == 32, "fields");
 
-// The flags the compiler may put into an info word; all fit in 12 bits.
+// The flags the compiler may put into an info word; all fit in 16 bits.
 constexpr uint32_t CompilerInfoFlags =
     KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS | KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
-    KCOV_DF_F_VOID | KCOV_DF_F_OPTOUT | KCOV_DF_F_SIGNED;
-static_assert((CompilerInfoFlags & ~0xfffu) == 0, "info flags are 12 bits");
-static_assert(KCOV_DF_INFO(0xff, 0xfff, 0xffffffffu) == 0xffffffff000fffffull,
+    KCOV_DF_F_VOID | KCOV_DF_F_OPTOUT | KCOV_DF_F_SIGNED | KCOV_DF_F_STRING |
+    KCOV_DF_F_WIDE | KCOV_DF_F_NOTREAD;
+static_assert((CompilerInfoFlags & ~0x7fffu) == 0,
+              "info flags are 16 bits, 0x8000 reserved");
+static_assert(KCOV_DF_INFO(0xff, 0xffff, 0xffffffffu) == 0xffffffff00ffffffull,
               "info word layout");
+static_assert(KCOV_DF_COMPILER_ABI == 2, "callback names below");
 static_assert(KCOV_DF_MAX_FIELDS == 64, "docs/layout.md MAX_FIELDS");
 
 /// The info word of a callback (header: KCOV_DF_INFO).
@@ -51,15 +56,16 @@ constexpr uint64_t infoWord(uint32_t ArgIdx, uint32_t Flags, uint64_t Size) {
   return KCOV_DF_INFO(ArgIdx, Flags, Size > 0xffffffffu ? 0xffffffffu : Size);
 }
 
-constexpr const char *TraceArgsName = "__sanitizer_cov_trace_args";
-constexpr const char *TraceRetName = "__sanitizer_cov_trace_ret";
+/// The value callbacks, named with the ABI version (header: "Callbacks").
+constexpr const char *TraceArgsName = KCOV_DF_TRACE_ARGS_SYM;
+constexpr const char *TraceRetName = KCOV_DF_TRACE_RET_SYM;
 constexpr const char *TracePCName = "__sanitizer_cov_trace_pc";
 constexpr const char *TracePCEntryName = "__sanitizer_cov_trace_pc_entry";
 constexpr const char *TracePCExitName = "__sanitizer_cov_trace_pc_exit";
 constexpr const char *DefaultGateSymbol = "__kcov_df_gate";
 /// Every module calling the args/ret callbacks references one of these, so
-/// a runtime of another calling convention fails to link instead of
-/// corrupting registers (header: "Calling convention").
+/// a runtime of another calling convention or ABI version fails to link
+/// instead of corrupting registers (header: "ABI guard").
 constexpr const char *AbiSymbolPM = KCOV_DF_ABI_SYM_PRESERVE_MOST;
 constexpr const char *AbiSymbolC = KCOV_DF_ABI_SYM_C;
 /// Function attribute marking a function this pass already instrumented.

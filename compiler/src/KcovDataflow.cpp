@@ -7,13 +7,13 @@
 //    after the static allocas) and __sanitizer_cov_trace_pc_exit() before
 //    every return, before a musttail call, and before `resume`: the LLVM 23
 //    -fsanitize-coverage=trace-pc-entry-exit contract.
-//  * -kcov-df-args: one __sanitizer_cov_trace_args() per source parameter at
+//  * -kcov-df-args: one __kcov_df_trace_args_v2() per source parameter at
 //    entry, after the entry hook and after the prologue that spills the
 //    arguments (-O0).
-//  * -kcov-df-ret: one __sanitizer_cov_trace_ret() before every return that
+//  * -kcov-df-ret: one __kcov_df_trace_ret_v2() before every return that
 //    is not the return of a musttail call.
 //
-// The ABI is in include/uapi/linux/kcov_dataflow.h.
+// The ABI is in include/linux/kcov_dataflow_abi.h.
 //
 //===----------------------------------------------------------------------===//
 #include "KcovDataflow.h"

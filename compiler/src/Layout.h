@@ -1,7 +1,7 @@
 //===- Layout.h - kcov-dataflow object layout tables -----------*- C++ -*-===//
 //
 // Flattening of a struct/union/class debug-info type into the field list of
-// a `struct kcov_df_layout` (include/uapi/linux/kcov_dataflow.h), exactly as
+// a `struct kcov_df_layout` (include/linux/kcov_dataflow_abi.h), exactly as
 // docs/layout.md specifies, and emission of the table as a COMDAT constant.
 //
 //===----------------------------------------------------------------------===//

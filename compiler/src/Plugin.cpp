@@ -21,11 +21,11 @@ static cl::OptionCategory Category("kcov-dataflow options");
 
 static cl::opt<bool>
     ClArgs("kcov-df-args", cl::init(false), cl::cat(Category),
-           cl::desc("kcov-dataflow: call __sanitizer_cov_trace_args() for "
+           cl::desc("kcov-dataflow: call __kcov_df_trace_args_v2() for "
                     "every source-level parameter at function entry"));
 static cl::opt<bool>
     ClRet("kcov-df-ret", cl::init(false), cl::cat(Category),
-          cl::desc("kcov-dataflow: call __sanitizer_cov_trace_ret() before "
+          cl::desc("kcov-dataflow: call __kcov_df_trace_ret_v2() before "
                    "every return"));
 static cl::opt<bool> ClEntryExit(
     "kcov-df-entry-exit", cl::init(false), cl::cat(Category),

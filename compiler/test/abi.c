@@ -12,17 +12,17 @@
 // RUN:   -fno-PIE -mcmodel=kernel -mllvm -kcov-df-args -mllvm -kcov-df-ret \
 // RUN:   -mllvm -kcov-df-gate %s -o - | FileCheck %s --check-prefix=ASM
 
-// PM: $__kcov_df_abi_1_pm.ref = comdat any
-// PM: @__kcov_df_abi_1_pm = external global i8
-// PM: @__kcov_df_abi_1_pm.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_1_pm, comdat
-// PM: @llvm.compiler.used = {{.*}}@__kcov_df_abi_1_pm.ref
-// PM: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// PM: call preserve_mostcc void @__sanitizer_cov_trace_ret(
-// PM: declare preserve_mostcc void @__sanitizer_cov_trace_args(
+// PM: $__kcov_df_abi_v2_pm.ref = comdat any
+// PM: @__kcov_df_abi_v2_pm = external global i8
+// PM: @__kcov_df_abi_v2_pm.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_v2_pm, comdat
+// PM: @llvm.compiler.used = {{.*}}@__kcov_df_abi_v2_pm.ref
+// PM: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// PM: call preserve_mostcc void @__kcov_df_trace_ret_v2(
+// PM: declare preserve_mostcc void @__kcov_df_trace_args_v2(
 // C-NOT: preserve_mostcc
-// C: @__kcov_df_abi_1_c.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_1_c
+// C: @__kcov_df_abi_v2_c.ref = linkonce_odr hidden constant ptr @__kcov_df_abi_v2_c
 // C-NOT: preserve_mostcc
-// C: call void @__sanitizer_cov_trace_args(
+// C: call void @__kcov_df_trace_args_v2(
 // C-NOT: preserve_mostcc
 
 // ASM-LABEL: f:

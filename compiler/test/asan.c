@@ -17,14 +17,14 @@ extern void sinkp(int *);
 // info(0, FIRST|FIELDS|BYVAL, 40) = 171798695168
 // CHECK-LABEL: define {{.*}} @f_big(
 // CHECK: [[V:%.*]] = ptrtoint ptr %s to i64
-// CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 171798695168, i64 [[V]], ptr @__kcov_df_layout_{{[0-9a-f]+}})
+// CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 171798695168, i64 [[V]], ptr @__kcov_df_layout_{{[0-9a-f]+}})
 long f_big(struct big s) { return s.a[3]; }
 
 // info(0, FIRST|SIGNED, 4) = 17180393728
 // CHECK-LABEL: define {{.*}} @taken(
 // CHECK: [[X:%.*]] = sext i32 %x to i64
-// CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 17180393728, i64 [[X]], ptr null)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 17180393728, i64 [[X]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK-NOT: __asan_report
 // CHECK: ret i32
 int taken(int x) { sinkp(&x); return x; }

@@ -20,7 +20,7 @@ declare void @__sanitizer_cov_trace_pc()
 ; CHECK-LABEL: define void @intact(
 ; CHECK: call void @__sanitizer_cov_trace_pc_entry()
 ; CHECK-NEXT: [[V:%.*]] = ptrtoint ptr %s to i64
-; CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @intact to i64), i64 171798695168, i64 [[V]], ptr @__kcov_df_layout_{{[0-9a-f]+}})
+; CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @intact to i64), i64 171798695168, i64 [[V]], ptr @__kcov_df_layout_{{[0-9a-f]+}})
 define void @intact(ptr byval(%struct.big) align 8 %s) !dbg !5 {
 entry:
     #dbg_declare(ptr %s, !11, !DIExpression(), !12)
@@ -31,7 +31,7 @@ entry:
 
 ; CHECK-LABEL: define void @escaped(
 ; CHECK: call void @__sanitizer_cov_trace_pc_entry()
-; CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @escaped to i64), i64 171798823168, i64 0, ptr null)
+; CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @escaped to i64), i64 171798823168, i64 0, ptr null)
 define void @escaped(ptr byval(%struct.big) align 8 %s) !dbg !13 {
 entry:
     #dbg_declare(ptr %s, !14, !DIExpression(), !15)

@@ -15,7 +15,7 @@ struct big { long a[5]; };
 // CHECK-NEXT: entry:
 // CHECK-NOT: {{load|store|call}}
 // CHECK: [[V:%.*]] = ptrtoint ptr %s to i64
-// CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 171798695168, i64 [[V]], ptr @[[BIG:__kcov_df_layout_[0-9a-f]+]])
+// CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 171798695168, i64 [[V]], ptr @[[BIG:__kcov_df_layout_[0-9a-f]+]])
 long f_big(struct big s) { return s.a[3]; }
 
 // The body's first statement writes the copy: the callback comes first.
@@ -23,10 +23,10 @@ long f_big(struct big s) { return s.a[3]; }
 // CHECK-NEXT: entry:
 // CHECK-NOT: store i64 7
 // CHECK: [[V:%.*]] = ptrtoint ptr %s to i64
-// CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 171798695168, i64 [[V]], ptr @[[BIG]])
+// CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 171798695168, i64 [[V]], ptr @[[BIG]])
 // info(1, FIELDS, 8) = 34359739393
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359739393, i64 {{%.*}}, ptr @[[BIG]])
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359739393, i64 {{%.*}}, ptr @[[BIG]])
 // CHECK: store i64 7, ptr
 // info(0xff, VOID, 0) = 65791
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 65791, i64 0, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 65791, i64 0, ptr null)
 void f_big_mod(struct big s, struct big *out) { s.a[0] = 7; *out = s; }

@@ -3,7 +3,7 @@
 // becomes __sanitizer_cov_trace_pc_entry() (so the entry block has exactly
 // one trace-pc-like call); without it a new entry call is inserted after the
 // static allocas. __sanitizer_cov_trace_pc_exit() (notail) goes before every
-// return, after __sanitizer_cov_trace_ret.
+// return, after __kcov_df_trace_ret_v2.
 //
 // RUN: %kcc -g -O2 -S -emit-llvm -fno-discard-value-names -fsanitize-coverage=trace-pc -mllvm -kcov-df-entry-exit -mllvm -kcov-df-args -mllvm -kcov-df-ret %s -o %t.pc2.ll
 // RUN: FileCheck %s --check-prefixes=CHECK,PC < %t.pc2.ll
@@ -27,13 +27,13 @@ extern int g(int);
 // CHECK-NOT: {{call|store|load}}
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
 // CHECK: br i1
 // Later blocks keep SanitizerCoverage's calls.
 // PC: call void @__sanitizer_cov_trace_pc()
 // NOPC-NOT: call void @__sanitizer_cov_trace_pc()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK-NEXT: notail call void @__sanitizer_cov_trace_pc_exit()
 // CHECK-NEXT: ret i32
 // CHECK: {{^}$}}
@@ -53,7 +53,7 @@ int ee(int x) {
 // CHECK-LABEL: define {{.*}} @ee_void(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc{{(_entry)?}}()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK-NEXT: notail call void @__sanitizer_cov_trace_pc_exit()
 // CHECK-NEXT: ret void
 void ee_void(void) {}

@@ -36,8 +36,8 @@ struct s2 { long a, b; };
 // CHECK: kcovdf.cold:
 // CHECK-NEXT: call void @llvm.lifetime.start.p0(ptr %kcovdf.scratch)
 // CHECK-NEXT: store i64 %s.coerce0, ptr %kcovdf.scratch
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // CHECK-NEXT: call void @llvm.lifetime.end.p0(ptr %kcovdf.scratch)
 // CHECK-NEXT: br label %[[CONT]]
 // CHECK: [[CONT]]:
@@ -45,7 +45,7 @@ struct s2 { long a, b; };
 // CHECK-NEXT: %kcovdf.on{{[0-9]+}} = icmp ne i32 %kcovdf.gate{{[0-9]+}}, 0
 // CHECK-NEXT: br i1 %kcovdf.on{{[0-9]+}}, label %kcovdf.cold{{[0-9]+}}, label %[[RET:.*]], !dbg {{![0-9]+}}, !prof [[W]]
 // CHECK: kcovdf.cold{{[0-9]+}}:
-// CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK-NEXT: br label %[[RET]]
 // CHECK: [[RET]]:
 // CHECK-NEXT: notail call void @__sanitizer_cov_trace_pc_exit()
@@ -64,6 +64,6 @@ long gated(struct s2 s, int k) { return s.a + k; }
 // O0: %kcovdf.gate = load i32, ptr @__kcov_df_gate
 // O0: kcovdf.cold:
 // O0-NEXT: ptrtoint ptr %s to i64
-// O0-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// O0-NEXT: call preserve_mostcc void @__kcov_df_trace_args_v2(
 
 // CHECK: [[W]] = !{!"branch_weights", i32 1, i32 100000}

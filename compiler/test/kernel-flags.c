@@ -29,13 +29,13 @@ extern struct file *lookup(const char *name);
 // CHECK-NOT: call void @__sanitizer_cov_trace_pc()
 // CHECK: load i32, ptr @__kcov_df_gate{{.*}}!nosanitize
 // CHECK-NOT: __asan_
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // The body is instrumented by KASAN (after our callbacks).
 // KASAN: call void @__asan_load8_noabort(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: notail call void @__sanitizer_cov_trace_pc_exit()
 long vfs_read(struct file *file, char *buf, unsigned long count, long long *pos)
 {
@@ -48,7 +48,7 @@ long vfs_read(struct file *file, char *buf, unsigned long count, long long *pos)
 
 // Returns an ERR_PTR or a struct pointer: FIELDS + layout of struct file.
 // CHECK-LABEL: define {{.*}} @open_file(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
 struct file *open_file(const char *name, unsigned int flags)
 {
 	struct file *f = lookup(name);
@@ -60,12 +60,12 @@ struct file *open_file(const char *name, unsigned int flags)
 
 // Struct by value with bitfields.
 // CHECK-LABEL: define {{.*}} @flags_level(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
 int flags_level(struct flags fl) { return fl.level + fl.on; }
 
 // asm goto: a callbr terminator.
 // CHECK-LABEL: define {{.*}} @static_branch(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // CHECK: callbr void asm
 int static_branch(int key)
 {
@@ -100,6 +100,6 @@ void lock_it(spinlock_t *l) { l->rlock.val.counter++; }
 
 // OBJ-DAG: FUNC GLOBAL DEFAULT {{.*}} vfs_read
 // OBJ-DAG: OBJECT WEAK HIDDEN {{.*}} __kcov_df_layout_
-// OBJ-DAG: NOTYPE GLOBAL DEFAULT UND __sanitizer_cov_trace_args
+// OBJ-DAG: NOTYPE GLOBAL DEFAULT UND __kcov_df_trace_args_v2
 // OBJ-DAG: NOTYPE GLOBAL DEFAULT UND __sanitizer_cov_trace_pc_entry
 // OBJ-DAG: NOTYPE GLOBAL DEFAULT UND __kcov_df_gate

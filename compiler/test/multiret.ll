@@ -1,4 +1,4 @@
-; Every `ret` gets its own __sanitizer_cov_trace_ret (clang merges the
+; Every `ret` gets its own __kcov_df_trace_ret_v2 (clang merges the
 ; returns of C code into one block, so this is written in IR, with debug
 ; info). Each gets its own gate with -kcov-df-gate.
 ;
@@ -15,15 +15,15 @@ declare i32 @g(i32)
 ; info(0xff, SIGNED, 4) = 17180393727
 ; CHECK-LABEL: define i32 @multi(
 ; CHECK: neg:
-; CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @multi to i64), i64 17180393727, i64 -1, ptr null), !dbg [[L1:![0-9]+]]
+; CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @multi to i64), i64 17180393727, i64 -1, ptr null), !dbg [[L1:![0-9]+]]
 ; CHECK-NEXT: ret i32 -1, !dbg [[L1]]
 ; CHECK: zero:
 ; CHECK-NEXT: %r = call i32 @g(i32 0)
 ; CHECK-NEXT: [[V:%.*]] = sext i32 %r to i64
-; CHECK-NEXT: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @multi to i64), i64 17180393727, i64 [[V]], ptr null)
+; CHECK-NEXT: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @multi to i64), i64 17180393727, i64 [[V]], ptr null)
 ; CHECK-NEXT: ret i32 %r
 ; CHECK: pos:
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @multi to i64), i64 17180393727,
+; CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @multi to i64), i64 17180393727,
 ; CHECK-NEXT: ret i32 %m
 ; GATE-LABEL: define i32 @multi(
 ; GATE-COUNT-3: load i32, ptr @__kcov_df_gate
@@ -49,9 +49,9 @@ pos:
 
 ; A void function: VOID, value 0. info(0xff, VOID, 0) = 65791
 ; CHECK-LABEL: define void @v(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @v to i64), i64 65791, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @v to i64), i64 65791, i64 0, ptr null)
 ; CHECK-NEXT: ret void
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @v to i64), i64 65791, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @v to i64), i64 65791, i64 0, ptr null)
 ; CHECK-NEXT: ret void
 define void @v(i1 %c) !dbg !16 {
 entry:

@@ -1,5 +1,5 @@
 // musttail: nothing may sit between a musttail call and its ret, so there
-// is no __sanitizer_cov_trace_ret before it; with -kcov-df-entry-exit the
+// is no __kcov_df_trace_ret_v2 before it; with -kcov-df-entry-exit the
 // exit hook goes before the musttail call (the frame ends there), as LLVM
 // 23's trace-pc-entry-exit does. Other returns of the function keep both.
 //
@@ -18,8 +18,8 @@ extern int callee(int);
 
 // CHECK-LABEL: define {{.*}} @mt(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK-NOT: call preserve_mostcc void @__sanitizer_cov_trace_ret
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK-NOT: call preserve_mostcc void @__kcov_df_trace_ret_v2
 // CHECK: notail call void @__sanitizer_cov_trace_pc_exit()
 // CHECK-NEXT: %call = musttail call i32 @callee(
 // CHECK-NEXT: ret i32 %call
@@ -27,8 +27,8 @@ int mt(int x) { __attribute__((musttail)) return callee(x); }
 
 // One return of each kind, in whatever block order.
 // CHECK-LABEL: define {{.*}} @mixed(
-// CHECK-COUNT-1: call preserve_mostcc void @__sanitizer_cov_trace_ret(
-// CHECK-NOT: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK-COUNT-1: call preserve_mostcc void @__kcov_df_trace_ret_v2(
+// CHECK-NOT: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: {{^}$}}
 // Both musttail calls (mt's and mixed's), with the exit hook right before.
 // MT: notail call void @__sanitizer_cov_trace_pc_exit()
@@ -38,7 +38,7 @@ int mt(int x) { __attribute__((musttail)) return callee(x); }
 // MT-NEXT: %call = musttail call i32 @callee(
 // MT-NEXT: ret i32 %call
 // RET-LABEL: define {{.*}} @mixed(
-// RET: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @mixed
+// RET: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @mixed
 // RET: notail call void @__sanitizer_cov_trace_pc_exit()
 // RET-NEXT: ret i32
 int mixed(int x) {

@@ -19,8 +19,8 @@
 
 // CHECK-LABEL: define {{.*}} @instrumented(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: call void @__sanitizer_cov_trace_pc_exit()
 int instrumented(int x) { return x + 1; }
 
@@ -52,21 +52,21 @@ __attribute__((section(".entry.text"))) int entry_fn(int x) { return x + 5; }
 // Instrumented by default; skipped with -kcov-df-skip-sections.
 // CHECK-LABEL: define {{.*}} @mine(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: call void @__sanitizer_cov_trace_pc_exit()
 // SKIP-LABEL: define {{.*}} @mine(
-// SKIP-NOT: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// SKIP-NOT: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // SKIP: ret
 __attribute__((section(".mine.text"))) int mine(int x) { return x + 6; }
 // A prefix pattern.
 // CHECK-LABEL: define {{.*}} @cold_one(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: call void @__sanitizer_cov_trace_pc_exit()
 // SKIP-LABEL: define {{.*}} @cold_one(
-// SKIP-NOT: call preserve_mostcc void @__sanitizer_cov_trace_args(
+// SKIP-NOT: call preserve_mostcc void @__kcov_df_trace_args_v2(
 // SKIP: ret
 __attribute__((section(".cold.one"))) int cold_one(int x) { return x + 7; }
 
@@ -102,13 +102,13 @@ void dies(int x) { __builtin_trap(); }
 // instrumented (the body was inlined into it).
 // CHECK-LABEL: define {{.*}} @use_ae(
 // CHECK: call void @__sanitizer_cov_trace_pc_entry()
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK: call void @__sanitizer_cov_trace_pc_exit()
 extern inline __attribute__((gnu_inline, always_inline)) int ae(int x) { return x + 10; }
 int use_ae(int y) { return ae(y); }
 
 // CHECK-DAG: declare void @__sanitizer_cov_trace_pc_entry()
-// CHECK-DAG: declare preserve_mostcc void @__sanitizer_cov_trace_args(
-// CHECK-DAG: declare preserve_mostcc void @__sanitizer_cov_trace_ret(
+// CHECK-DAG: declare preserve_mostcc void @__kcov_df_trace_args_v2(
+// CHECK-DAG: declare preserve_mostcc void @__kcov_df_trace_ret_v2(
 // CHECK-DAG: declare void @__sanitizer_cov_trace_pc_exit()

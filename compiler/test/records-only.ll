@@ -17,7 +17,7 @@ target triple = "x86_64-unknown-linux-gnu"
 
 ; A constant first record (x = 5 after the incoming record was deleted).
 ; CHECK-LABEL: define i32 @constant(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @constant to i64), i64 17180000512, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @constant to i64), i64 17180000512, i64 0, ptr null)
 define i32 @constant(i32 %x) !dbg !5 {
 entry:
     #dbg_value(i32 5, !11, !DIExpression(), !12)
@@ -26,8 +26,8 @@ entry:
 
 ; b's first record is a's argument: shared, so neither is trusted.
 ; CHECK-LABEL: define void @shared(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @shared to i64), i64 17180000512, i64 0, ptr null)
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @shared to i64), i64 17180000257, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @shared to i64), i64 17180000512, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @shared to i64), i64 17180000257, i64 0, ptr null)
 define void @shared(i32 %a, i32 %b) !dbg !20 {
 entry:
     #dbg_value(i32 %a, !21, !DIExpression(), !23)
@@ -37,8 +37,8 @@ entry:
 
 ; Out of ABI order (a from the second argument, b from the first).
 ; CHECK-LABEL: define void @swapped(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @swapped to i64), i64 17180000512, i64 0, ptr null)
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @swapped to i64), i64 17180000257, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @swapped to i64), i64 17180000512, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @swapped to i64), i64 17180000257, i64 0, ptr null)
 define void @swapped(i32 %p, i32 %q) !dbg !24 {
 entry:
     #dbg_value(i32 %q, !25, !DIExpression(), !27)
@@ -48,7 +48,7 @@ entry:
 
 ; Arithmetic on the argument (x = x + 1 salvaged): not an ABI extraction.
 ; CHECK-LABEL: define i32 @arith(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @arith to i64), i64 17180000512, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @arith to i64), i64 17180000512, i64 0, ptr null)
 define i32 @arith(i32 %x) !dbg !28 {
 entry:
     #dbg_value(i32 %x, !29, !DIExpression(DW_OP_plus_uconst, 1, DW_OP_stack_value), !30)
@@ -58,7 +58,7 @@ entry:
 ; poison: killed. A record of an inlined copy of the function (recursion)
 ; that follows does not count.
 ; CHECK-LABEL: define i32 @killed(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @killed to i64), i64 17180000512, i64 0, ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @killed to i64), i64 17180000512, i64 0, ptr null)
 define i32 @killed(i32 %x) !dbg !31 {
 entry:
     #dbg_value(i32 poison, !32, !DIExpression(), !33)
@@ -75,7 +75,7 @@ entry:
 ; CHECK: [[SH:%.*]] = lshr i64 %s, 32
 ; CHECK: [[HI:%.*]] = trunc i64 [[SH]] to i32
 ; CHECK: store i32 [[HI]], ptr
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @pieces to i64), i64 34359741696, i64 {{%.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @pieces to i64), i64 34359741696, i64 {{%.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
 define i32 @pieces(i64 %s) !dbg !40 {
 entry:
   %t = trunc i64 %s to i32
@@ -88,7 +88,7 @@ entry:
 ; the next record gives it.
 ; CHECK-LABEL: define i32 @assigned(
 ; CHECK: [[V:%.*]] = sext i32 %x to i64
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @assigned to i64), i64 17180393728, i64 [[V]], ptr null)
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @assigned to i64), i64 17180393728, i64 [[V]], ptr null)
 define i32 @assigned(i32 %x) !dbg !50 {
 entry:
   %x.addr = alloca i32, align 4, !DIAssignID !53

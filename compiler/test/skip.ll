@@ -12,8 +12,8 @@ target triple = "x86_64-unknown-linux-gnu"
 
 ; CHECK-LABEL: define i32 @control(
 ; CHECK: call void @__sanitizer_cov_trace_pc_entry()
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(
-; CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(
+; CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(
+; CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(
 ; CHECK: call void @__sanitizer_cov_trace_pc_exit()
 define i32 @control(i32 %x) {
   ret i32 %x

@@ -25,39 +25,39 @@ union num { int i; float f; };
 // CHECK-LABEL: define {{.*}} @f_point(
 // O2: [[V:%.*]] = ptrtoint ptr %p to i64
 // O0: [[V:%.*]] = load i64, ptr %p.addr
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359739648, i64 [[V]], ptr @[[POINT]])
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359739648, i64 [[V]], ptr @[[POINT]])
 int f_point(struct point *p) { return p->x + p->y; }
 
 // Typedefs and qualifiers are stripped: the same table.
 // CHECK-LABEL: define {{.*}} @f_cpoint(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359739648, i64 {{%.*}}, ptr @[[POINT]])
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359739648, i64 {{%.*}}, ptr @[[POINT]])
 int f_cpoint(cpoint_t *p) { return p->x; }
 
 // Returning a pointer to a struct: FIELDS on the return record.
 // info(0xff, FIELDS, 8) = 34359739647
 // CHECK-LABEL: define {{.*}} @f_ret_point(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 34359739647, i64 {{%.*}}, ptr @[[POINT]])
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 34359739647, i64 {{%.*}}, ptr @[[POINT]])
 struct point *f_ret_point(struct point *p) { return p + 1; }
 
 // CHECK-LABEL: define {{.*}} @f_union(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359739648, i64 {{%.*}}, ptr @[[NUM]])
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359739648, i64 {{%.*}}, ptr @[[NUM]])
 int f_union(union num *u) { return u->i; }
 
 // Plain values: info(0, FIRST, 8) = 34359738624, no layout.
 // CHECK-LABEL: define {{.*}} @f_void(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
 void *f_void(void *p) { return p; }
 // CHECK-LABEL: define {{.*}} @f_ptrptr(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
 int f_ptrptr(struct point **pp) { return pp != 0; }
 // CHECK-LABEL: define {{.*}} @f_opaque(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
 int f_opaque(struct opaque *o) { return o != 0; }
 // CHECK-LABEL: define {{.*}} @f_empty(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
 int f_empty(struct empty *e) { return e != 0; }
 // Function pointers too.
 // CHECK-LABEL: define {{.*}} @f_fnptr(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 {{%.*}}, ptr null)
 int f_fnptr(int (*fn)(int)) { return fn(1); }
 

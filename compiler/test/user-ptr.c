@@ -17,10 +17,10 @@ struct iov { void *base; unsigned long len; };
 int sink;
 
 // CHECK-LABEL: define {{.*}} @f(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @f to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr @__kcov_df_layout_{{[0-9a-f]+}})
 __attribute__((noinline)) int f(const struct iov __user *u, struct iov *k,
 				struct iov __percpu *p, struct iov __rcu *r)
 {
@@ -30,7 +30,7 @@ __attribute__((noinline)) int f(const struct iov __user *u, struct iov *k,
 
 // A __user pointer returned: a plain value too.
 // CHECK-LABEL: define {{.*}} @g(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @g to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @g to i64), i64 {{[0-9]+}}, i64 %{{.*}}, ptr null)
 __attribute__((noinline)) struct iov __user *g(long x)
 {
 	sink++;

@@ -7,10 +7,10 @@
 // CHECK: @kcovdf.self.hook = private alias i32 (i32), ptr @hook
 // CHECK-NOT: kcovdf.self.strong
 // CHECK-LABEL: define weak {{.*}} @hook(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @kcovdf.self.hook to i64)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret(i64 ptrtoint (ptr @kcovdf.self.hook to i64)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @kcovdf.self.hook to i64)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2(i64 ptrtoint (ptr @kcovdf.self.hook to i64)
 // CHECK-LABEL: define {{.*}} @strong(
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args(i64 ptrtoint (ptr @strong to i64)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2(i64 ptrtoint (ptr @strong to i64)
 
 __attribute__((weak)) int hook(int x) { return x + 1; }
 int strong(int x) { return hook(x) * 2; }

@@ -13,16 +13,16 @@
 // O2: [[V:%.*]] = trunc i128 %x to i64
 // O0: [[V:%.*]] = load i64, ptr %x.addr
 // info(0, FIRST|SIGNED, 16)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 68720001280, i64 [[V]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68720001280, i64 [[V]], ptr null)
 // CHECK: [[R:%.*]] = trunc i128 %add to i64
 // info(0xff, SIGNED, 16)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 68720001279, i64 [[R]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 68720001279, i64 [[R]], ptr null)
 __int128 f_i128(__int128 x) { return x + 1; }
 
 // CHECK-LABEL: define {{.*}} @f_u128(
 // info(0, FIRST, 16)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 68719476992,
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 68719476991,
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68719476992,
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 68719476991,
 unsigned __int128 f_u128(unsigned __int128 x) { return x + 1; }
 
 // long double: x86_fp80 in 16 bytes; the low 8 bytes are the mantissa.
@@ -30,10 +30,10 @@ unsigned __int128 f_u128(unsigned __int128 x) { return x + 1; }
 // O2: store x86_fp80 %x, ptr %kcovdf.scratch
 // O2: [[V:%.*]] = load i64, ptr %kcovdf.scratch
 // O0: [[V:%.*]] = load i64, ptr %x.addr
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 68719476992, i64 [[V]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68719476992, i64 [[V]], ptr null)
 // CHECK: [[B:%.*]] = bitcast x86_fp80 %mul to i80
 // CHECK: [[R:%.*]] = trunc i80 [[B]] to i64
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 68719476991, i64 [[R]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 68719476991, i64 [[R]], ptr null)
 long double f_ld(long double x) { return x * 2; }
 
 // _Complex double: two registers, assembled; the real part is read.
@@ -42,10 +42,10 @@ long double f_ld(long double x) { return x * 2; }
 // O2: store double %z.coerce1, ptr
 // O2: [[V:%.*]] = load i64, ptr %kcovdf.scratch
 // O0: [[V:%.*]] = load i64, ptr %z
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 68719476992, i64 [[V]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 68719476992, i64 [[V]], ptr null)
 // CHECK: store { double, double } [[RV:%.*]], ptr %kcovdf.scratch
 // CHECK: [[R:%.*]] = load i64, ptr %kcovdf.scratch
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 68719476991, i64 [[R]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 68719476991, i64 [[R]], ptr null)
 // CHECK-NEXT: call void @llvm.lifetime.end.p0(ptr %kcovdf.scratch)
 // CHECK-NEXT: ret { double, double } [[RV]]
 _Complex double f_cd(_Complex double z) { return z * 2; }
@@ -55,8 +55,8 @@ _Complex double f_cd(_Complex double z) { return z * 2; }
 // O2: [[V:%.*]] = bitcast <2 x float> %z.coerce to i64
 // O0: [[V:%.*]] = load i64, ptr %z
 // info(0, FIRST, 8)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_args({{.*}}, i64 34359738624, i64 [[V]], ptr null)
-// CHECK: call preserve_mostcc void @__sanitizer_cov_trace_ret({{.*}}, i64 34359738623,
+// CHECK: call preserve_mostcc void @__kcov_df_trace_args_v2({{.*}}, i64 34359738624, i64 [[V]], ptr null)
+// CHECK: call preserve_mostcc void @__kcov_df_trace_ret_v2({{.*}}, i64 34359738623,
 _Complex float f_cf(_Complex float z) { return z * 2; }
 
 // The scratch slot is a static alloca of the entry block.

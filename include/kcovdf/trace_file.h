@@ -85,7 +85,11 @@ enum kcovdf_stream_kind {
 /* Record format of a stream's words. */
 enum kcovdf_stream_format {
 	KCOVDF_FMT_DOC = 0,		/* KCOV_DF_FMT_DOC */
-	KCOVDF_FMT_V1 = 1,		/* KCOV_DF_FMT_V1 */
+	/* The versioned records: revision 2 (KCOV_DF_FMT_V2, tag 0xD2);
+	 * in files written before it, revision 1 (tag 0xD1). Each record's
+	 * tag says which. */
+	KCOVDF_FMT_VERSIONED = 1,
+	KCOVDF_FMT_V1 = KCOVDF_FMT_VERSIONED,	/* its old name */
 	KCOVDF_FMT_KCOV_PCEXT = 2,	/* KCOV_TRACE_PC_EXT words */
 };
 

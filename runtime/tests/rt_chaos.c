@@ -29,15 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/kcov_dataflow.h>
+#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf_rt.h"
 
 /* The convention the plugin calls them with (header: "Calling convention"). */
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_args(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_args_v2(uint64_t func, uint64_t info, uint64_t value,
 				const struct kcov_df_layout *layout);
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_ret_v2(uint64_t func, uint64_t info, uint64_t value,
 			       const struct kcov_df_layout *layout);
 
 #define NPAGES	16
@@ -110,8 +110,8 @@ static uint64_t bad_pointer(uint64_t *s)
 
 static void record_bad(uint64_t *s, uint64_t pc)
 {
-	__sanitizer_cov_trace_args(pc, FINFO(0), bad_pointer(s), QUAD);
-	__sanitizer_cov_trace_ret(pc, FINFO(0), bad_pointer(s), QUAD);
+	__kcov_df_trace_args_v2(pc, FINFO(0), bad_pointer(s), QUAD);
+	__kcov_df_trace_ret_v2(pc, FINFO(0), bad_pointer(s), QUAD);
 	atomic_fetch_add_explicit(&calls, 2, memory_order_relaxed);
 }
 

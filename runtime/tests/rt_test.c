@@ -9,7 +9,7 @@
  *
  * The callbacks are called directly, with hand-built layout tables that
  * follow docs/layout.md; expected words are computed with the header's own
- * macros (KCOV_DF_V1_HDR...) and C's own reads of the objects, never with
+ * macros (KCOV_DF_V2_HDR...) and C's own reads of the objects, never with
  * the runtime's code. Exit status 0 means pass; failures print "FAIL ...".
  */
 #define _GNU_SOURCE
@@ -36,10 +36,10 @@
 
 /* The convention the plugin calls them with (header: "Calling convention"). */
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_args(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_args_v2(uint64_t func, uint64_t info, uint64_t value,
 				const struct kcov_df_layout *layout);
 __attribute__((preserve_most))
-void __sanitizer_cov_trace_ret(uint64_t func, uint64_t info, uint64_t value,
+void __kcov_df_trace_ret_v2(uint64_t func, uint64_t info, uint64_t value,
 			       const struct kcov_df_layout *layout);
 void __sanitizer_cov_trace_pc_entry(void);
 void __sanitizer_cov_trace_pc_exit(void);
@@ -66,9 +66,9 @@ static const char *self_path;
 	} while (0)
 
 #define ARG(func, info, value) \
-	__sanitizer_cov_trace_args((func), (info), (uint64_t)(value), NULL)
+	__kcov_df_trace_args_v2((func), (info), (uint64_t)(value), NULL)
 #define RET(func, info, value) \
-	__sanitizer_cov_trace_ret((func), (info), (uint64_t)(value), NULL)
+	__kcov_df_trace_ret_v2((func), (info), (uint64_t)(value), NULL)
 
 /* ------------------------------------------------------------------ */
 /* Reading a trace (libkcovdf)                                         */
@@ -225,11 +225,13 @@ static const struct scalar_case scalars[] = {
 	{ KCOV_DF_KIND_ARG, 9, KCOV_DF_F_BYVAL, 0x10000, 0x1000 },
 	{ KCOV_DF_KIND_ARG, 10, KCOV_DF_F_BYVAL, 0xffffffff, 0x2000 },
 	{ KCOV_DF_KIND_ARG, 11, KCOV_DF_F_BYVAL, 0xffff, 0x3000 },
-	/* Every flag bit the compiler may pass, at once. */
+	/* Every flag bit the compiler may pass without extra words, at
+	 * once (NOTREAD is a pointer recorded as a plain value). */
 	{ KCOV_DF_KIND_ARG, 0xfe,
 	  KCOV_DF_F_FIRST | KCOV_DF_F_BYVAL | KCOV_DF_F_OPTOUT |
-		  KCOV_DF_F_SIGNED | KCOV_DF_F_REMOTE,
+		  KCOV_DF_F_SIGNED | KCOV_DF_F_REMOTE | KCOV_DF_F_NOTREAD,
 	  7, 0x77 },
+	{ KCOV_DF_KIND_ARG, 12, KCOV_DF_F_NOTREAD, 8, 0x7ffe0000 },
 };
 #define NSCALARS (sizeof(scalars) / sizeof(scalars[0]))
 
@@ -262,7 +264,7 @@ static void check_scalar(const char *path)
 		return;
 	for (size_t i = 0, w = 0; i < NSCALARS; i++) {
 		const struct scalar_case *c = &scalars[i];
-		uint64_t hdr = KCOV_DF_V1_HDR(c->kind, c->flags, c->argidx, 0,
+		uint64_t hdr = KCOV_DF_V2_HDR(c->kind, c->flags, c->argidx, 0,
 					      c->size);
 
 		EXPECT_EQ(s->words[w], hdr);
@@ -393,12 +395,12 @@ static void run_fields(void)
 
 	sample_fill(&samples[0], 0);
 	sample_fill(&samples[1], 1);
-	__sanitizer_cov_trace_args(0x3000, FINFO(0, KCOV_DF_F_FIRST, 8),
+	__kcov_df_trace_args_v2(0x3000, FINFO(0, KCOV_DF_F_FIRST, 8),
 				   (uint64_t)(uintptr_t)&samples[0], SAMPLE);
-	__sanitizer_cov_trace_args(0x3001, FINFO(1, 0, 8),
+	__kcov_df_trace_args_v2(0x3001, FINFO(1, 0, 8),
 				   (uint64_t)(uintptr_t)&samples[1], SAMPLE);
 	byval = samples[1];
-	__sanitizer_cov_trace_ret(0x3002,
+	__kcov_df_trace_ret_v2(0x3002,
 				  FINFO(0, KCOV_DF_F_BYVAL,
 					sizeof(struct sample)),
 				  (uint64_t)(uintptr_t)&byval, SAMPLE);
@@ -482,6 +484,236 @@ static LAYOUT(4) odd_layout = {
 };
 #define ODD ((const struct kcov_df_layout *)&odd_layout)
 
+/* ------------------------------------------------------------------ */
+/* content: STRING, WIDE and NOTREAD records (format revision 2)       */
+/* ------------------------------------------------------------------ */
+
+/* Field 1 is optimized out (a by-value piece the compiler lost). */
+static LAYOUT(3) partial_layout = {
+	.type_id = 0x9a7, .size = 24, .nfields = 3,
+	       .span_offset = 0, .span_size = 24,
+	       .version = KCOV_DF_LAYOUT_VERSION, .name_len = 11,
+	.f = { { 0, 8, 0, 0, 0 }, { 8, 8, 0, 0, KCOV_DF_FIELD_OPTOUT },
+	       { 16, 8, 0, 0, KCOV_DF_FIELD_SIGNED } },
+	.name = "struct part",
+};
+#define PARTIAL ((const struct kcov_df_layout *)&partial_layout)
+
+#define SINFO(argidx, extra) \
+	KCOV_DF_INFO(argidx, KCOV_DF_F_STRING | (extra), 8)
+#define WINFO(argidx, extra, size) \
+	KCOV_DF_INFO(argidx, KCOV_DF_F_WIDE | (extra), size)
+
+/* The bytes of string case i (deterministic, for the checker). */
+static void str_pattern(char *d, size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = (char)(0x21 + (i * 7 + (size_t)seed) % 90);
+}
+
+enum {
+	SC_HELLO, SC_EMPTY, SC_127, SC_128, SC_129, SC_300, SC_PAGEEND5,
+	SC_PAGEEND128, SC_CROSS, SC_BYTES, SC_UNMAPPED, SC_KERNEL, SC_NULL,
+	SC_ERR, SC_N
+};
+
+/* What the record of each case must say: bytes, flags. */
+struct str_want {
+	unsigned int n, flags;
+	int seed;	/* pattern, or -1: literal below */
+	const char *lit;
+};
+
+static const struct str_want str_wants[SC_N] = {
+	[SC_HELLO] = { 5, 0, -1, "hello" },
+	[SC_EMPTY] = { 0, 0, -1, "" },
+	[SC_127] = { 127, 0, 1, NULL },
+	[SC_128] = { 128, 0, 2, NULL },
+	[SC_129] = { 128, KCOV_DF_F_TRUNC, 3, NULL },
+	[SC_300] = { 128, KCOV_DF_F_TRUNC, 4, NULL },
+	[SC_PAGEEND5] = { 5, KCOV_DF_F_FAULT, 5, NULL },
+	[SC_PAGEEND128] = { 128, KCOV_DF_F_FAULT, 6, NULL },
+	[SC_CROSS] = { 100, 0, 7, NULL },
+	[SC_BYTES] = { 6, 0, -1, "\x01\xff\"\\\n\t" },
+	[SC_UNMAPPED] = { 0, KCOV_DF_F_FAULT, -1, "" },
+	[SC_KERNEL] = { 0, KCOV_DF_F_FAULT, -1, "" },
+	[SC_NULL] = { 0, KCOV_DF_F_NULL, -1, NULL },
+	[SC_ERR] = { 0, KCOV_DF_F_ERRPTR, -1, NULL },
+};
+
+/* Wide values: a 16-byte integer, a long double, 32 bytes, 80 bytes. */
+static const unsigned int wide_sizes[] = { 16, 16, 32, 80, 16 };
+#define NWIDE (sizeof(wide_sizes) / sizeof(wide_sizes[0]))
+
+static void wide_pattern(unsigned char *d, unsigned int n, unsigned int k)
+{
+	for (unsigned int i = 0; i < n; i++)
+		d[i] = (unsigned char)(i * 13 + k * 29 + 1);
+}
+
+static void run_content(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	/* pages: 0 rw, 1 none, 2 rw, 3 rw, 4 none */
+	char *m = mmap(NULL, 5 * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *none = m + pg, *none2 = m + 4 * pg;
+	static char buf[SC_N][512];
+	uint64_t addr[SC_N];
+	static unsigned char wide[NWIDE][96] __attribute__((aligned(16)));
+
+	memset(m, 'x', 5 * pg);
+	mprotect(none, pg, PROT_NONE);
+	mprotect(none2, pg, PROT_NONE);
+	for (int i = 0; i < SC_N; i++) {
+		const struct str_want *w = &str_wants[i];
+		size_t len = w->n;
+
+		if (i == SC_129)
+			len = 129;
+		if (i == SC_300)
+			len = 300;
+		if (w->seed >= 0)
+			str_pattern(buf[i], len, w->seed);
+		else if (w->lit)
+			memcpy(buf[i], w->lit, len);
+		buf[i][len] = 0;
+		addr[i] = (uintptr_t)buf[i];
+	}
+	/* No NUL before a PROT_NONE page, 5 and 128 bytes before it. */
+	str_pattern(none - 5, 5, 5);
+	addr[SC_PAGEEND5] = (uintptr_t)(none - 5);
+	str_pattern(none2 - 128, 128, 6);
+	addr[SC_PAGEEND128] = (uintptr_t)(none2 - 128);
+	/* Across a page boundary, both readable. */
+	str_pattern(m + 3 * pg - 40, 100, 7);
+	m[3 * pg + 60] = 0;
+	addr[SC_CROSS] = (uintptr_t)(m + 3 * pg - 40);
+	addr[SC_UNMAPPED] = 0x10000;
+	addr[SC_KERNEL] = 0xffff888000000000ULL;
+	addr[SC_NULL] = 0;
+	addr[SC_ERR] = (uint64_t)-14;
+	for (int i = 0; i < SC_N; i++)
+		__kcov_df_trace_args_v2(0x6000 + i, SINFO(i, 0), addr[i],
+					NULL);
+
+	for (unsigned int k = 0; k < NWIDE; k++) {
+		wide_pattern(wide[k], wide_sizes[k], k);
+		__kcov_df_trace_ret_v2(0x6100 + k,
+				       WINFO(0xff, KCOV_DF_F_SIGNED,
+					     wide_sizes[k]),
+				       k == NWIDE - 1 ? (uintptr_t)none
+						      : (uintptr_t)wide[k],
+				       NULL);
+	}
+
+	/* NOTREAD: never read, even with a layout or STRING; the object
+	 * is unreadable, so a read would show as FAULT. */
+	__kcov_df_trace_args_v2(0x6200, KCOV_DF_INFO(0, KCOV_DF_F_NOTREAD, 8),
+				(uintptr_t)none, NULL);
+	__kcov_df_trace_args_v2(0x6201,
+				KCOV_DF_INFO(1, KCOV_DF_F_NOTREAD |
+					     KCOV_DF_F_FIELDS, 8),
+				(uintptr_t)none, QUAD);
+	__kcov_df_trace_args_v2(0x6202,
+				KCOV_DF_INFO(2, KCOV_DF_F_NOTREAD |
+					     KCOV_DF_F_STRING, 8),
+				(uintptr_t)none, NULL);
+	/* The reserved flag 0x8000 never reaches a record. */
+	__kcov_df_trace_args_v2(0x6203, KCOV_DF_INFO(3, 0x8000, 4), 7, NULL);
+	/* A field the compiler marks optimized out is never a value. */
+	{
+		static const uint64_t obj[3] = { 11, 22, 33 };
+
+		__kcov_df_trace_args_v2(0x6204,
+					KCOV_DF_INFO(4, KCOV_DF_F_FIELDS |
+						     KCOV_DF_F_BYVAL, 24),
+					(uintptr_t)obj, PARTIAL);
+	}
+}
+
+static void check_content(const char *path)
+{
+	struct kcovdf_trace *t = load(path);
+	struct recs v = stream_recs(local_stream(t, 0));
+	size_t k = 0;
+
+	EXPECT_EQ(v.n, SC_N + NWIDE + 5);
+	if (v.n != SC_N + NWIDE + 5)
+		return;
+	for (int i = 0; i < SC_N; i++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+		const struct str_want *w = &str_wants[i];
+		char want[256], got[256];
+
+		EXPECT_EQ(r->pc, 0x6000 + i);
+		EXPECT_EQ(r->flags, KCOV_DF_F_STRING | w->flags);
+		EXPECT_EQ(r->str_len, w->n);
+		if (w->flags & (KCOV_DF_F_NULL | KCOV_DF_F_ERRPTR)) {
+			EXPECT_EQ(r->words, 3);
+			EXPECT_EQ(r->str == NULL, 1);
+			continue;
+		}
+		EXPECT_EQ(r->words, 4 + (w->n + 7) / 8);
+		if (w->seed >= 0)
+			str_pattern(want, w->n, w->seed);
+		else
+			memcpy(want, w->lit, w->n);
+		for (unsigned int b = 0; b < r->str_len && b < 256; b++)
+			got[b] = (char)(r->str[b / 8] >> (8 * (b % 8)));
+		if (r->str_len == w->n && memcmp(got, want, w->n))
+			FAIL("string case %d: bytes differ", i);
+		/* Bytes after the last in its word are zero. */
+		if (w->n % 8 && r->str[w->n / 8] >> (8 * (w->n % 8)))
+			FAIL("string case %d: padding not zero", i);
+	}
+	for (unsigned int j = 0; j < NWIDE; j++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+		unsigned int sz = wide_sizes[j];
+		unsigned int keep = sz > 72 ? 72 : sz;
+		unsigned char want[96], got[96];
+
+		EXPECT_EQ(r->kind, KCOV_DF_KIND_RET);
+		EXPECT_EQ(r->size, sz);
+		if (j == NWIDE - 1) {
+			EXPECT_EQ(r->flags, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED |
+					    KCOV_DF_F_FAULT);
+			EXPECT_EQ(r->value, KCOV_DF_BAD_READ);
+			EXPECT_EQ(r->words, 3);
+			continue;
+		}
+		EXPECT_EQ(r->flags, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED |
+				    (sz > 72 ? KCOV_DF_F_TRUNC : 0));
+		EXPECT_EQ(r->wide_words, (keep + 7) / 8);
+		wide_pattern(want, sz, j);
+		for (unsigned int b = 0; b < keep; b++)
+			got[b] = (unsigned char)(r->wide[b / 8] >>
+						 (8 * (b % 8)));
+		if (r->wide_words == (keep + 7) / 8 && memcmp(got, want, keep))
+			FAIL("wide case %u: bytes differ", j);
+	}
+	for (int j = 0; j < 3; j++, k++) {
+		const struct kcovdf_rec *r = &v.r[k];
+
+		EXPECT_EQ(r->pc, 0x6200 + j);
+		EXPECT_EQ(r->flags, KCOV_DF_F_NOTREAD);
+		EXPECT_EQ(r->words, 3);
+		EXPECT_EQ(r->nfields, 0);
+	}
+	expect_rec(&v.r[k], KCOV_DF_KIND_ARG, 0, 3, 4, 0x6203, 7);
+	k++;
+	{
+		static const uint64_t want[3] = { 11, 0, 33 };
+
+		EXPECT_EQ(v.r[k].flags, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
+					KCOV_DF_F_FAULT);
+		expect_fields(&v.r[k], want, 3, 0x2);
+	}
+	check_losses_consistent(t);
+	free(v.r);
+	kcovdf_trace_free(t);
+}
+
 enum {
 	BP_NULL, BP_ERR, BP_UNMAPPED, BP_MUNMAPPED, BP_PROTNONE, BP_KERNEL,
 	BP_NONCANON, BP_TOP, BP_PARTIAL16, BP_PARTIAL3, BP_GOOD, BP_N
@@ -516,12 +748,12 @@ static void run_badptr(void)
 	addr[BP_PARTIAL3] = (uintptr_t)(two + pg - 3);	 /* misaligned */
 	addr[BP_GOOD] = (uintptr_t)good;
 	for (int i = 0; i < BP_N; i++)
-		__sanitizer_cov_trace_args(0x4000 + i, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x4000 + i, FINFO(0, 0, 8),
 					   addr[i],
 					   i == BP_PARTIAL3 ? ODD : QUAD);
 	/* The same through the ret callback, and a NULL with FIRST. */
-	__sanitizer_cov_trace_ret(0x4100, FINFO(0, 0, 8), 0, QUAD);
-	__sanitizer_cov_trace_args(0x4101, FINFO(0, KCOV_DF_F_FIRST, 8),
+	__kcov_df_trace_ret_v2(0x4100, FINFO(0, 0, 8), 0, QUAD);
+	__kcov_df_trace_args_v2(0x4101, FINFO(0, KCOV_DF_F_FIRST, 8),
 				   (uintptr_t)none + 100, ODD);
 	/* Still alive: report it. */
 	ARG(0x4fff, KCOV_DF_INFO(0, 0, 4), 1);
@@ -630,10 +862,10 @@ static void run_trunc(void)
 	};
 
 	big_init();
-	__sanitizer_cov_trace_args(0x5000, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x5000, FINFO(0, 0, 8),
 				   (uintptr_t)big_obj,
 				   (const struct kcov_df_layout *)&big_layout);
-	__sanitizer_cov_trace_args(0x5001, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x5001, FINFO(0, 0, 8),
 				   (uintptr_t)big_obj,
 				   (const struct kcov_df_layout *)&one);
 }
@@ -681,7 +913,7 @@ static void *thread_main(void *arg)
 	for (uint64_t i = 0; i < PER_THREAD; i++) {
 		ARG(0x6000 + id, KCOV_DF_INFO(0, KCOV_DF_F_FIRST, 8), i);
 		if (i % 1000 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0x6100 + id, FINFO(1, 0, 8),
 				(uintptr_t)&samples[1], SAMPLE);
 		RET(0x6000 + id, KCOV_DF_INFO(0, 0, 8), i * 3);
@@ -897,7 +1129,7 @@ static void run_usersegv(void)
 	ARG(0x8000, KCOV_DF_INFO(0, 0, 8), old.sa_sigaction == my_segv);
 	/* Our reads of bad pointers never reach the program's handler. */
 	for (int i = 0; i < 100; i++)
-		__sanitizer_cov_trace_args(0x8001, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x8001, FINFO(0, 0, 8),
 					   (uintptr_t)none, QUAD);
 	ARG(0x8002, KCOV_DF_INFO(0, 0, 4), user_faults);
 	/* The program's own fault reaches its handler. */
@@ -924,7 +1156,7 @@ static void run_usersegv(void)
 		if (ftruncate(fd, 0) != 0)
 			abort();
 		unlink(tmpl);
-		__sanitizer_cov_trace_args(0x8007, FINFO(0, 0, 8),
+		__kcov_df_trace_args_v2(0x8007, FINFO(0, 0, 8),
 					   (uintptr_t)m, QUAD);
 		signal(SIGBUS, my_segv_plain);
 		user_faults = 0;
@@ -1004,14 +1236,14 @@ static void usr1_handler(int sig)
 {
 	(void)sig;
 	/* Runs with every signal blocked (sa_mask full). */
-	__sanitizer_cov_trace_args(0x9001, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9001, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 }
 
 static void *masked_thread(void *arg)
 {
 	(void)arg;
-	__sanitizer_cov_trace_args(0x9002, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9002, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 	return NULL;
 }
@@ -1035,10 +1267,10 @@ static void run_masked(void)
 	pthread_create(&th, NULL, masked_thread, NULL);
 	pthread_join(th, NULL);
 	/* And this thread itself, blocked. */
-	__sanitizer_cov_trace_args(0x9003, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9003, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	__sanitizer_cov_trace_args(0x9004, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0x9004, FINFO(0, 0, 8),
 				   (uintptr_t)masked_none, QUAD);
 }
 
@@ -1076,7 +1308,7 @@ static void sigrace_handler(int sig)
 	(void)sig;
 	handler_calls++;
 	ARG(0xa001, KCOV_DF_INFO(0, 0, 8), handler_calls);
-	__sanitizer_cov_trace_args(0xa002, FINFO(0, 0, 8),
+	__kcov_df_trace_args_v2(0xa002, FINFO(0, 0, 8),
 				   (uintptr_t)&samples[1], SAMPLE);
 }
 
@@ -1102,7 +1334,7 @@ static void run_sigrace(void)
 	pthread_create(&th, NULL, sigrace_sender, &self);
 	for (uint64_t i = 0; i < SIGRACE_N; i++) {
 		if (i % 4 == 0)
-			__sanitizer_cov_trace_args(0xa000, FINFO(0, 0, 8),
+			__kcov_df_trace_args_v2(0xa000, FINFO(0, 0, 8),
 						   (uintptr_t)&samples[1],
 						   SAMPLE);
 		else
@@ -1182,11 +1414,11 @@ static void run_small(void)
 	sample_fill(&samples[1], 1);
 	for (uint64_t i = 0; i < SMALL_N; i++) {
 		if (i % 7 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0xb001, FINFO(0, 0, 8),
 				(uintptr_t)&samples[1], SAMPLE);
 		else if (i % 13 == 0)
-			__sanitizer_cov_trace_args(
+			__kcov_df_trace_args_v2(
 				0xb002, FINFO(0, 0, 8), (uintptr_t)big_obj,
 				(const struct kcov_df_layout *)&big_layout);
 		else
@@ -1537,7 +1769,7 @@ static void run_off(void)
 {
 	for (int i = 0; i < 1000; i++)
 		ARG(0x11000, KCOV_DF_INFO(0, 0, 4), i);
-	__sanitizer_cov_trace_args(0x11001, FINFO(0, 0, 8), 16, QUAD);
+	__kcov_df_trace_args_v2(0x11001, FINFO(0, 0, 8), 16, QUAD);
 	__sanitizer_cov_trace_pc();
 	printf("gate=%d enabled=%d\n", __kcov_df_gate, kcovdf_rt_enabled());
 }
@@ -1614,6 +1846,7 @@ static const struct scenario scenarios[] = {
 	{ "scalar", run_scalar, check_scalar },
 	{ "fields", run_fields, check_fields },
 	{ "badptr", run_badptr, check_badptr },
+	{ "content", run_content, check_content },
 	{ "trunc", run_trunc, check_trunc },
 	{ "threads", run_threads, check_threads },
 	{ "fork", run_fork, check_fork },

@@ -339,7 +339,9 @@ static int fz_rec_same(const struct kcovdf_rec *a, const struct kcovdf_rec *b)
 	       a->nfields == b->nfields &&
 	       (a->nfields == 0 || a->fields == b->fields) &&
 	       a->seq == b->seq && a->words == b->words &&
-	       a->task_pid == b->task_pid;
+	       a->task_pid == b->task_pid && a->rev == b->rev &&
+	       a->str == b->str && a->str_len == b->str_len &&
+	       a->wide == b->wide && a->wide_words == b->wide_words;
 }
 
 /* What one record may claim, given it starts at base[pos] of n words. */
@@ -355,7 +357,7 @@ static void fz_check_rec(int format, const uint64_t *base, size_t n,
 		 pos, r->words, n);
 	FZ_CHECK(r->kind == KCOVDF_REC_ARG || r->kind == KCOVDF_REC_RET ||
 		 r->kind == KCOVDF_REC_LOST ||
-		 (r->kind == KCOVDF_REC_SECTION && format == KCOVDF_FMT_V1),
+		 (r->kind == KCOVDF_REC_SECTION && format == KCOVDF_FMT_VERSIONED),
 		 "record at word %zu has kind %d", pos, r->kind);
 	if (r->kind == KCOVDF_REC_SECTION)
 		FZ_CHECK(r->words == 4 && r->pc == 0 && r->nfields == 0 &&
@@ -383,21 +385,44 @@ static void fz_check_rec(int format, const uint64_t *base, size_t n,
 				 "doc record at word %zu: unreadable bit %u "
 				 "disagrees with the value", pos, i);
 	} else {
-		FZ_CHECK(KCOV_DF_V1_IS_HDR(w[0]) &&
-			 r->words == KCOV_DF_V1_WORDS(w[0]),
-			 "v1 record at word %zu: length is not the header's",
-			 pos);
+		FZ_CHECK((KCOV_DF_V2_IS_HDR(w[0]) && r->rev == 2 &&
+			  r->words == KCOV_DF_V2_WORDS(w[0])) ||
+			 ((w[0] >> 56) == KCOVDF_R1_TAG && r->rev == 1 &&
+			  r->words == 3 + KCOVDF_R1_NEXTRA(w[0])),
+			 "versioned record at word %zu: length or revision "
+			 "is not the header's", pos);
 		FZ_CHECK(r->nfields <= KCOV_DF_MAX_FIELDS,
-			 "v1 record at word %zu: %u fields", pos, r->nfields);
+			 "versioned record at word %zu: %u fields", pos,
+			 r->nfields);
 		FZ_CHECK(r->nfields == 64 || !(r->unreadable >> r->nfields),
-			 "v1 record at word %zu: unreadable bits beyond the "
-			 "fields", pos);
+			 "versioned record at word %zu: unreadable bits "
+			 "beyond the fields", pos);
 		if (r->kind != KCOVDF_REC_SECTION &&
 		    (r->kind == KCOVDF_REC_LOST ||
-		     !(r->flags & KCOV_DF_F_FIELDS)))
+		     !(r->flags & (KCOV_DF_F_FIELDS | KCOV_DF_F_STRING |
+				   KCOV_DF_F_WIDE))))
 			FZ_CHECK(r->nfields == 0 && r->words == 3,
-				 "v1 record at word %zu: words without FIELDS",
-				 pos);
+				 "versioned record at word %zu: words without "
+				 "FIELDS, STRING or WIDE", pos);
+		FZ_CHECK(r->rev == 2 || !(r->flags & ~0xfffu),
+			 "revision 1 record at word %zu with flags 0x%x",
+			 pos, r->flags);
+		if (r->str)
+			FZ_CHECK((r->flags & KCOV_DF_F_STRING) &&
+				 r->str_len <= KCOV_DF_STR_MAX &&
+				 r->str == w + 4 &&
+				 r->str + (r->str_len + 7) / 8 <= w + r->words,
+				 "string record at word %zu: %u bytes outside "
+				 "its %u words", pos, r->str_len, r->words);
+		else
+			FZ_CHECK(r->str_len == 0, "string length without bytes");
+		if (r->wide)
+			FZ_CHECK((r->flags & KCOV_DF_F_WIDE) &&
+				 r->wide == w + 2 && r->wide_words >= 1 &&
+				 r->wide_words <= 1 + KCOV_DF_WIDE_MAX_EXTRA &&
+				 r->wide + r->wide_words <= w + r->words,
+				 "wide record at word %zu: %u words outside "
+				 "its %u", pos, r->wide_words, r->words);
 	}
 }
 
@@ -430,7 +455,7 @@ static int fz_walk_cb(const struct kcovdf_rec *r, void *arg)
 	s->pos += r->words;
 	s->nrec++;
 	if (r->kind == KCOVDF_REC_ARG) {
-		if (s->format == KCOVDF_FMT_V1 && (r->flags & KCOV_DF_F_NOARGS))
+		if (s->format == KCOVDF_FMT_VERSIONED && (r->flags & KCOV_DF_F_NOARGS))
 			s->nnoargs++;
 		else
 			s->narg++;

@@ -4,7 +4,7 @@
  *
  * Input: an 8-byte control word, then 64-bit little-endian record words
  * (trailing bytes that do not fill a word are ignored).
- *   control byte 0, bit 0: format (0 KCOV_DF_FMT_DOC, 1 KCOV_DF_FMT_V1)
+ *   control byte 0, bit 0: format (0 KCOVDF_FMT_DOC, 1 KCOVDF_FMT_VERSIONED)
  *   control byte 0, bit 2: error names for negative returns
  *                          (kcovdf_fmt_errno_names)
  *   control byte 0, bit 1: describe values with a synthetic function whose
@@ -271,7 +271,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 8)
 		return 0;
 	init_types();
-	format = (data[0] & 1) ? KCOVDF_FMT_V1 : KCOVDF_FMT_DOC;
+	format = (data[0] & 1) ? KCOVDF_FMT_VERSIONED : KCOVDF_FMT_DOC;
 	kcovdf_fmt_errno_names(!!(data[0] & 4));
 	make_fn(&fn, params, data);
 	n = (size - 8) / 8;

@@ -2,7 +2,7 @@
 /*
  * Writes the seed corpus of the fuzz harnesses with the library's own
  * writer: gen_corpus DIR makes DIR/fuzz_trace/seed-*.kcovdf (trace files
- * with DOC and V1 streams, META, MAP, LOSS, SYMS and unknown chunks, PC_EXT
+ * with DOC and versioned (revision 2) streams, META, MAP, LOSS, SYMS and unknown chunks, PC_EXT
  * streams with DEPTH and unknown words next to dataflow streams with remote
  * sections) and
  * DIR/fuzz_records/seed-*.bin (control word + record words, see
@@ -19,8 +19,8 @@
 
 #include "kcovdf.h"
 
-#define V1(kind, flags, idx, nextra, size) \
-	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+#define V2(kind, flags, idx, nextra, size) \
+	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
 #define ARG KCOV_DF_KIND_ARG
 #define RET KCOV_DF_KIND_RET
 #define LOST KCOV_DF_KIND_LOST
@@ -119,25 +119,25 @@ static void syms(int fd, const uint64_t *addr, const char *const *name,
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0));
 }
 
-static void trace_v1_nested(void)
+static void trace_v2_nested(void)
 {
-	int fd = create("fuzz_trace", "seed-v1-nested.kcovdf");
+	int fd = create("fuzz_trace", "seed-v2-nested.kcovdf");
 	const char *kv[] = { "source=user", "pid=10", "argv=./prog -x" };
 	/* f(7, p={a=1, b=2, <fault>}) { g() {} ; h(ERR_PTR(-ENOMEM)) } */
 	uint64_t c0[] = {
-		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x401000, 7,
-		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 1, 5, 8), 0x401000,
+		V2(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x401000, 7,
+		V2(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 1, 5, 8), 0x401000,
 		0x7ffd0000, 0x1234abcd5678ef90ULL, 0x4, 1, 2, KCOV_DF_BAD_READ,
-		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x401100, 0,
-		V1(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x401100, 0,
-		V1(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0, 1, 8),
+		V2(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x401100, 0,
+		V2(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x401100, 0,
+		V2(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0, 1, 8),
 		0x401200, (uint64_t)-12, 0x1234abcd5678ef90ULL,
 	};
 	/* = -22, then 5 records lost, then k() returns without an entry */
 	uint64_t c1[] = {
-		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x401000, (uint64_t)-22,
-		V1(LOST, 0, 0xff, 0, 0), 0, 5,
-		V1(RET, 0, 0xff, 0, 8), 0x401300, 0xffffffffffffffffULL,
+		V2(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x401000, (uint64_t)-22,
+		V2(LOST, 0, 0xff, 0, 0), 0, 5,
+		V2(RET, 0, 0xff, 0, 8), 0x401300, 0xffffffffffffffffULL,
 	};
 	const uint64_t a[] = { 0x401000, 0x401100, 0x401200, 0x401300 };
 	const char *n[] = { "f", "g", "h", "k" };
@@ -146,9 +146,9 @@ static void trace_v1_nested(void)
 	chk(kcovdf_write_meta(fd, kv, NW(kv)));
 	map(fd, 10, KCOVDF_MAP_ELF, 0x400000, 0x402000, 0, "/usr/bin/prog",
 	    20);
-	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "prog", c0,
+	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "prog", c0,
 	       NW(c0));
-	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 1, "prog", c1,
+	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 1, "prog", c1,
 	       NW(c1));
 	loss(fd, 10, 10, 5);
 	syms(fd, a, n, NW(a));
@@ -192,11 +192,11 @@ static void trace_multi(void)
 {
 	int fd = create("fuzz_trace", "seed-multi.kcovdf");
 	uint64_t local[] = {
-		V1(ARG, F_FIRST, 0, 0, 8), 0x1000, 1,
-		V1(RET, 0, 0xff, 0, 8), 0x1000, 2,
+		V2(ARG, F_FIRST, 0, 0, 8), 0x1000, 1,
+		V2(RET, 0, 0xff, 0, 8), 0x1000, 2,
 	};
 	uint64_t remote[] = {
-		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 2), 0x2000, 0xffff,
+		V2(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 2), 0x2000, 0xffff,
 	};
 	uint64_t doc[] = {
 		DOC_E(1, 0), 0x3000, KCOV_DF_DOC_META(0, 1, 'A'), 'A',
@@ -208,51 +208,51 @@ static void trace_multi(void)
 
 	chk(kcovdf_write_file_hdr(fd));
 	chk(kcovdf_write_meta(fd, NULL, 0));
-	stream(fd, 20, 20, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "multi",
+	stream(fd, 20, 20, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "multi",
 	       local, NW(local));
-	stream(fd, 20, 20, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_V1, 0, "kworker",
+	stream(fd, 20, 20, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, 0, "kworker",
 	       remote, NW(remote));
 	chk(kcovdf_write_chunk(fd, 77, 0, unknown, 13, NULL, 0));
 	stream(fd, 20, 21, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, 0,
 	       "0123456789abcdef", doc, NW(doc));
 	stream(fd, 20, 22, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
 	       "pcext", pcext, NW(pcext));
-	stream(fd, 20, 23, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "empty",
+	stream(fd, 20, 23, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "empty",
 	       NULL, 0);
 	close(fd);
 }
 
 static void trace_fields(void)
 {
-	int fd = create("fuzz_trace", "seed-v1-fields.kcovdf");
+	int fd = create("fuzz_trace", "seed-v2-fields.kcovdf");
 	uint64_t w[3 + 3 + 64 + 60];
 	size_t n = 0;
 
 	/* A call with a 64-field object, a NULL, a by-value struct, an
 	 * optimized-out parameter and a truncated object; returns a struct. */
-	w[n++] = V1(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_TRUNC, 0, 65, 8);
+	w[n++] = V2(ARG, F_FIRST | KCOV_DF_F_FIELDS | KCOV_DF_F_TRUNC, 0, 65, 8);
 	w[n++] = 0x5000;
 	w[n++] = 0x7fff00001000ULL;
 	w[n++] = 0xfeedfacecafebeefULL;
 	for (int i = 0; i < 64; i++)
 		w[n++] = (uint64_t)i * 0x0101010101010101ULL;
-	w[n++] = V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 1, 1, 8);
+	w[n++] = V2(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 1, 1, 8);
 	w[n++] = 0x5000;
 	w[n++] = 0;
 	w[n++] = 0xfeedfacecafebeefULL;
-	w[n++] = V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 16);
+	w[n++] = V2(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 16);
 	w[n++] = 0x5000;
 	w[n++] = 0x7fff00002000ULL;
 	w[n++] = 0x0123456789abcdefULL;
 	w[n++] = 0x3ff0000000000000ULL;	/* 1.0 */
 	w[n++] = 0x7ff8000000000000ULL;	/* NaN */
-	w[n++] = V1(ARG, KCOV_DF_F_OPTOUT, 3, 0, 4);
+	w[n++] = V2(ARG, KCOV_DF_F_OPTOUT, 3, 0, 4);
 	w[n++] = 0x5000;
 	w[n++] = 0;
-	w[n++] = V1(ARG, KCOV_DF_F_SIGNED, 4, 0, 1);
+	w[n++] = V2(ARG, KCOV_DF_F_SIGNED, 4, 0, 1);
 	w[n++] = 0x5000;
 	w[n++] = (uint64_t)-1;
-	w[n++] = V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
+	w[n++] = V2(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL |
 		    KCOV_DF_F_FAULT, 0xff, 4, 24);
 	w[n++] = 0x5000;
 	w[n++] = 0x7fff00003000ULL;
@@ -262,26 +262,26 @@ static void trace_fields(void)
 	w[n++] = KCOV_DF_BAD_READ;
 
 	chk(kcovdf_write_file_hdr(fd));
-	stream(fd, 30, 31, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "fields", w,
+	stream(fd, 30, 31, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "fields", w,
 	       n);
 	close(fd);
 }
 
 static void trace_flat(void)
 {
-	int fd = create("fuzz_trace", "seed-v1-args-only.kcovdf");
+	int fd = create("fuzz_trace", "seed-v2-args-only.kcovdf");
 	const char *kv[] = { "source=user", "mode=args" };
 	uint64_t w[] = {
-		V1(ARG, F_FIRST, 0, 0, 4), 0x6000, 1,
-		V1(ARG, 0, 1, 0, 4), 0x6000, 2,
-		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x6100, 0,
-		V1(ARG, 0, 1, 0, 4), 0x6000, 3,	/* after a loss: no FIRST */
-		V1(LOST, 0, 0xff, 0, 0), 0, 1000,
+		V2(ARG, F_FIRST, 0, 0, 4), 0x6000, 1,
+		V2(ARG, 0, 1, 0, 4), 0x6000, 2,
+		V2(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x6100, 0,
+		V2(ARG, 0, 1, 0, 4), 0x6000, 3,	/* after a loss: no FIRST */
+		V2(LOST, 0, 0xff, 0, 0), 0, 1000,
 	};
 
 	chk(kcovdf_write_file_hdr(fd));
 	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	stream(fd, 40, 40, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "flat", w,
+	stream(fd, 40, 40, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "flat", w,
 	       NW(w));
 	close(fd);
 }
@@ -304,11 +304,11 @@ static void trace_pcext_merge(void)
 	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
 	const uint64_t h = 0xffffffff81003000ULL;
 	uint64_t df[] = {
-		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), f, 3,
-		V1(ARG, F_FIRST, 0, 0, 8), h, 123,
-		V1(RET, 0, 0xff, 0, 8), h, 123,
-		V1(LOST, 0, 0xff, 0, 0), 0, 2,
-		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), f, 0,
+		V2(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), f, 3,
+		V2(ARG, F_FIRST, 0, 0, 8), h, 123,
+		V2(RET, 0, 0xff, 0, 8), h, 123,
+		V2(LOST, 0, 0xff, 0, 0), 0, 2,
+		V2(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), f, 0,
 	};
 	uint64_t pc[] = {
 		PE(f + 0x10), PN(f + 0x20), PE(g + 0x10), PE(h + 0x10),
@@ -317,13 +317,13 @@ static void trace_pcext_merge(void)
 		PX(h + 0x80), PD(-(1LL << 55)), PD((1LL << 55) - 1),
 	};
 	uint64_t rdf[] = {
-		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
-		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), h, 1,
-		V1(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), h, 1,
-		V1(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
+		V2(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
+		V2(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), h, 1,
+		V2(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), h, 1,
+		V2(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
 		0x42, 77,
-		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x43, 78,
-		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), g, 2,
+		V2(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x43, 78,
+		V2(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), g, 2,
 	};
 	uint64_t rpc[] = { PE(h + 0x10), PE(g + 0x10), PX(g + 0x80),
 			   PX(h + 0x80), PE(g + 0x10) };
@@ -333,11 +333,11 @@ static void trace_pcext_merge(void)
 	chk(kcovdf_write_file_hdr(fd));
 	chk(kcovdf_write_meta(fd, kv, NW(kv)));
 	syms(fd, a, n, NW(a));
-	stream(fd, 50, 50, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, 0, "cat", df,
+	stream(fd, 50, 50, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "cat", df,
 	       NW(df));
 	stream(fd, 50, 50, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
 	       "cat", pc, NW(pc));
-	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_V1, 0, "cat",
+	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, 0, "cat",
 	       rdf, NW(rdf));
 	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT,
 	       0, "cat", rpc, NW(rpc));
@@ -355,24 +355,24 @@ static void trace_packed(const char *name, int cut)
 	const char *kv[] = { "source=kernel", "record.pcext=1" };
 	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
 	struct kcovdf_stream_hdr h = { .pid = 60, .tid = 60,
-				       .format = KCOVDF_FMT_V1 };
+				       .format = KCOVDF_FMT_VERSIONED };
 	uint64_t df[13 * 12], pc[4 * 12];
 	const uint64_t a[] = { f, g };
 	const char *n[] = { "f", "g" };
 	size_t k = 0;
 
 	for (int i = 0; i < 12; i++) {
-		df[k++] = V1(ARG, F_FIRST | KCOV_DF_F_FIELDS, 0, 4, 8);
+		df[k++] = V2(ARG, F_FIRST | KCOV_DF_F_FIELDS, 0, 4, 8);
 		df[k++] = f;
 		df[k++] = 0xffff888000001000ULL;
 		df[k++] = 0x1234;
 		df[k++] = 1;
 		df[k++] = (uint64_t)i;
 		df[k++] = 3;
-		df[k++] = V1(ARG, F_FIRST, 0, 0, 4);
+		df[k++] = V2(ARG, F_FIRST, 0, 0, 4);
 		df[k++] = g;
 		df[k++] = (uint64_t)i * 2;
-		df[k++] = V1(RET, 0, 0xff, 0, 4);
+		df[k++] = V2(RET, 0, 0xff, 0, 4);
 		df[k++] = g;
 		df[k++] = 0;
 	}
@@ -414,14 +414,14 @@ enum { T_INT = 0, T_ULONG = 1, T_CHAR = 2, T_BOOL = 3, T_FLOAT = 4,
        T_ARRAY = 14, T_ODDNAME = 15, T_CHARARR = 16, T_U16ARR = 17,
        T_USHORT = 18, T_VOID = 19, T_UNKNOWN = 20 };
 
-static void records(const char *name, int v1, int typed, int errnames,
+static void records(const char *name, int v2, int typed, int errnames,
 		    int nparams,
 		    int ret, const int *ptypes, const uint64_t *w, size_t n)
 {
 	int fd = create("fuzz_records", name);
 	uint8_t ctl[8] = { 0 };
 
-	ctl[0] = (uint8_t)((v1 ? 1 : 0) | (typed ? 2 : 0) |
+	ctl[0] = (uint8_t)((v2 ? 1 : 0) | (typed ? 2 : 0) |
 			   (errnames ? 4 : 0));
 	ctl[1] = (uint8_t)(nparams | (ret << 3));
 	for (int i = 0; i < nparams && i < 6; i++)
@@ -443,52 +443,72 @@ static void records_seeds(void)
 		DOC_R(1, 4), 0xffffffff81000000ULL,
 		KCOV_DF_DOC_META(0, 4, 0xfffffffffff4ULL), (uint64_t)-12,
 	};
-	uint64_t v1[] = {
-		V1(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x1000,
+	uint64_t v2[] = {
+		V2(ARG, F_FIRST | KCOV_DF_F_SIGNED, 0, 0, 4), 0x1000,
 		(uint64_t)-5,
-		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT | KCOV_DF_F_TRUNC, 1,
+		V2(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT | KCOV_DF_F_TRUNC, 1,
 		   6, 8), 0x1000, 0x7fff1000, 0xabcdef, 0x2, (uint64_t)-3,
 		KCOV_DF_BAD_READ, 0x1f, 0x4048f5c3,
-		V1(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 8), 0x1000,
+		V2(ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_BYVAL, 2, 3, 8), 0x1000,
 		0x7fff2000, 0x1234, 0x3ff8000000000000ULL, 7,
-		V1(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x2000, 0,
-		V1(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x2000, 0,
-		V1(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x1000,
+		V2(ARG, F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x2000, 0,
+		V2(RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x2000, 0,
+		V2(RET, KCOV_DF_F_SIGNED, 0xff, 0, 4), 0x1000,
 		(uint64_t)-2,
-		V1(LOST, 0, 0xff, 0, 0), 0, 3,
-		V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0xff, 1, 8),
+		V2(LOST, 0, 0xff, 0, 0), 0, 3,
+		V2(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR, 0xff, 1, 8),
 		0x3000, (uint64_t)-4095, 0xabcdef,
-		V1(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8),
+		V2(RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8),
 		0x3000, 0, 0xabcdef,
+		/* strings: "hello\n\"x", cut after 9 bytes, faulted, NULL */
+		V2(ARG, F_FIRST | KCOV_DF_F_STRING, 3, 2, 8), 0x4000,
+		0x7fff3000, 8, 0x78220a6f6c6c6568ULL,
+		V2(ARG, KCOV_DF_F_STRING | KCOV_DF_F_TRUNC, 0, 3, 8), 0x4000,
+		0x7fff3100, 9, 0x6867666564636261ULL, 0xff,
+		V2(ARG, KCOV_DF_F_STRING | KCOV_DF_F_FAULT, 1, 2, 8), 0x4000,
+		0x7fff3200, 2, 0x4241,
+		V2(ARG, KCOV_DF_F_STRING | KCOV_DF_F_NULL, 2, 0, 8), 0x4000, 0,
+		/* wide: __int128 -2, long double 3.0, 80 bytes cut to 72 */
+		V2(ARG, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED, 3, 1, 16), 0x4000,
+		(uint64_t)-2, (uint64_t)-1,
+		V2(ARG, KCOV_DF_F_WIDE, 4, 1, 16), 0x4000,
+		0xc000000000000000ULL, 0x4000,
+		V2(ARG, KCOV_DF_F_WIDE | KCOV_DF_F_TRUNC, 5, 8, 80), 0x4000,
+		1, 2, 3, 4, 5, 6, 7, 8, 9,
+		V2(RET, KCOV_DF_F_WIDE | KCOV_DF_F_FAULT, 0xff, 0, 16), 0x4000,
+		KCOV_DF_BAD_READ,
+		/* a pointer the callee does not read */
+		V2(ARG, F_FIRST | KCOV_DF_F_NOTREAD, 0, 0, 8), 0x5000,
+		0x7fff5000,
 	};
 	uint64_t sect[] = {
-		V1(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
-		V1(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), 0x1000, 5,
-		V1(SECT, F_FIRST, 0xff, 1, 8), 0, 0x43, 78,
-		V1(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), 0x1000, 6,
-		V1(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x43, 78,
-		V1(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
+		V2(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,
+		V2(ARG, F_FIRST | KCOV_DF_F_REMOTE, 0, 0, 8), 0x1000, 5,
+		V2(SECT, F_FIRST, 0xff, 1, 8), 0, 0x43, 78,
+		V2(RET, KCOV_DF_F_REMOTE, 0xff, 0, 8), 0x1000, 6,
+		V2(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x43, 78,
+		V2(SECT, KCOV_DF_F_VOID | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0,
 		0x42, 77,
-		V1(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x99, 1,
+		V2(SECT, KCOV_DF_F_VOID, 0xff, 1, 8), 0, 0x99, 1,
 	};
 	const int doc_types[] = { T_INT, T_PTR_S, T_ENUM };
-	const int v1_types[] = { T_LONG, T_PTR_S, T_STRUCT_S, T_CHAR, T_BOOL,
+	const int v2_types[] = { T_LONG, T_PTR_S, T_STRUCT_S, T_CHAR, T_BOOL,
 				 T_ODDNAME };
-	const int v1_types2[] = { T_FLOAT, T_UNION_U, T_UNION_U, T_UENUM,
+	const int v2_types2[] = { T_FLOAT, T_UNION_U, T_UNION_U, T_UENUM,
 				  T_ARRAY, T_VOIDP | 0x80 };
-	const int v1_types3[] = { T_CHARARR, T_U16ARR, T_ARRAY };
+	const int v2_types3[] = { T_CHARARR, T_U16ARR, T_ARRAY };
 
 	records("seed-doc.bin", 0, 0, 0, 0, 0, NULL, doc, NW(doc));
 	records("seed-doc-typed.bin", 0, 1, 1, 3, T_INT, doc_types, doc,
 		NW(doc));
-	records("seed-v1.bin", 1, 0, 0, 0, 0, NULL, v1, NW(v1));
-	records("seed-v1-typed.bin", 1, 1, 1, 6, T_LONG, v1_types, v1,
-		NW(v1));
-	records("seed-v1-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v1_types2, v1,
-		NW(v1));
-	records("seed-v1-arrays.bin", 1, 1, 0, 3, T_U16ARR, v1_types3, v1,
-		NW(v1));
-	records("seed-v1-section.bin", 1, 1, 0, 1, T_LONG, v1_types, sect,
+	records("seed-v2.bin", 1, 0, 0, 0, 0, NULL, v2, NW(v2));
+	records("seed-v2-typed.bin", 1, 1, 1, 6, T_LONG, v2_types, v2,
+		NW(v2));
+	records("seed-v2-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v2_types2, v2,
+		NW(v2));
+	records("seed-v2-arrays.bin", 1, 1, 0, 3, T_U16ARR, v2_types3, v2,
+		NW(v2));
+	records("seed-v2-section.bin", 1, 1, 0, 1, T_LONG, v2_types, sect,
 		NW(sect));
 }
 
@@ -499,7 +519,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	outdir = argv[1];
-	trace_v1_nested();
+	trace_v2_nested();
 	trace_doc();
 	trace_multi();
 	trace_fields();

@@ -25,83 +25,203 @@ static void ok(int cond, const char *name)
 	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, name);
 }
 
-#define V1(kind, flags, idx, nextra, size) \
-	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+#define V2(kind, flags, idx, nextra, size) \
+	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
 
-static void test_v1(void)
+static void test_v2(void)
 {
 	uint64_t w[16];
 	struct kcovdf_rec r;
 	char err[200];
 	int n;
 
-	w[0] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_SIGNED, 2, 0, 4);
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_SIGNED, 2, 0, 4);
 	w[1] = 0x401000;
 	w[2] = (uint64_t)-5;
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, err, sizeof(err));
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
 	ok(n == 3 && r.kind == KCOVDF_REC_ARG && r.argidx == 2 &&
 	   r.size == 4 && r.pc == 0x401000 && r.value == (uint64_t)-5 &&
 	   (r.flags & KCOV_DF_F_FIRST) && r.nfields == 0,
-	   "v1 scalar argument");
+	   "v2 scalar argument");
 
-	w[0] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 0, 5, 8);
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT, 0, 5, 8);
 	w[2] = 0x1000;
 	w[3] = 0x1234567890abcdefULL;
 	w[4] = 0x4;
 	w[5] = 7;
 	w[6] = 8;
 	w[7] = KCOV_DF_BAD_READ;
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 8, &r, err, sizeof(err));
 	ok(n == 8 && r.nfields == 3 && r.type_id == 0x1234567890abcdefULL &&
 	   r.unreadable == 4 && r.fields[0] == 7 && r.fields[2] == KCOV_DF_BAD_READ,
-	   "v1 fields with a fault bitmap");
+	   "v2 fields with a fault bitmap");
 
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 7, &r, err, sizeof(err));
-	ok(n < 0 && strstr(err, "past the end"), "v1 record longer than the words left");
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 7, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "past the end"), "v2 record longer than the words left");
 
 	w[4] = 0x10;	/* names field 4 of 3 */
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
-	ok(n < 0 && strstr(err, "bitmap"), "v1 bitmap naming absent fields");
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "bitmap"), "v2 bitmap naming absent fields");
 
-	w[0] = V1(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8);
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 1, 8);
 	w[2] = 0;
 	w[3] = 1;
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, err, sizeof(err));
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
 	ok(n == 4 && r.kind == KCOVDF_REC_RET && r.nfields == 0 &&
-	   (r.flags & KCOV_DF_F_NULL), "v1 NULL object");
+	   (r.flags & KCOV_DF_F_NULL), "v2 NULL object");
 
-	w[0] = V1(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 2, 8);
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 5, &r, err, sizeof(err));
-	ok(n < 0, "v1 NULL object carrying field words is rejected");
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_FIELDS | KCOV_DF_F_NULL, 0xff, 2, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 5, &r, err, sizeof(err));
+	ok(n < 0, "v2 NULL object carrying field words is rejected");
 
-	w[0] = 0xE1000000ULL;	/* a DOC header in a v1 stream */
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
-	ok(n < 0 && strstr(err, "tag"), "v1 rejects a word without the tag");
+	w[0] = 0xE1000000ULL;	/* a DOC header in a versioned stream */
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "tag"), "v2 rejects a word without the tag");
 
-	w[0] = V1(9, 0, 0, 0, 0);
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
-	ok(n < 0 && strstr(err, "kind"), "v1 rejects an unknown kind");
+	w[0] = V2(9, 0, 0, 0, 0);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 8, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "kind"), "v2 rejects an unknown kind");
 
-	w[0] = V1(KCOV_DF_KIND_ARG, 0, 0, 3, 4);
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 8, &r, err, sizeof(err));
-	ok(n < 0, "v1 extra words without FIELDS are rejected");
+	w[0] = V2(KCOV_DF_KIND_ARG, 0, 0, 3, 4);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 8, &r, err, sizeof(err));
+	ok(n < 0, "v2 extra words without FIELDS are rejected");
 
-	w[0] = V1(KCOV_DF_KIND_LOST, 0, 0xff, 0, 0);
+	w[0] = V2(KCOV_DF_KIND_LOST, 0, 0xff, 0, 0);
 	w[1] = 0;
 	w[2] = 42;
-	n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, err, sizeof(err));
-	ok(n == 3 && r.kind == KCOVDF_REC_LOST && r.value == 42, "v1 LOST marker");
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && r.kind == KCOVDF_REC_LOST && r.value == 42, "v2 LOST marker");
 
 	/* A field value that looks like a header must not confuse a walk. */
 	{
 		uint64_t s[] = {
-			V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS, 0, 3, 8), 0x10, 0x20,
-			0x99, V1(KCOV_DF_KIND_ARG, 0, 0, 0, 8), 0xE0000000ULL,
-			V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0x10, 0,
+			V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS, 0, 3, 8), 0x10, 0x20,
+			0x99, V2(KCOV_DF_KIND_ARG, 0, 0, 0, 8), 0xE0000000ULL,
+			V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0x10, 0,
 		};
-		n = kcovdf_walk(KCOVDF_FMT_V1, s, 9, NULL, NULL, err, sizeof(err));
-		ok(n == 0, "v1 walk: field values that look like headers are data");
+		n = kcovdf_walk(KCOVDF_FMT_VERSIONED, s, 9, NULL, NULL, err, sizeof(err));
+		ok(n == 0, "v2 walk: field values that look like headers are data");
 	}
+}
+
+/* Revision 1 records (tag 0xD1, old trace files) still decode, by tag. */
+static void test_rev1(void)
+{
+	uint64_t w[8], w2[8];
+	struct kcovdf_rec r, r2;
+	char err[200];
+	int n, n2;
+
+	w[0] = KCOVDF_R1_HDR(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS |
+			     KCOV_DF_F_FAULT | KCOV_DF_F_SIGNED, 3, 4, 8);
+	w[1] = 0x401000;
+	w[2] = 0x7fff0000;
+	w[3] = 0xabcdef;
+	w[4] = 0x1;
+	w[5] = KCOV_DF_BAD_READ;
+	w[6] = 9;
+	memcpy(w2, w, sizeof(w));
+	w2[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS | KCOV_DF_F_FAULT |
+		   KCOV_DF_F_SIGNED, 3, 4, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 7, &r, err, sizeof(err));
+	n2 = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w2, 7, &r2, err,
+			       sizeof(err));
+	ok(n == 7 && n2 == 7 && r.rev == 1 && r2.rev == 2 &&
+	   r.kind == r2.kind && r.flags == r2.flags && r.argidx == 3 &&
+	   r2.argidx == 3 && r.size == 8 && r.type_id == 0xabcdef &&
+	   r.unreadable == 1 && r.nfields == 2 && r.fields[1] == 9,
+	   "revision 1 record decodes like the same revision 2 record");
+
+	/* The same header bits read with the wrong revision's layout give
+	 * another record: the tag decides. */
+	w[0] = KCOVDF_R1_HDR(KCOV_DF_KIND_RET, KCOV_DF_F_VOID, 0xff, 0, 0);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && r.rev == 1 && r.flags == KCOV_DF_F_VOID &&
+	   r.argidx == 0xff, "revision 1 void return");
+
+	w[0] = (w[0] & ~(0xffULL << 56)) | (0xD3ULL << 56);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "tag 0xd3"), "unknown revision tag 0xD3 is rejected");
+}
+
+/* Revision 2's STRING, WIDE and NOTREAD records. */
+static void test_v2_content(void)
+{
+	uint64_t w[32];
+	struct kcovdf_rec r;
+	char err[200];
+	int n;
+
+	memset(w, 0, sizeof(w));
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING, 1, 3, 8);
+	w[1] = 0x401000;
+	w[2] = 0x7fff1000;
+	w[3] = 9;
+	w[4] = 0x6867666564636261ULL;
+	w[5] = 0x69;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 6, &r, err, sizeof(err));
+	ok(n == 6 && r.str == &w[4] && r.str_len == 9 && r.nfields == 0,
+	   "v2 string of 9 bytes");
+	w[3] = 8;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 6, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "extra words"),
+	   "v2 string length disagreeing with its words is rejected");
+	w[3] = 129;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 6, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "max 128"), "v2 string longer than 128 is rejected");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING | KCOV_DF_F_FAULT, 1, 1, 8);
+	w[3] = 0;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
+	ok(n == 4 && r.str_len == 0 && (r.flags & KCOV_DF_F_FAULT),
+	   "v2 string unreadable from its first byte");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING | KCOV_DF_F_FAULT |
+		  KCOV_DF_F_TRUNC, 1, 1, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
+	ok(n < 0, "v2 string with FAULT and TRUNC is rejected");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING | KCOV_DF_F_NULL, 1, 0, 8);
+	w[2] = 0;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && (r.flags & KCOV_DF_F_NULL) && !r.str,
+	   "v2 NULL string: no extra words");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_STRING | KCOV_DF_F_FIELDS, 1, 1,
+		  8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "exclude"), "v2 STRING with FIELDS is rejected");
+
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_WIDE | KCOV_DF_F_SIGNED, 0xff, 1,
+		  16);
+	w[2] = (uint64_t)-2;
+	w[3] = (uint64_t)-1;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
+	ok(n == 4 && r.wide == &w[2] && r.wide_words == 2, "v2 wide value");
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_WIDE, 0xff, 0, 16);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n < 0, "v2 wide value missing its extra word is rejected");
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_WIDE | KCOV_DF_F_TRUNC, 0xff, 8,
+		  100);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 11, &r, err,
+			      sizeof(err));
+	ok(n == 11 && r.wide_words == 9, "v2 wide value of 100 bytes: 72 kept");
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_WIDE, 0xff, 8, 100);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 11, &r, err,
+			      sizeof(err));
+	ok(n < 0, "v2 wide value cut without TRUNC is rejected");
+	w[0] = V2(KCOV_DF_KIND_RET, KCOV_DF_F_WIDE | KCOV_DF_F_FAULT, 0xff, 0,
+		  16);
+	w[2] = KCOV_DF_BAD_READ;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && !r.wide, "v2 unreadable wide value");
+
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_NOTREAD, 0, 0, 8);
+	w[2] = 0x7fff2000;
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n == 3 && (r.flags & KCOV_DF_F_NOTREAD), "v2 pointer not read");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_NOTREAD, 0, 1, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err, sizeof(err));
+	ok(n < 0, "v2 NOTREAD with extra words is rejected");
+	w[0] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_RESERVED, 0, 0, 8);
+	n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, err, sizeof(err));
+	ok(n < 0 && strstr(err, "reserved"), "v2 reserved flag 0x8000 is rejected");
 }
 
 static int count_cb(const struct kcovdf_rec *rr, void *a)
@@ -178,8 +298,8 @@ static size_t build_trace(uint8_t *out, size_t cap)
 	int fd = mkstemp(path);
 	const char *kv[] = { "source=user", "pid=1" };
 	struct kcovdf_stream_hdr sh = { .pid = 10, .tid = 11,
-		.kind = KCOVDF_STREAM_LOCAL, .format = KCOVDF_FMT_V1, .nwords = 3 };
-	uint64_t words[3] = { V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x10, 7 };
+		.kind = KCOVDF_STREAM_LOCAL, .format = KCOVDF_FMT_VERSIONED, .nwords = 3 };
+	uint64_t words[3] = { V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x10, 7 };
 	struct kcovdf_loss loss = { .pid = 10, .tid = 11, .records = 1 };
 	size_t n;
 
@@ -331,7 +451,7 @@ static void test_trace_many_streams(void)
 		struct kcovdf_chunk_hdr ch = { .type = KCOVDF_CHUNK_STREAM,
 			.size = sizeof(struct kcovdf_stream_hdr) + 8 };
 		struct kcovdf_stream_hdr h = { .pid = 7,
-			.tid = (uint32_t)(i % N), .format = KCOVDF_FMT_V1,
+			.tid = (uint32_t)(i % N), .format = KCOVDF_FMT_VERSIONED,
 			.kind = i == 2 * N ? KCOVDF_STREAM_REMOTE
 					   : KCOVDF_STREAM_LOCAL,
 			.nwords = 1, .seq = i / N };
@@ -368,15 +488,15 @@ static void test_calls(void)
 {
 	uint64_t w[] = {
 		/* f(7) { g() {} ; h(1) } = 3, then a RET of k without entry */
-		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0xf, 7,
-		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x9, 0,
-		V1(KCOV_DF_KIND_RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x9, 0,
-		V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x4, 1,
+		V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0xf, 7,
+		V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_NOARGS, 0xff, 0, 0), 0x9, 0,
+		V2(KCOV_DF_KIND_RET, KCOV_DF_F_VOID, 0xff, 0, 0), 0x9, 0,
+		V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x4, 1,
 		/* h tail-calls nothing but never returns through a ret */
-		V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xf, 3,
-		V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xb, 0,
+		V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xf, 3,
+		V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 4), 0xb, 0,
 	};
-	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_V1,
+	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_VERSIONED,
 				    .words = w, .nwords = sizeof(w) / 8 };
 	struct kcovdf_calls c;
 	struct kcovdf_call *f, *g, *h, *k;
@@ -402,7 +522,7 @@ static void test_calls_deep_stack(void)
 {
 	enum { N = 40000 };
 	uint64_t *w = malloc((2 * N + 3) * 3 * sizeof(*w));
-	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_V1,
+	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_VERSIONED,
 				    .words = w };
 	struct kcovdf_calls c;
 	struct kcovdf_call *x, *deepest = NULL;
@@ -413,24 +533,24 @@ static void test_calls_deep_stack(void)
 	int rc;
 
 	/* A(), then N nested B(), then N returns of C, then A returns. */
-	w[n++] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 8);
+	w[n++] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 8);
 	w[n++] = 0xa;
 	w[n++] = 0;
 	for (size_t i = 0; i < N; i++) {
-		w[n++] = V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 8);
+		w[n++] = V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST, 0, 0, 8);
 		w[n++] = 0xb;
 		w[n++] = i;
 	}
 	for (size_t i = 0; i < N; i++) {
-		w[n++] = V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
+		w[n++] = V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
 		w[n++] = 0xc;
 		w[n++] = i;
 	}
-	w[n++] = V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
+	w[n++] = V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
 	w[n++] = 0xa;
 	w[n++] = 7;
 	/* And once more B: all B calls were closed by A's return. */
-	w[n++] = V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
+	w[n++] = V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 8);
 	w[n++] = 0xb;
 	w[n++] = 8;
 	st.nwords = n;
@@ -471,7 +591,7 @@ static void test_calls_many_args(void)
 {
 	enum { N = 4000 };
 	uint64_t *w = malloc(N * 3 * sizeof(*w));
-	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_V1,
+	struct kcovdf_stream st = { .pid = 1, .tid = 1, .format = KCOVDF_FMT_VERSIONED,
 				    .words = w, .nwords = N * 3 };
 	struct kcovdf_calls c;
 	char err[200];
@@ -479,7 +599,7 @@ static void test_calls_many_args(void)
 	int rc, same = 1;
 
 	for (size_t i = 0; i < N; i++) {
-		w[3 * i] = V1(KCOV_DF_KIND_ARG, i ? 0 : KCOV_DF_F_FIRST,
+		w[3 * i] = V2(KCOV_DF_KIND_ARG, i ? 0 : KCOV_DF_F_FIRST,
 			      i ? 1 : 0, 0, 8);
 		w[3 * i + 1] = 0x10;
 		w[3 * i + 2] = i;
@@ -571,14 +691,14 @@ static void test_format(void)
 	 * overflows for INT64_MIN. */
 	{
 		uint64_t w[] = {
-			V1(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_FIELDS |
+			V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIRST | KCOV_DF_F_FIELDS |
 			   KCOV_DF_F_ERRPTR, 0, 1, 8), 0x1000,
 			0x8000000000000000ULL, 0xabc,
 		};
 		struct kcovdf_rec r;
 		struct kcovdf_val v;
 		char err[200];
-		int n = kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, err,
+		int n = kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, err,
 					  sizeof(err));
 
 		/* The decoder now refuses the inconsistent record; the
@@ -589,7 +709,7 @@ static void test_format(void)
 		r.kind = KCOVDF_REC_ARG;
 		r.flags = KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR;
 		r.value = 0x8000000000000000ULL;
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(v.is_errptr && buf_is(&b, "ERR_PTR(-?)"),
 		   "text: ERR_PTR flag on INT64_MIN");
@@ -597,8 +717,8 @@ static void test_format(void)
 		ok(buf_is(&b, ",\"err_ptr\":-9223372036854775808"),
 		   "JSON: ERR_PTR flag on INT64_MIN");
 		w[2] = (uint64_t)-12;
-		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 4, &r, NULL, 0);
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, NULL, 0);
+		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "ERR_PTR(-ENOMEM)"), "text: ERR_PTR(-ENOMEM)");
 	}
@@ -607,13 +727,13 @@ static void test_format(void)
 		struct kcovdf_type long_t = { .kind = KCOVDF_T_INT,
 			.name = "long", .size = 8, .is_signed = 1 };
 		struct kcovdf_fn fn = { .name = "f", .ret = &long_t };
-		uint64_t w[] = { V1(KCOV_DF_KIND_RET, 0, 0xff, 0, 8), 0x1000,
+		uint64_t w[] = { V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 8), 0x1000,
 				 0x8000000000000000ULL };
 		struct kcovdf_rec r;
 		struct kcovdf_val v;
 
-		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN");
@@ -621,8 +741,8 @@ static void test_format(void)
 		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
 		kcovdf_buf_free(&b);
 		kcovdf_fmt_errno_names(1);
-		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN, errno names on");
@@ -631,8 +751,8 @@ static void test_format(void)
 		   "JSON: no errno for INT64_MIN, errno names on");
 		kcovdf_buf_free(&b);
 		w[2] = (uint64_t)-22;
-		kcovdf_rec_decode(KCOVDF_FMT_V1, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_V1, &v);
+		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
+		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-EINVAL"), "text: a long return of -EINVAL");
 		kcovdf_fmt_val_json_extra(&b, &v);
@@ -645,7 +765,9 @@ static void test_format(void)
 
 int main(void)
 {
-	test_v1();
+	test_v2();
+	test_rev1();
+	test_v2_content();
 	test_doc();
 	test_trace();
 	test_trace_huge_map();

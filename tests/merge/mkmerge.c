@@ -17,7 +17,7 @@
 #include "kcovdf.h"
 
 #define V1(kind, flags, idx, nextra, size) \
-	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
 #define ARG KCOV_DF_KIND_ARG
 #define RET KCOV_DF_KIND_RET
 #define SECT KCOV_DF_KIND_SECTION
@@ -95,7 +95,7 @@ static void header(void)
 #define PC KCOVDF_STREAM_PCEXT
 #define LOCAL KCOVDF_STREAM_LOCAL
 #define FMT_PC KCOVDF_FMT_KCOV_PCEXT
-#define FMT_V1 KCOVDF_FMT_V1
+#define FMT_V1 KCOVDF_FMT_VERSIONED
 
 static void merge_trace(void)
 {

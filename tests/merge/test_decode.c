@@ -32,7 +32,7 @@ static int section(const uint64_t *w, size_t n, struct kcovdf_rec *r,
 		   char *err, size_t errlen)
 {
 	err[0] = 0;
-	return kcovdf_rec_decode(KCOVDF_FMT_V1, w, n, r, err, errlen);
+	return kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, n, r, err, errlen);
 }
 
 int main(void)
@@ -68,7 +68,7 @@ int main(void)
 	      p.type == 0xe, "pcext: type 0xe is unknown");
 
 	{
-		uint64_t w[] = { KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION,
+		uint64_t w[] = { KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION,
 						KCOV_DF_F_FIRST, 0xff, 1, 8),
 				 0, 0x42, 77 };
 
@@ -78,32 +78,32 @@ int main(void)
 		      "section: start, handle and pid");
 		check(section(w, 3, &r, err, sizeof(err)) < 0 && err[0],
 		      "section: cut short is refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_VOID |
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_VOID |
 				      KCOV_DF_F_REMOTE, 0xff, 1, 8);
 		check(section(w, 4, &r, err, sizeof(err)) == 4 &&
 		      (r.flags & KCOV_DF_F_VOID), "section: end (REMOTE too)");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST |
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST |
 				      KCOV_DF_F_VOID, 0xff, 1, 8);
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "flags"), "section: FIRST and VOID refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, 0, 0xff, 1, 8);
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, 0, 0xff, 1, 8);
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "flags"), "section: neither refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST |
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST |
 				      KCOV_DF_F_FIELDS, 0xff, 1, 8);
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "flags"), "section: FIELDS refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0xff,
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0xff,
 				      0, 8);
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "extra words"),
 		      "section: without its pid word refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0,
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0,
 				      1, 8);
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "argument"),
 		      "section: with an argument index refused");
-		w[0] = KCOV_DF_V1_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0xff,
+		w[0] = KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION, KCOV_DF_F_FIRST, 0xff,
 				      1, 8);
 		w[1] = 0xffffffff81000000ULL;
 		check(section(w, 4, &r, err, sizeof(err)) < 0 &&
@@ -115,7 +115,7 @@ int main(void)
 		      strstr(err, "pid"), "section: pid beyond 32 bits refused");
 	}
 	{
-		uint64_t w[] = { KCOV_DF_V1_HDR(5, 0, 0xff, 0, 0), 0, 0 };
+		uint64_t w[] = { KCOV_DF_V2_HDR(5, 0, 0xff, 0, 0), 0, 0 };
 
 		check(section(w, 3, &r, err, sizeof(err)) < 0 &&
 		      strstr(err, "unknown kind 5"),

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # libkcovdf unit tests, built with ASan and UBSan from the library sources:
-# tests/lib/test_lib.c (decoder, trace reader, calls, formatting) and
+# tests/lib/test_lib.c (decoder, trace files, call trees, values),
 # tests/lib/test_trace.c (truncated files, packed streams, reading chunk by
-# chunk).
+# chunk) and tests/lib/test_rules.c (the rule language: lexer, parser,
+# evaluator, checker). The library is compiled once for all.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/tests
-mkdir -p "$out"
+mkdir -p "$out/lib-asan"
+cflags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+	-I"$root/include/uapi" -I"$root/include" -I"$root/lib")
+rm -f "$out"/lib-asan/*.o
+objs=()
+for f in "$root"/lib/*.c; do
+	o=$out/lib-asan/$(basename "${f%.c}").o
+	clang-22 "${cflags[@]}" -c "$f" -o "$o"
+	objs+=("$o")
+done
 rc=0
-for t in test_lib test_trace; do
-	clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
-		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
-		"$root/tests/lib/$t.c" "$root"/lib/*.c -ldw -lelf \
-		-o "$out/$t"
+for t in test_lib test_trace test_rules; do
+	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
+		-ldw -lelf -o "$out/$t"
 	"$out/$t" || rc=1
 done
 exit $rc

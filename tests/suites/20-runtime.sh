@@ -58,6 +58,7 @@ scenario() {
 scenario scalar "scalar records: signed/unsigned, sizes, flags, clamped size, NOARGS, VOID"
 scenario fields "struct fields: bitfields, signed bitfields, arrays, bool, BYVAL"
 scenario badptr "bad pointers: NULL, ERR_PTR, unmapped, munmap'd, PROT_NONE, kernel, non-canonical, partial pages"
+scenario content "format revision 2: strings (cut, faulting at page ends, NULL, ERR_PTR), wide values (cut at 72 bytes, unreadable), NOTREAD never read"
 scenario trunc "layouts with more than 64 fields or TRUNC"
 scenario threads "8 threads x 100k records, exact per-thread streams" KCOVDF_BUFFER_WORDS=4096
 scenario fork "fork: parent and children record under their own pids; _exit flushes"
@@ -90,8 +91,8 @@ for s in segvdie segvkill; do
 	fi
 done
 exec 2>&3 3>&-
-# Records made before the crash are lost with the process (documented);
-# the file stays readable.
+# The file stays readable (what the runtime writes before the default
+# action is checked in 20-runtime-crash.sh).
 if env -u KCOVDF_OUT "$T" check parse "$tmp/segvdie.kdf" >/dev/null 2>&1
 then
 	ok "trace of a crashed program still has its header"

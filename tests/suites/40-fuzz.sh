@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzing of the record decoder and the trace file reader (docs/fuzzing.md).
+# Fuzzing of the record decoder, the trace file reader and the rule parser
+# and checker (RELIABILITY.md, "Fuzzing the decoder and the trace reader").
 #
 # Builds the libFuzzer harnesses of tests/fuzz/ from the library sources,
 # replays every file of tests/fuzz/corpus/<harness>/ (seeds and the
@@ -16,7 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
 secs=${FUZZ_SECONDS:-30}
 seed=${FUZZ_SEED:-1}
-harnesses="fuzz_trace fuzz_records"
+harnesses="fuzz_trace fuzz_records fuzz_rules"
 mkdir -p "$out/artifacts"
 
 n=0 failed=0

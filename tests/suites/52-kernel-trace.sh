@@ -69,8 +69,11 @@ fi
 printf '%s\n' "$out" | grep -i 'followed' | sed 's/^/# /'
 
 vmlinux=$root/build/kernel/$v/vmlinux
+# No --vmlinux: the trace's build id finds build/kernel/$v/vmlinux, and a
+# line on stderr says so.
+vbid=$(readelf -n "$vmlinux" | awk '/Build ID/ { print $3; exit }')
 for t in dd ebadf fork; do
-	if ! "$root/build/kcovdf" view --json --vmlinux "$vmlinux" "$share/$t.trace" \
+	if ! "$root/build/kcovdf" view --json "$share/$t.trace" \
 	     > "$share/$t.json" 2> "$share/$t.err"; then
 		sed 's/^/# /' "$share/$t.err"
 		notok "$v: kcovdf view --json $t.trace"
@@ -78,6 +81,13 @@ for t in dd ebadf fork; do
 	fi
 	ok "$v: kcovdf view --json $t.trace ($(wc -l < "$share/$t.json") calls)"
 done
+if [ -n "$vbid" ] &&
+   grep -qx "kcovdf: symbols from \(.*/\)\?build/kernel/$v/vmlinux (build id $vbid)" "$share/dd.err"; then
+	ok "$v: no --vmlinux: build/kernel/$v/vmlinux found by the trace's build id, and named"
+else
+	sed 's/^/# /' "$share/dd.err"
+	notok "$v: no --vmlinux: build/kernel/$v/vmlinux found by the trace's build id, and named"
+fi
 
 python3 "$root/tests/kernel-trace/check.py" "$share/dd.json" "$share/ebadf.json" "$share/fork.json" |
 	while IFS= read -r line; do
@@ -103,6 +113,19 @@ if "$root/build/kcovdf" view --vmlinux "$vmlinux" -f ksys_read "$share/dd.trace"
 else
 	"$root/build/kcovdf" view --vmlinux "$vmlinux" -f ksys_read "$share/dd.trace" | head -n 5 | cut -c1-200 | sed 's/^/# /'
 	notok "$v: kcovdf view: ksys_read(fd=0, buf=0x..., count=123) {"
+fi
+# struct file: in full (flags and modes in hex) the first time in the
+# task, then only what changed; --full: every field every time.
+"$root/build/kcovdf" view -f ksys_read "$share/dd.trace" > "$share/dd.view" 2>/dev/null
+"$root/build/kcovdf" view --full -f ksys_read "$share/dd.trace" > "$share/dd.full" 2>/dev/null
+sed 's/^/# /' "$share/dd.view" | cut -c1-300 | head -n 8
+if grep -q '^  vfs_read(file=0x[0-9a-f]* {.*, f_mode=0x[0-9a-f]*, .*f_flags=0x[0-9a-f]*' "$share/dd.view" &&
+   grep -q '^    rw_verify_area(.*file=0x[0-9a-f]* {.*/\* [0-9]* \(more\|fields\) as before \*/}' "$share/dd.view" &&
+   grep -q '^    rw_verify_area(.*file=0x[0-9a-f]* {f_\(count\|mode\)' "$share/dd.full" &&
+   [ "$(wc -c < "$share/dd.view")" -lt "$(wc -c < "$share/dd.full")" ]; then
+	ok "$v: view: struct file in full once (f_mode, f_flags in hex), then what changed ($(wc -c < "$share/dd.view") bytes, --full $(wc -c < "$share/dd.full"))"
+else
+	notok "$v: view: struct file in full once (f_mode, f_flags in hex), then what changed"
 fi
 # The auditor's loop on the module: the rules catch the planted overflow
 # (exit 1, the violating call shown with its values) and pass on correct
@@ -134,5 +157,20 @@ if "$root/build/kcovdf" report --vmlinux "$vmlinux" --modules "$modsdir" -f 'kco
 else
 	sed 's/^/# /' "$share/report.out" | head -n 30
 	notok "$v: kcovdf report on a module: calls, values, -EDQUOT"
+fi
+# No symbol options at all: record wrote the module's build id, and
+# KCOVDF_DEBUG_PATH names the directory it was built in.
+mbid=$(readelf -n "$mod/kcovdf_audit.ko" | awk '/Build ID/ { print $3; exit }')
+KCOVDF_DEBUG_PATH=$mod "$root/build/kcovdf" report -f 'kcovdf_audit_*' \
+	"$share/audit.trace" > "$share/report2.out" 2> "$share/report2.err"
+sed 's/^/# /' "$share/report2.err" | cut -c1-200
+if [ -n "$mbid" ] && grep -q 'kcovdf_audit_charge_checked: 2 calls' "$share/report2.out" &&
+   grep -q '^  q->used ' "$share/report2.out" &&
+   grep -qx "kcovdf: symbols of module kcovdf_audit from $mod/kcovdf_audit.ko (build id $mbid)" "$share/report2.err" &&
+   grep -q "^kcovdf: symbols from .*build/kernel/$v/vmlinux (build id $vbid)" "$share/report2.err"; then
+	ok "$v: kcovdf report without --vmlinux and --modules: vmlinux and module found by build id (KCOVDF_DEBUG_PATH)"
+else
+	sed 's/^/# /' "$share/report2.out" | head -n 20
+	notok "$v: kcovdf report without --vmlinux and --modules: vmlinux and module found by build id (KCOVDF_DEBUG_PATH)"
 fi
 finish

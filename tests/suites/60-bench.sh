@@ -12,9 +12,13 @@ nok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -z "${2:-}" ] || sed 's
 check() { local d=$1; shift; local o; if o=$("$@" 2>&1); then ok "$d"; else nok "$d" "$o"; fi; }
 
 for s in "$root"/bench/run.sh "$root"/bench/kernel/*.sh "$root"/bench/user/run.sh \
-	 "$root"/bench/user/trace.sh; do
+	"$root"/bench/user/interp.sh "$root"/bench/user/trace.sh; do
 	check "bash -n ${s#"$root"/}" bash -n "$s"
 done
+out=$(LUA_SRC="$tmp/no-lua" "$root/bench/user/interp.sh" 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q '^interp.sh: skipped: no Lua source' <<<"$out"; then
+	ok "interp.sh without the Lua source (no network): skipped with a message"
+else nok "interp.sh without the Lua source: skipped with a message" "status $rc: $out"; fi
 check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
 if [ -f "$root/build/libkcovdf.a" ]; then
 	check "user/tracestat.c builds, -Wall -Wextra -Werror" \

@@ -21,7 +21,7 @@
 #include "kcovdf.h"
 
 #define V1(kind, flags, idx, nextra, size) \
-	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
 #define ARG KCOV_DF_KIND_ARG
 #define RET KCOV_DF_KIND_RET
 #define FIRST KCOV_DF_F_FIRST
@@ -200,11 +200,11 @@ static void v1_trace(void)
 	};
 
 	header("1");
-	stream(300, 300, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, "cat", cat,
+	stream(300, 300, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "cat", cat,
 	       NW(cat));
-	stream(300, 300, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_V1, "cat", remote,
+	stream(300, 300, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, "cat", remote,
 	       NW(remote));
-	stream(301, 301, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_V1, "sh", sh, NW(sh));
+	stream(301, 301, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "sh", sh, NW(sh));
 	loss(300, 300, 25, 3);
 }
 

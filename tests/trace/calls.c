@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workloads for tests/suites/36-trace.sh and bench/user/trace.sh, built
+ * Workloads for tests/suites/37-trace.sh and bench/user/trace.sh, built
  * with kcovdf cc:
  *   calls loop N   N iterations of step(i, &acc), which calls mix() twice:
  *                  5 calls (15 records, one of them a struct) an iteration
