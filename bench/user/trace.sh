@@ -17,10 +17,12 @@
 #      without and with arguments: -a, DWARF);
 #   2. recording: wall-clock median (min-max) of BENCH_ROUNDS rounds, the
 #      variants alternated within each round, and the ratio to plain;
-#   3. viewing: kcovdf view and uftrace replay, time and peak RSS;
+#   3. viewing: kcovdf view (the default, objects seen before shown by
+#      their changed fields; --full) and uftrace replay, time, peak RSS,
+#      output size;
 #   4. view before and after streaming (kcovdf built from BENCH_VIEW_BASE,
-#      default 218f768, the commit before this work) on the 1M-call trace
-#      and a 100,000-deep recursion;
+#      default 218f768, the commit before this work; after with --full, the
+#      same output) on the 1M-call trace and a 100,000-deep recursion;
 #   5. the cost of packing at flush in instructions (callgrind), per record.
 #
 # BENCH_ROUNDS (default 5), BENCH_WORKS (a subset: "calls lua zlib").
@@ -182,10 +184,11 @@ echo
 echo "| workload | command | seconds | peak RSS KiB | trace KiB | output MB |"
 echo "|---|---|---|---|---|---|"
 for w in $works; do
-	for c in packed plain uf ufa; do
+	for c in packed full plain uf ufa; do
 		case $c in
 		packed) cmd=("$K" view "$tmp/$w.kdf"); f=$tmp/$w.kdf; what="kcovdf view (packed)" ;;
-		plain) cmd=("$K" view "$tmp/$w.raw.kdf"); f=$tmp/$w.raw.kdf; what="kcovdf view (plain chunks)" ;;
+		full) cmd=("$K" view --full "$tmp/$w.kdf"); f=$tmp/$w.kdf; what="kcovdf view --full (packed)" ;;
+		plain) cmd=("$K" view --full "$tmp/$w.raw.kdf"); f=$tmp/$w.raw.kdf; what="kcovdf view --full (plain chunks)" ;;
 		uf|ufa) [ $have_uf = 1 ] || continue
 			cmd=(uftrace replay -d "$tmp/$w.$c"); f=$tmp/$w.$c
 			what="uftrace replay"
@@ -224,8 +227,10 @@ if [ -x "$base/build/kcovdf" ] && [ -f "$tmp/calls.raw.kdf" ]; then
 	echo "|---|---|---|---|---|"
 	for tr in calls.raw deep; do
 		for b in before after; do
-			bin=$K; [ $b = before ] && bin=$base/build/kcovdf
-			read -r s kb <<<"$(measure bash -c '"$1" view "$2" 2>/dev/null | wc -c >'"$tmp/bytes" _ "$bin" "$tmp/$tr.kdf")"
+			# after: --full, every field every time, as before
+			bin=$K opt=--full
+			[ $b = before ] && bin=$base/build/kcovdf opt=
+			read -r s kb <<<"$(measure bash -c '"$1" view $3 "$2" 2>/dev/null | wc -c >'"$tmp/bytes" _ "$bin" "$tmp/$tr.kdf" "$opt")"
 			echo "| $tr ($(( $(stat -c %s "$tmp/$tr.kdf") / 1024 )) KiB) | $b | $s | $kb | $(cat "$tmp/bytes") |"
 		done
 	done

@@ -415,7 +415,7 @@ static void check_tasks(const struct kcovdf_trace *t, const uint8_t *data,
 
 		if (st->format == KCOVDF_FMT_KCOV_PCEXT)
 			continue;
-		for (size_t k = 0; st->format == KCOVDF_FMT_V1 &&
+		for (size_t k = 0; st->format == KCOVDF_FMT_VERSIONED &&
 				   k < t->nstreams; k++)
 			if (t->streams[k].pid == st->pid &&
 			    t->streams[k].tid == st->tid &&

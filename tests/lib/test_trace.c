@@ -31,8 +31,8 @@ static void ok(int cond, const char *name)
 	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, name);
 }
 
-#define V1(kind, flags, idx, nextra, size) \
-	KCOV_DF_V1_HDR(kind, flags, idx, nextra, size)
+#define V2(kind, flags, idx, nextra, size) \
+	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
 #define ARG KCOV_DF_KIND_ARG
 #define RET KCOV_DF_KIND_RET
 #define SECT KCOV_DF_KIND_SECTION
@@ -59,13 +59,13 @@ static size_t make_records(uint64_t *w, size_t cap)
 		uint64_t f = 0x401000 + 0x40 * (rnd() % 5);
 
 		obj[rnd() % 6] += rnd() % 3;
-		w[n++] = V1(ARG, KCOV_DF_F_FIRST | KCOV_DF_F_FIELDS, 0, 7, 8);
+		w[n++] = V2(ARG, KCOV_DF_F_FIRST | KCOV_DF_F_FIELDS, 0, 7, 8);
 		w[n++] = f;
 		w[n++] = 0x7ffd00000f00ULL + 16 * (rnd() % 4);
 		w[n++] = 0x1234567890abcdefULL;
 		for (int i = 0; i < 6; i++)
 			w[n++] = obj[i];
-		w[n++] = V1(RET, KCOV_DF_F_SIGNED, KCOV_DF_ARGIDX_NONE, 0, 4);
+		w[n++] = V2(RET, KCOV_DF_F_SIGNED, KCOV_DF_ARGIDX_NONE, 0, 4);
 		w[n++] = f;
 		w[n++] = rnd() % 4 ? 0 : (uint64_t)-22;
 	}
@@ -139,12 +139,12 @@ static void test_wpack(void)
 			       r % 3 == 1 ? (0xD2ULL << 56) | (r >> 8 & 0x0fff0000ULL) :
 			       r >> 40;
 		}
-		all &= round_trip(KCOVDF_FMT_V1, w, 1 + k % 64, &len);
+		all &= round_trip(KCOVDF_FMT_VERSIONED, w, 1 + k % 64, &len);
 	}
 	ok(all, "wpack: v1 and v2 headers claiming any length round-trip");
 
 	n = make_records(w, N);
-	all = round_trip(KCOVDF_FMT_V1, w, n, &len);
+	all = round_trip(KCOVDF_FMT_VERSIONED, w, n, &len);
 	ok(all && len * 10 < n * 8,
 	   "wpack: repeated objects pack to less than a tenth");
 	printf("# %zu words, %zu bytes packed (%.1f%%)\n", n, len,
@@ -159,7 +159,7 @@ static void test_wpack(void)
 			w[i] = rnd();
 		uint32_t c;
 
-		ok(kcovdf_wpack_encode(&ws, KCOVDF_FMT_V1, w, 64, out,
+		ok(kcovdf_wpack_encode(&ws, KCOVDF_FMT_VERSIONED, w, 64, out,
 				       sizeof(out), &c) == 0,
 		   "wpack: words that do not pack smaller are refused");
 	}
@@ -173,14 +173,14 @@ static void test_wpack(void)
 		uint32_t c;
 
 		m = make_records(w, m);
-		plen = kcovdf_wpack_encode(&ws, KCOVDF_FMT_V1, w, m, out,
+		plen = kcovdf_wpack_encode(&ws, KCOVDF_FMT_VERSIONED, w, m, out,
 					   m * 8, &c);
 		for (size_t c = 0; c < plen; c++) {
 			uint8_t *cut = malloc(c ? c : 1);
 			uint32_t c2;
 
 			memcpy(cut, out, c);
-			cut_ok &= kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, cut,
+			cut_ok &= kcovdf_wpack_decode(&ws, KCOVDF_FMT_VERSIONED, cut,
 						      c, back, m, &c2) == -1;
 			free(cut);
 		}
@@ -190,11 +190,11 @@ static void test_wpack(void)
 			mod[i] ^= (uint8_t)(1 + rnd() % 255);
 			/* Either refused or some words: ASan checks the
 			 * bounds. */
-			(void)kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, mod,
+			(void)kcovdf_wpack_decode(&ws, KCOVDF_FMT_VERSIONED, mod,
 						  plen, back, m, &c);
 		}
 		ok(flip_ok, "wpack: byte flips in a packing: no overrun");
-		ok(kcovdf_wpack_decode(&ws, KCOVDF_FMT_V1, out, plen, back,
+		ok(kcovdf_wpack_decode(&ws, KCOVDF_FMT_VERSIONED, out, plen, back,
 				       8 * plen + 1, &c) == -1,
 		   "wpack: more than 8 words a byte is refused");
 		free(out);
@@ -264,7 +264,7 @@ static size_t build(const char *path)
 	mark(fd, b, -1, 0, 0);
 	for (int c = 0; c < 6; c++) {
 		struct kcovdf_stream_hdr h = { .pid = 1, .tid = 1,
-			.format = KCOVDF_FMT_V1, .seq = (uint64_t)c };
+			.format = KCOVDF_FMT_VERSIONED, .seq = (uint64_t)c };
 		/* records are 13 words: cut at record boundaries */
 		size_t n = c == 5 ? ndf - done : 13 * (5 + 3 * (size_t)c);
 
@@ -448,13 +448,13 @@ static void test_straddle(void)
 	char path[] = "/tmp/kcovdf-test-trace-XXXXXX";
 	int fd = mkstemp(path);
 	uint64_t w[] = {
-		V1(ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x401000, 5,
-		V1(SECT, KCOV_DF_F_FIRST | KCOV_DF_F_REMOTE,
+		V2(ARG, KCOV_DF_F_FIRST, 0, 0, 4), 0x401000, 5,
+		V2(SECT, KCOV_DF_F_FIRST | KCOV_DF_F_REMOTE,
 		   KCOV_DF_ARGIDX_NONE, 1, 0), 0, 0x77, 42,
-		V1(RET, 0, KCOV_DF_ARGIDX_NONE, 0, 4), 0x401000, 9,
+		V2(RET, 0, KCOV_DF_ARGIDX_NONE, 0, 4), 0x401000, 9,
 	};
 	struct kcovdf_stream_hdr h = { .pid = 2, .tid = 2,
-				       .format = KCOVDF_FMT_V1 };
+				       .format = KCOVDF_FMT_VERSIONED };
 	struct kcovdf_trace *t;
 	uint64_t a[2] = { 0, 0 }, b[2] = { 0, 0 };
 	char err[300];
@@ -467,7 +467,7 @@ static void test_straddle(void)
 	kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w + 5,
 			   40);
 	close(fd);
-	kcovdf_walk(KCOVDF_FMT_V1, w, 10, count_cb, a, NULL, 0);
+	kcovdf_walk(KCOVDF_FMT_VERSIONED, w, 10, count_cb, a, NULL, 0);
 	t = kcovdf_trace_open(path, err, sizeof(err));
 	ok(t && kcovdf_walk_stream(t, &t->streams[0], count_cb, b, err,
 				   sizeof(err)) == 0 &&
@@ -493,7 +493,7 @@ static void test_writer(void)
 	char path[] = "/tmp/kcovdf-test-trace-XXXXXX";
 	int fd = mkstemp(path), whole = 1, bounded = 1, fd2;
 	struct kcovdf_stream_hdr h = { .pid = 3, .tid = 3,
-				       .format = KCOVDF_FMT_V1, .seq = 7 };
+				       .format = KCOVDF_FMT_VERSIONED, .seq = 7 };
 	struct kcovdf_trace *t;
 	char err[300];
 	size_t got;
@@ -516,7 +516,7 @@ static void test_writer(void)
 
 				pread(fd2, cw, t->streams[s].chunks[c].nwords * 8,
 				      (off_t)t->streams[s].chunks[c].off);
-				whole &= kcovdf_walk(KCOVDF_FMT_V1, cw,
+				whole &= kcovdf_walk(KCOVDF_FMT_VERSIONED, cw,
 						     t->streams[s].chunks[c].nwords,
 						     NULL, NULL, NULL, 0) == 0;
 				free(cw);
