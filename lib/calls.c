@@ -18,12 +18,32 @@
  *    section of the same handle and pid (calls still open in it are marked
  *    no_exit); an end without a start is ignored. Calls inside a section,
  *    or with KCOV_DF_F_REMOTE, are marked remote.
+ *
+ * The records are read one at a time, chunk by chunk, and the calls are
+ * handed on as soon as they are known, in pre-order: "open" (the call with
+ * all its arguments, under its parent) and "close" (with its return, after
+ * all its children). kcovdf_calls_stream() gives these events to a sink
+ * and frees each call after its close, so its memory follows the depth of
+ * the call stack (and the merge's look-ahead, below), not the length of
+ * the stream; kcovdf_calls_build() and kcovdf_calls_merge() link the calls
+ * into a tree instead. Both are the same code.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "kcovdf.h"
+
+/* A call and what the engine keeps about it. */
+struct node {
+	struct kcovdf_call c;	/* first: a call is its node */
+	size_t idx;		/* dataflow calls: pre-order index */
+	size_t up;		/* dataflow parent's idx + 1, 0: none */
+	size_t end;		/* end of the dataflow subtree, 0: still open */
+	int refs;		/* streaming: dataflow, window, output */
+	int pushed;		/* on the dataflow stack */
+	int final;		/* its arguments are complete */
+};
 
 /* How many calls of a function are on the stack. */
 struct pc_count {
@@ -32,25 +52,164 @@ struct pc_count {
 	int used;
 };
 
+struct engine;
+
+/* The dataflow builder. */
 struct builder {
-	struct arena a;
-	struct kcovdf_calls *out;
+	struct engine *e;
 	const struct kcovdf_stream *st;
-	struct kcovdf_sym *sym;
-	struct kcovdf_call **stack;
+	struct node **stack;
 	size_t depth, cap;
 	struct pc_count *open;		/* open calls per pc (hash table) */
 	size_t nopen, open_cap;
-	struct kcovdf_call *last_top;	/* last top-level call */
-	struct kcovdf_call *cur;	/* call whose arguments are filling */
-	uint64_t index;
+	struct node *cur;		/* call whose arguments are filling */
+	uint64_t index;			/* records seen */
+	size_t created;			/* dataflow calls made */
 	int nested;
 	size_t nsections;		/* open sections on the stack */
 };
 
-/* Append c as the last child of parent, or as the last top-level call of
- * out (*last_top tracks it); the call builder and the PC_EXT merger both
- * grow their trees this way. */
+/* Per-pc queues of dataflow calls not yet placed (merge). */
+struct pcq {
+	uint64_t pc;
+	size_t *idx;
+	size_t head, len, cap;
+	int used;
+};
+
+struct mframe {
+	struct node *c;
+	uint64_t fstart;	/* function start, when fknown */
+	int fknown;
+	int own;		/* stands for its own dataflow call */
+	struct node *scope;	/* the dataflow call whose range bounds what
+				 * may go inside; NULL: the whole stream */
+	int virt;		/* a dataflow call without a PC_EXT frame */
+	int hold;		/* a placeholder: its output is held */
+};
+
+struct held {
+	struct node *c;
+	int close;
+};
+
+struct engine {
+	int stream;		/* sink mode: calls are freed after close */
+	struct arena a;		/* tree mode: every call */
+	struct kcovdf_calls *out;	/* tree mode */
+	struct kcovdf_call *last_top;
+	const struct kcovdf_call_sink *sink;
+	struct kcovdf_sym *sym;
+	uint32_t pid;
+	int copy;		/* records point into a chunk buffer */
+	int merging;
+	struct builder b;
+	struct kcovdf_rec_cursor cur;
+	int df_done;		/* the dataflow stream is read to its end */
+	int df_rc;		/* -1: it is damaged */
+	char df_err[256];
+	/* merge: the dataflow calls j .. b.created - 1, not yet placed */
+	struct node **win;
+	size_t wcap, j;
+	struct pcq *q;
+	size_t qcap, nq;
+	struct mframe *st;
+	size_t depth, scap;
+	/* output held while a placeholder frame is open: its function is
+	 * known only at its exit */
+	size_t nhold;
+	struct held *held;
+	size_t nheld, heldcap;
+};
+
+/* ------------------------------------------------------------------ */
+/* Calls: memory and output                                            */
+/* ------------------------------------------------------------------ */
+
+static void *e_alloc(struct engine *e, size_t n)
+{
+	void *p;
+
+	if (!e->stream)
+		return arena_alloc(&e->a, n);
+	p = calloc(1, n);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static struct node *node_new(struct engine *e, uint64_t pc)
+{
+	struct node *n = e_alloc(e, sizeof(*n));
+
+	n->c.pc = pc;
+	return n;
+}
+
+/* What rec_keep() copied. */
+static void rec_free(struct kcovdf_rec *r)
+{
+	free((void *)r->fields);
+	free((void *)r->str);
+	free((void *)r->wide);
+}
+
+static void node_free(struct engine *e, struct node *n)
+{
+	if (e->copy) {
+		for (size_t i = 0; i < n->c.nargs; i++)
+			rec_free(&n->c.args[i]);
+		if (n->c.has_ret)
+			rec_free(&n->c.ret);
+	}
+	free(n->c.args);
+	free(n);
+}
+
+/* Drop one reference (streaming); the last one frees the call. */
+static void node_put(struct engine *e, struct node *n)
+{
+	if (e->stream && --n->refs == 0)
+		node_free(e, n);
+}
+
+/* n words from w in memory of the engine's (NULL stays NULL; at least
+ * one word, so that what was there stays non-NULL). */
+static const uint64_t *keep_words(struct engine *e, const uint64_t *w,
+				  size_t n)
+{
+	uint64_t *p;
+
+	if (!w)
+		return NULL;
+	p = e_alloc(e, (n ? n : 1) * sizeof(*p));
+	memcpy(p, w, n * sizeof(*p));
+	return p;
+}
+
+/* A record kept in a call: what it points to (fields, string bytes, the
+ * words of a wide value) copied when it points into a chunk buffer that
+ * the next chunk overwrites. */
+static void rec_keep(struct engine *e, struct kcovdf_rec *dst,
+		     const struct kcovdf_rec *r)
+{
+	*dst = *r;
+	if (!e->copy)
+		return;
+	dst->fields = r->nfields ? keep_words(e, r->fields, r->nfields) : NULL;
+	dst->str = keep_words(e, r->str, (r->str_len + 7) / 8);
+	dst->wide = keep_words(e, r->wide, r->wide_words);
+}
+
+/* Append c as the last child of parent, or as the last top-level call. */
 static void link_call(struct kcovdf_calls *out, struct kcovdf_call **last_top,
 		      struct kcovdf_call *parent, struct kcovdf_call *c)
 {
@@ -70,20 +229,115 @@ static void link_call(struct kcovdf_calls *out, struct kcovdf_call **last_top,
 	out->ncalls++;
 }
 
-static struct kcovdf_call *new_call(struct builder *b, uint64_t pc)
+static void deliver(struct engine *e, struct node *n, int close)
 {
-	struct kcovdf_call *c = arena_alloc(&b->a, sizeof(*c));
-	struct kcovdf_call *parent = b->depth ? b->stack[b->depth - 1] : NULL;
+	if (close) {
+		if (e->sink->close)
+			e->sink->close(e->sink->arg, &n->c);
+		node_put(e, n);
+	} else if (e->sink->open) {
+		e->sink->open(e->sink->arg, &n->c);
+	}
+}
 
-	c->pc = pc;
-	c->fn = b->sym && pc ? kcovdf_sym_fn(b->sym, b->st->pid, pc) : NULL;
-	c->src = KCOVDF_SRC_DF;
-	c->remote = b->nsections > 0;
-	c->index = b->index;
-	c->parent = parent;
-	c->depth = (int)b->depth;
-	link_call(b->out, &b->last_top, parent, c);
-	return c;
+static void emit(struct engine *e, struct node *n, int close)
+{
+	if (e->nhold) {
+		if (e->nheld == e->heldcap) {
+			e->heldcap = e->heldcap ? 2 * e->heldcap : 64;
+			e->held = xrealloc(e->held, e->heldcap *
+					   sizeof(*e->held));
+		}
+		e->held[e->nheld].c = n;
+		e->held[e->nheld++].close = close;
+		return;
+	}
+	deliver(e, n, close);
+}
+
+/* The call is in the output now, under n->c.parent. */
+static void out_open(struct engine *e, struct node *n)
+{
+	if (!e->stream) {
+		link_call(e->out, &e->last_top, n->c.parent, &n->c);
+		return;
+	}
+	n->refs++;
+	emit(e, n, 0);
+}
+
+/* Its subtree is complete. */
+static void out_close(struct engine *e, struct node *n)
+{
+	if (e->stream)
+		emit(e, n, 1);
+}
+
+static void hold_end(struct engine *e)
+{
+	if (--e->nhold)
+		return;
+	for (size_t i = 0; i < e->nheld; i++)
+		deliver(e, e->held[i].c, e->held[i].close);
+	e->nheld = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The dataflow builder                                                */
+/* ------------------------------------------------------------------ */
+
+static void win_add(struct engine *e, struct node *n);
+
+/* A call's arguments are complete. */
+static void df_closed(struct engine *e, struct node *n);
+
+static void df_final(struct engine *e, struct node *n)
+{
+	n->final = 1;
+	if (!e->merging)
+		out_open(e, n);
+	if (!n->pushed)
+		df_closed(e, n);
+}
+
+/* The builder is done with the call: every call made from now on is
+ * outside its subtree. */
+static void df_closed(struct engine *e, struct node *n)
+{
+	n->end = e->b.created;
+	if (!e->merging)
+		out_close(e, n);
+	node_put(e, n);
+}
+
+static struct node *b_new(struct builder *b, uint64_t pc)
+{
+	struct engine *e = b->e;
+	struct node *n = node_new(e, pc);
+	struct node *parent = b->depth ? b->stack[b->depth - 1] : NULL;
+
+	n->c.fn = e->sym && pc ? kcovdf_sym_fn(e->sym, b->st->pid, pc) : NULL;
+	n->c.src = KCOVDF_SRC_DF;
+	n->c.remote = b->nsections > 0;
+	n->c.index = b->index;
+	n->c.parent = parent ? &parent->c : NULL;
+	n->c.depth = (int)b->depth;
+	n->idx = b->created++;
+	n->up = parent ? parent->idx + 1 : 0;
+	n->refs = 1;
+	if (e->merging)
+		win_add(e, n);
+	return n;
+}
+
+static void finalize_cur(struct builder *b)
+{
+	struct node *n = b->cur;
+
+	if (n) {
+		b->cur = NULL;
+		df_final(b->e, n);
+	}
 }
 
 /*
@@ -127,161 +381,223 @@ static size_t *open_count(struct builder *b, uint64_t pc)
 	return &b->open[i].n;
 }
 
-static struct kcovdf_call *pop(struct builder *b)
+/* Off the stack; the caller marks it and then calls df_closed(). */
+static struct node *pop(struct builder *b)
 {
-	struct kcovdf_call *c = b->stack[--b->depth];
+	struct node *n = b->stack[--b->depth];
 
-	(*open_count(b, c->pc))--;
-	if (c->section) {
+	(*open_count(b, n->c.pc))--;
+	if (n->c.section) {
 		b->nsections--;
-		c->section_open = 1;	/* cleared by its end record */
+		n->c.section_open = 1;	/* cleared by its end record */
 	}
-	return c;
+	return n;
 }
 
-static void push(struct builder *b, struct kcovdf_call *c)
+static void push(struct builder *b, struct node *n)
 {
 	if (b->depth == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 64;
-		struct kcovdf_call **ns = realloc(b->stack, nc * sizeof(*ns));
-
-		if (!ns)
-			abort();
-		b->stack = ns;
-		b->cap = nc;
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->stack = xrealloc(b->stack, b->cap * sizeof(*b->stack));
 	}
-	b->stack[b->depth++] = c;
-	(*open_count(b, c->pc))++;
-	if (c->section)
+	b->stack[b->depth++] = n;
+	n->pushed = 1;
+	(*open_count(b, n->c.pc))++;
+	if (n->c.section)
 		b->nsections++;
 }
 
 static void on_section(struct builder *b, const struct kcovdf_rec *r)
 {
-	struct kcovdf_call *c;
+	struct node *n;
 	size_t i;
 
-	b->cur = NULL;
 	if (r->flags & KCOV_DF_F_FIRST) {
-		c = new_call(b, 0);
-		c->src = 0;
-		c->section = 1;
-		c->handle = r->value;
-		c->section_pid = r->task_pid;
-		push(b, c);
+		n = b_new(b, 0);
+		n->c.src = 0;
+		n->c.section = 1;
+		n->c.handle = r->value;
+		n->c.section_pid = r->task_pid;
+		push(b, n);
+		df_final(b->e, n);
 		return;
 	}
 	for (i = b->depth; i > 0; i--) {
-		c = b->stack[i - 1];
-		if (c->section && c->handle == r->value &&
-		    c->section_pid == r->task_pid)
+		n = b->stack[i - 1];
+		if (n->c.section && n->c.handle == r->value &&
+		    n->c.section_pid == r->task_pid)
 			break;
 	}
 	if (i == 0)
 		return;
-	while (b->depth > i)
-		pop(b)->no_exit = 1;
-	pop(b)->section_open = 0;
+	while (b->depth > i) {
+		n = pop(b);
+		n->c.no_exit = 1;
+		df_closed(b->e, n);
+	}
+	n = pop(b);
+	n->c.section_open = 0;
+	df_closed(b->e, n);
 }
 
 /*
  * The args array grows by doubling; its capacity is implicit: 4, then the
  * nargs at which it filled up (a power of two) times two. A damaged stream
  * can give one call any number of arguments, so growing one slot at a time
- * (quadratic arena use) is not an option.
+ * (quadratic memory) is not an option.
  */
-static void add_arg(struct builder *b, struct kcovdf_call *c,
+static void add_arg(struct engine *e, struct node *n,
 		    const struct kcovdf_rec *r)
 {
-	size_t n = c->nargs;
+	struct kcovdf_call *c = &n->c;
+	size_t k = c->nargs;
 
-	if (n < 4 ? !c->args : !(n & (n - 1))) {
-		struct kcovdf_rec *na = arena_alloc(&b->a, (n < 4 ? 4 : 2 * n) *
-						    sizeof(*na));
+	if (e->stream) {
+		/* Streaming: exactly a power of two, from 1 (calls on the
+		 * stack are what memory follows). */
+		if (!(k & (k - 1)))
+			c->args = xrealloc(c->args, (k ? 2 * k : 1) *
+					   sizeof(*c->args));
+	} else if (k < 4 ? !c->args : !(k & (k - 1))) {
+		size_t nc = k < 4 ? 4 : 2 * k;
+		struct kcovdf_rec *na = arena_alloc(&e->a, nc * sizeof(*na));
 
-		if (n)
-			memcpy(na, c->args, n * sizeof(*na));
+		if (k)
+			memcpy(na, c->args, k * sizeof(*na));
 		c->args = na;
 	}
-	c->args[c->nargs++] = *r;
+	rec_keep(e, &c->args[c->nargs++], r);
 }
 
-static int on_rec_v1(const struct kcovdf_rec *r, void *arg)
+static void set_ret(struct engine *e, struct node *n,
+		    const struct kcovdf_rec *r)
 {
-	struct builder *b = arg;
-	struct kcovdf_call *c;
+	rec_keep(e, &n->c.ret, r);
+	n->c.has_ret = 1;
+}
+
+static void on_rec_v1(struct builder *b, const struct kcovdf_rec *r)
+{
+	struct engine *e = b->e;
+	struct node *n;
 
 	b->index++;
+	/* Any record but a further argument of the same call ends it. */
+	if (!(r->kind == KCOVDF_REC_ARG && !(r->flags & KCOV_DF_F_FIRST) &&
+	      b->cur && b->cur->c.pc == r->pc))
+		finalize_cur(b);
 	switch (r->kind) {
 	case KCOVDF_REC_LOST:
-		c = new_call(b, 0);
-		c->lost = r->value;
-		b->cur = NULL;
-		return 0;
+		n = b_new(b, 0);
+		n->c.lost = r->value;
+		df_final(e, n);
+		return;
 	case KCOVDF_REC_SECTION:
 		on_section(b, r);
-		return 0;
+		return;
 	case KCOVDF_REC_ARG:
-		if ((r->flags & KCOV_DF_F_FIRST) || !b->cur ||
-		    b->cur->pc != r->pc) {
-			/* An ARG without FIRST after a loss starts a call whose
-			 * first records are gone. */
-			c = new_call(b, r->pc);
-			c->remote |= !!(r->flags & KCOV_DF_F_REMOTE);
+		if (!b->cur) {
+			/* An ARG without FIRST after a loss starts a call
+			 * whose first records are gone. */
+			n = b_new(b, r->pc);
+			n->c.remote |= !!(r->flags & KCOV_DF_F_REMOTE);
 			if (b->nested)
-				push(b, c);
-			b->cur = c;
+				push(b, n);
+			b->cur = n;
 		}
 		if (!(r->flags & KCOV_DF_F_NOARGS))
-			add_arg(b, b->cur, r);
-		return 0;
+			add_arg(e, b->cur, r);
+		return;
 	case KCOVDF_REC_RET: {
 		size_t i = 0;
 
-		b->cur = NULL;
 		if (*open_count(b, r->pc))
 			for (i = b->depth; i > 0; i--)
-				if (b->stack[i - 1]->pc == r->pc &&
-				    !b->stack[i - 1]->section)
+				if (b->stack[i - 1]->c.pc == r->pc &&
+				    !b->stack[i - 1]->c.section)
 					break;
 		if (i == 0) {
-			c = new_call(b, r->pc);
-			c->no_entry = 1;
-			c->remote |= !!(r->flags & KCOV_DF_F_REMOTE);
-		} else {
-			while (b->depth > i)
-				pop(b)->no_exit = 1;
-			c = pop(b);
+			n = b_new(b, r->pc);
+			n->c.no_entry = 1;
+			n->c.remote |= !!(r->flags & KCOV_DF_F_REMOTE);
+			set_ret(e, n, r);
+			df_final(e, n);
+			return;
 		}
-		c->ret = *r;
-		c->has_ret = 1;
-		return 0;
+		while (b->depth > i) {
+			n = pop(b);
+			n->c.no_exit = 1;
+			df_closed(e, n);
+		}
+		n = pop(b);
+		set_ret(e, n, r);
+		df_closed(e, n);
+		return;
 	}
 	}
-	return 0;
 }
 
-static int on_rec_doc(const struct kcovdf_rec *r, void *arg)
+static void on_rec_doc(struct builder *b, const struct kcovdf_rec *r)
 {
-	struct builder *b = arg;
-	struct kcovdf_call *c;
+	struct engine *e = b->e;
+	struct node *n;
 
 	b->index++;
 	if (r->kind == KCOVDF_REC_ARG) {
 		/* A new call begins at another function, or when the index
 		 * does not grow (recursion into the same function). */
-		if (!b->cur || b->cur->pc != r->pc ||
-		    (b->cur->nargs &&
-		     b->cur->args[b->cur->nargs - 1].argidx >= r->argidx))
-			b->cur = new_call(b, r->pc);
-		add_arg(b, b->cur, r);
-		return 0;
+		n = b->cur;
+		if (!n || n->c.pc != r->pc ||
+		    (n->c.nargs &&
+		     n->c.args[n->c.nargs - 1].argidx >= r->argidx)) {
+			finalize_cur(b);
+			b->cur = b_new(b, r->pc);
+		}
+		add_arg(e, b->cur, r);
+		return;
 	}
-	b->cur = NULL;
-	c = new_call(b, r->pc);
-	c->ret = *r;
-	c->has_ret = 1;
-	c->no_entry = 1;
+	finalize_cur(b);
+	n = b_new(b, r->pc);
+	set_ret(e, n, r);
+	n->c.no_entry = 1;
+	df_final(e, n);
+}
+
+/* The end of the dataflow stream (or the record that stopped it). */
+static void b_finish(struct builder *b)
+{
+	finalize_cur(b);
+	while (b->depth) {
+		struct node *n = pop(b);
+
+		if (!n->c.section)
+			n->c.no_exit = 1;
+		df_closed(b->e, n);
+	}
+}
+
+/* Read one dataflow record; 0 when the stream is done. */
+static int df_step(struct engine *e)
+{
+	struct kcovdf_rec r;
+	int rc;
+
+	if (e->df_done)
+		return 0;
+	rc = kcovdf_rec_cursor_next(&e->cur, &r);
+	if (rc > 0) {
+		if (e->b.st->format == KCOVDF_FMT_VERSIONED)
+			on_rec_v1(&e->b, &r);
+		else
+			on_rec_doc(&e->b, &r);
+		return 1;
+	}
+	if (rc < 0) {
+		e->df_rc = -1;
+		snprintf(e->df_err, sizeof(e->df_err), "%s", e->cur.err);
+	}
+	b_finish(&e->b);
+	e->df_done = 1;
 	return 0;
 }
 
@@ -291,56 +607,719 @@ static int has_ret_cb(const struct kcovdf_rec *r, void *arg)
 	return r->kind == KCOVDF_REC_RET || r->kind == KCOVDF_REC_SECTION;
 }
 
-int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
-		       struct kcovdf_calls *out, char *err, size_t errlen)
+/* ------------------------------------------------------------------ */
+/* Merged trees: PC_EXT nesting with dataflow values                   */
+/* ------------------------------------------------------------------ */
+/*
+ * The dataflow calls of a task, in pre-order, are D[0..n); j is the first
+ * one not yet placed. At a PC_EXT entry of function F, the next dataflow
+ * call of F at or after j (within MERGE_MAX_SKIP calls) is matched with
+ * the new frame, if the dataflow nesting allows: each open frame has a
+ * scope, the pre-order range of the dataflow call it stands for (or of its
+ * nearest such ancestor), and a match must lie inside the innermost scope.
+ * The dataflow calls between j and the match are placed first: those that
+ * enclose the match (its dataflow ancestors that have no PC_EXT frame,
+ * e.g. functions not instrumented for KCOV) are opened as frames of their
+ * own ("virtual" frames, closed as soon as their whole range is placed),
+ * the others, complete subtrees that found no frame, are placed as they
+ * are ("grafted"). When a frame closes, the dataflow calls still pending
+ * in its range can no longer match: they are grafted into it. LOST
+ * markers and calls whose entry was not recorded (no_entry) never match;
+ * they are grafted where the walk is when their turn comes, except that a
+ * no_entry call next to a PC_EXT exit of its function (or of a placeholder
+ * frame) is the same call and joins it. Remote sections are dataflow nodes
+ * that never match: they open as virtual frames like any other enclosing
+ * call. When PC_EXT says a function returned (an exit, a DEPTH word) but
+ * its dataflow call has no return record, the dataflow calls pending in
+ * its range are left for the enclosing frames: the dataflow tree nested
+ * them under it only for want of the return.
+ *
+ * The dataflow stream is read as far as the walk needs it: the calls from
+ * j on (a window), at least MERGE_MAX_SKIP + 1 of them when an entry looks
+ * for its match; a range whose end is not read yet holds every call read
+ * after its start (its call is still open). So the window is about
+ * MERGE_MAX_SKIP calls, and grows only when PC_EXT closes a frame whose
+ * dataflow call has not returned yet (its return, if any, is read first).
+ */
+
+/* At most this many dataflow calls are passed over to reach a match: a
+ * frame whose own dataflow call was lost must not make the rest of the
+ * stream unmatched. */
+#define MERGE_MAX_SKIP 1024
+
+/* A DEPTH word larger than this opens this many placeholder frames. */
+#define MERGE_MAX_PLACEHOLDERS 256
+
+#define NONE ((size_t)-1)
+
+static struct node *W(struct engine *e, size_t k)
 {
-	struct builder *b = calloc(1, sizeof(*b));
+	return e->win[k & (e->wcap - 1)];
+}
+
+static struct pcq *pcq_of(struct engine *e, uint64_t pc, int add)
+{
+	size_t mask, i;
+
+	if (add && 2 * (e->nq + 1) > e->qcap) {
+		size_t nc = e->qcap ? 2 * e->qcap : 64;
+		struct pcq *nt = calloc(nc, sizeof(*nt));
+
+		if (!nt)
+			abort();
+		for (size_t k = 0; k < e->qcap; k++) {
+			if (!e->q[k].used)
+				continue;
+			i = (size_t)((e->q[k].pc * 0x9e3779b97f4a7c15ULL) >> 32);
+			while (nt[i & (nc - 1)].used)
+				i++;
+			nt[i & (nc - 1)] = e->q[k];
+		}
+		free(e->q);
+		e->q = nt;
+		e->qcap = nc;
+	}
+	if (!e->qcap)
+		return NULL;
+	mask = e->qcap - 1;
+	i = (size_t)((pc * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+	while (e->q[i].used && e->q[i].pc != pc)
+		i = (i + 1) & mask;
+	if (!e->q[i].used) {
+		if (!add)
+			return NULL;
+		e->q[i].used = 1;
+		e->q[i].pc = pc;
+		e->nq++;
+	}
+	return &e->q[i];
+}
+
+/* A new dataflow call joins the window. */
+static void win_add(struct engine *e, struct node *n)
+{
+	size_t live = e->b.created - 1 - e->j;	/* n->idx == created - 1 */
+	struct pcq *q;
+
+	if (live == e->wcap) {
+		size_t nc = e->wcap ? 2 * e->wcap : 2048;
+		struct node **nw = xrealloc(NULL, nc * sizeof(*nw));
+
+		for (size_t k = e->j; k < n->idx; k++)
+			nw[k & (nc - 1)] = W(e, k);
+		free(e->win);
+		e->win = nw;
+		e->wcap = nc;
+	}
+	e->win[n->idx & (e->wcap - 1)] = n;
+	n->refs++;
+	q = pcq_of(e, n->c.pc, 1);
+	if (q->head == q->len) {
+		q->head = q->len = 0;
+	} else if (q->len == q->cap && q->head) {
+		memmove(q->idx, q->idx + q->head,
+			(q->len - q->head) * sizeof(*q->idx));
+		q->len -= q->head;
+		q->head = 0;
+	}
+	if (q->len == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 4;
+		q->idx = xrealloc(q->idx, q->cap * sizeof(*q->idx));
+	}
+	q->idx[q->len++] = n->idx;
+}
+
+/* D[k] has been read (else the dataflow stream has ended). */
+static int ensure(struct engine *e, size_t k)
+{
+	while (e->b.created <= k && df_step(e))
+		;
+	return k < e->b.created;
+}
+
+/* Its arguments, or its whole subtree, have been read. */
+static void ensure_final(struct engine *e, struct node *n)
+{
+	while (!n->final && df_step(e))
+		;
+}
+
+static void ensure_closed(struct engine *e, struct node *n)
+{
+	while (!n->end && df_step(e))
+		;
+}
+
+/* D[k] (read) lies in the range of the dataflow call scope. */
+static int in_range(size_t k, const struct node *scope)
+{
+	return !scope || !scope->end || k < scope->end;
+}
+
+static struct node *m_scope(struct engine *e)
+{
+	return e->depth ? e->st[e->depth - 1].scope : NULL;
+}
+
+static struct kcovdf_call *m_parent(struct engine *e)
+{
+	return e->depth ? &e->st[e->depth - 1].c->c : NULL;
+}
+
+/* D[j] exists and lies in the innermost frame's range. */
+static int j_pending(struct engine *e)
+{
+	return ensure(e, e->j) && in_range(e->j, m_scope(e));
+}
+
+/* D[j] is placed: the walk moves past it. */
+static struct node *take(struct engine *e)
+{
+	struct node *n = W(e, e->j++);
+
+	node_put(e, n);		/* the window's reference */
+	return n;
+}
+
+static void m_attach(struct engine *e, struct kcovdf_call *parent,
+		     struct node *n)
+{
+	if (n->c.src & KCOVDF_SRC_DF)
+		ensure_final(e, n);
+	if (parent && (parent->section || parent->remote))
+		n->c.remote = 1;
+	n->c.parent = parent;
+	n->c.next = NULL;
+	n->c.depth = parent ? parent->depth + 1 : 0;
+	out_open(e, n);
+}
+
+/* Place D[j] and its dataflow subtree under parent, unmatched. */
+static void m_graft(struct engine *e, struct kcovdf_call *parent)
+{
+	struct node *root = W(e, e->j), **gs = NULL;
+	size_t ng = 0, gcap = 0;
+
+	/* The nodes stay alive while they are open in the output. */
+	for (;;) {
+		struct node *n = W(e, e->j);
+
+		while (ng && gs[ng - 1]->idx + 1 != n->up) {
+			out_close(e, gs[--ng]);
+		}
+		m_attach(e, ng ? &gs[ng - 1]->c : parent, n);
+		take(e);
+		if (ng == gcap) {
+			gcap = gcap ? 2 * gcap : 16;
+			gs = xrealloc(gs, gcap * sizeof(*gs));
+		}
+		gs[ng++] = n;
+		/* The next one is in root's subtree while root is open. */
+		if (!ensure(e, e->j) || (root->end && e->j >= root->end))
+			break;
+	}
+	while (ng) {
+		ensure_closed(e, gs[ng - 1]);
+		out_close(e, gs[--ng]);
+	}
+	free(gs);
+}
+
+static void m_push(struct engine *e, struct node *n, uint64_t fstart,
+		   int fknown, int own)
+{
+	struct mframe *f;
+
+	if (e->depth == e->scap) {
+		e->scap = e->scap ? 2 * e->scap : 64;
+		e->st = xrealloc(e->st, e->scap * sizeof(*e->st));
+	}
+	f = &e->st[e->depth];
+	f->c = n;
+	f->fstart = fstart;
+	f->fknown = fknown;
+	f->own = own;
+	f->scope = own ? n : m_scope(e);
+	f->virt = 0;
+	f->hold = 0;
+	e->depth++;
+}
+
+/* The innermost frame is done: its call is complete. */
+static void m_drop(struct engine *e)
+{
+	struct mframe f = e->st[--e->depth];
+
+	out_close(e, f.c);
+	if (f.hold)
+		hold_end(e);
+}
+
+/* Close the innermost frame; graft what can no longer match inside it. */
+static void m_pop(struct engine *e)
+{
+	struct mframe *f = &e->st[e->depth - 1];
+
+	if (f->own)
+		while (ensure(e, e->j) && in_range(e->j, f->c))
+			m_graft(e, &f->c->c);
+	m_drop(e);
+}
+
+/*
+ * Close the innermost frame because PC_EXT says its function returned (an
+ * exit, or a DEPTH word). If its dataflow call has no return record, the
+ * dataflow calls that followed it were nested under it only because the
+ * return was missing: they are left pending for the enclosing frames.
+ */
+static void m_pop_returned(struct engine *e)
+{
+	struct mframe *f = &e->st[e->depth - 1];
+
+	if (f->own && !f->virt) {
+		ensure_closed(e, f->c);
+		if (!f->c->c.has_ret) {
+			m_drop(e);
+			return;
+		}
+	}
+	m_pop(e);
+}
+
+/* Whether the frame's call has a return (its dataflow call's, read to
+ * its end). */
+static int frame_has_ret(struct engine *e, struct mframe *f)
+{
+	if (f->own)
+		ensure_closed(e, f->c);
+	return f->c->c.has_ret;
+}
+
+/* LOST markers (pc 0) and return-only calls are placed where the walk
+ * is. */
+static int m_unmatchable(const struct kcovdf_call *c)
+{
+	return c->lost || c->no_entry || (!c->pc && !c->section);
+}
+
+static void m_flush_unmatchable(struct engine *e)
+{
+	while (j_pending(e) && m_unmatchable(&W(e, e->j)->c))
+		m_graft(e, m_parent(e));
+}
+
+/* Virtual frames (sections too) whose dataflow calls are all placed
+ * close. */
+static void m_close_done_sections(struct engine *e)
+{
+	while (e->depth && e->st[e->depth - 1].virt) {
+		struct node *s = e->st[e->depth - 1].scope;
+
+		ensure(e, e->j);
+		if (!s->end || e->j < s->end)
+			break;
+		m_pop(e);
+	}
+}
+
+/* The first dataflow call of function fs at index j .. j +
+ * MERGE_MAX_SKIP, or NONE. */
+static size_t m_next_of(struct engine *e, uint64_t fs)
+{
+	struct pcq *q;
+
+	ensure(e, e->j + MERGE_MAX_SKIP);
+	q = pcq_of(e, fs, 0);
+	if (!q)
+		return NONE;
+	while (q->head < q->len && q->idx[q->head] < e->j)
+		q->head++;
+	if (q->head == q->len || q->idx[q->head] > e->j + MERGE_MAX_SKIP)
+		return NONE;
+	return q->idx[q->head];
+}
+
+/* Place D[j..k): enclosing calls open as virtual frames, the rest is
+ * grafted. */
+static void m_advance_to(struct engine *e, size_t k)
+{
+	while (e->j < k) {
+		struct node *n = W(e, e->j);
+
+		if ((!n->end || n->end > k) && !m_unmatchable(&n->c)) {
+			m_attach(e, m_parent(e), n);
+			take(e);
+			m_push(e, n, 0, 0, 1);
+			e->st[e->depth - 1].virt = 1;
+		} else {
+			m_graft(e, m_parent(e));
+		}
+	}
+}
+
+static struct node *m_new(struct engine *e, uint64_t pc, int known)
+{
+	struct node *n = node_new(e, pc);
+
+	n->c.fn = e->sym && known ? kcovdf_sym_fn(e->sym, e->pid, pc) : NULL;
+	n->c.src = KCOVDF_SRC_PCEXT;
+	return n;
+}
+
+static void m_entry(struct engine *e, uint64_t pc)
+{
+	uint64_t fs = 0;
+	size_t k = NONE;
+	int known;
+	struct node *n;
+
+	m_close_done_sections(e);
+	m_flush_unmatchable(e);
+	known = kcovdf_sym_func_start(e->sym, e->pid, pc, &fs) == 0;
+	if (known && fs)
+		k = m_next_of(e, fs);
+	if (k != NONE && in_range(k, m_scope(e)))
+		m_advance_to(e, k);
+	/* m_advance_to() may have grafted D[k] itself, inside the subtree
+	 * of an unmatchable call (a return-only call, say): then nothing
+	 * matches this entry. */
+	if (k != NONE && e->j == k && in_range(k, m_scope(e))) {
+		n = W(e, e->j);
+		n->c.src |= KCOVDF_SRC_PCEXT;
+		m_attach(e, m_parent(e), n);
+		take(e);
+		m_push(e, n, fs, 1, 1);
+		return;
+	}
+	n = m_new(e, known ? fs : pc, known);
+	m_attach(e, m_parent(e), n);
+	m_push(e, n, fs, known, 0);
+}
+
+/* The frame an exit closes: index + 1 into the stack, 0 for none. */
+static size_t m_exit_target(struct engine *e, uint64_t fs, int known)
+{
+	struct mframe *top;
+
+	if (!e->depth || e->st[e->depth - 1].virt)
+		goto search;
+	top = &e->st[e->depth - 1];
+	if (!known || !top->fknown || top->fstart == fs ||
+	    top->c->c.entry_unrecorded)
+		return e->depth;
+search:
+	/* Through virtual frames of calls without PC_EXT, not out of a
+	 * remote section. */
+	for (size_t i = e->depth; known && i > 0; i--) {
+		struct mframe *f = &e->st[i - 1];
+
+		if (f->c->c.section)
+			break;
+		if (f->fknown && f->fstart == fs)
+			return i;
+	}
+	return 0;
+}
+
+static void m_exit(struct engine *e, uint64_t pc)
+{
+	uint64_t fs = 0;
+	int known;
+	size_t t;
+	struct node *n, *dn = NULL;
+
+	m_close_done_sections(e);
+	known = kcovdf_sym_func_start(e->sym, e->pid, pc, &fs) == 0;
+	t = m_exit_target(e, fs, known);
+	/* A dataflow return without its entry, of this function, next:
+	 * the same call, seen by both. */
+	if (known && fs && j_pending(e)) {
+		n = W(e, e->j);
+		if (n->c.no_entry && n->c.pc == fs && n->end == e->j + 1)
+			dn = n;
+	}
+	if (!t) {
+		/* The entry was not recorded: a leaf at the current level. */
+		if (dn) {
+			dn->c.src |= KCOVDF_SRC_PCEXT;
+			m_attach(e, m_parent(e), dn);
+			take(e);
+			out_close(e, dn);
+			return;
+		}
+		m_flush_unmatchable(e);
+		n = m_new(e, known ? fs : pc, known);
+		n->c.no_entry = 1;
+		m_attach(e, m_parent(e), n);
+		out_close(e, n);
+		return;
+	}
+	while (e->depth > t) {
+		struct mframe *f = &e->st[e->depth - 1];
+
+		if (!f->virt && !frame_has_ret(e, f))
+			f->c->c.no_exit = 1;
+		m_pop(e);
+	}
+	n = e->st[e->depth - 1].c;
+	if (n->c.entry_unrecorded && !n->c.fn && known) {
+		/* A placeholder learns its function from its exit. */
+		n->c.pc = fs;
+		n->c.fn = e->sym ? kcovdf_sym_fn(e->sym, e->pid, fs) : NULL;
+		/* ... and its return value from the dataflow, if that call
+		 * is still next (the frames closed above may have placed
+		 * it). */
+		if (dn && !n->c.has_ret && e->j < e->b.created &&
+		    W(e, e->j) == dn) {
+			n->c.ret = dn->c.ret;
+			n->c.has_ret = dn->c.has_ret;
+			n->c.remote |= dn->c.remote;
+			n->c.src |= KCOVDF_SRC_DF;
+			dn->c.has_ret = 0;	/* its fields are n's now */
+			take(e);
+		}
+	}
+	m_pop_returned(e);
+}
+
+static void m_depth(struct engine *e, int64_t d)
+{
+	m_close_done_sections(e);
+	if (d < 0) {
+		/* Exits that happened while recording was suppressed. */
+		for (uint64_t k = 0; k < (uint64_t)-(d + 1) + 1; k++) {
+			struct node *n;
+
+			/* Virtual frames have no PC_EXT exit to miss. */
+			while (e->depth && e->st[e->depth - 1].virt &&
+			       !e->st[e->depth - 1].c->c.section)
+				m_pop(e);
+			if (!e->depth || e->st[e->depth - 1].c->c.section)
+				break;
+			n = e->st[e->depth - 1].c;
+			n->c.exits_unrecorded = 1;
+			m_pop_returned(e);
+		}
+		return;
+	}
+	for (int64_t k = 0; k < d && k < MERGE_MAX_PLACEHOLDERS; k++) {
+		struct node *n = m_new(e, 0, 0);
+
+		n->c.entry_unrecorded = 1;
+		n->c.no_entry = 1;
+		if (e->stream)
+			e->nhold++;
+		m_attach(e, m_parent(e), n);
+		m_push(e, n, 0, 0, 0);
+		e->st[e->depth - 1].hold = e->stream;
+	}
+}
+
+static int merge_words(struct engine *e, const struct kcovdf_trace *t,
+		       const struct kcovdf_stream *pcext, int kernel,
+		       uint64_t *unknown, char *err, size_t errlen)
+{
+	struct kcovdf_stream_reader rd;
+	const uint64_t *w;
+	size_t n;
+	int rc;
+
+	kcovdf_stream_reader_init(&rd, t, pcext);
+	while ((rc = kcovdf_stream_reader_next(&rd, &w, &n, err,
+					       errlen)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct kcovdf_pcext p;
+
+			if (kcovdf_pcext_decode(w[i], kernel, &p)) {
+				if (unknown)
+					(*unknown)++;
+				continue;
+			}
+			switch (p.type) {
+			case KCOVDF_PCEXT_ENTRY:
+				m_entry(e, p.pc);
+				break;
+			case KCOVDF_PCEXT_EXIT:
+				m_exit(e, p.pc);
+				break;
+			case KCOVDF_PCEXT_DEPTH:
+				m_depth(e, p.depth);
+				break;
+			default:
+				if (e->depth && !e->st[e->depth - 1].virt)
+					e->st[e->depth - 1].c->c.blocks++;
+				break;
+			}
+		}
+	}
+	kcovdf_stream_reader_free(&rd);
+	while (e->depth) {
+		struct mframe *f = &e->st[e->depth - 1];
+
+		if (!f->virt && !frame_has_ret(e, f))
+			f->c->c.no_exit = 1;
+		m_pop(e);
+	}
+	while (ensure(e, e->j))
+		m_graft(e, NULL);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running it                                                          */
+/* ------------------------------------------------------------------ */
+
+static void engine_cleanup(struct engine *e)
+{
+	kcovdf_rec_cursor_free(&e->cur);
+	free(e->b.stack);
+	free(e->b.open);
+	for (size_t i = 0; i < e->qcap; i++)
+		free(e->q[i].idx);
+	free(e->q);
+	free(e->win);
+	free(e->st);
+	free(e->held);
+	e->b.stack = NULL;
+	e->b.open = NULL;
+	e->q = NULL;
+	e->win = NULL;
+	e->st = NULL;
+	e->held = NULL;
+}
+
+static int set_err(char *err, size_t errlen, const char *msg)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+	return -1;
+}
+
+/*
+ * The calls of df (DOC or V1, or NULL), merged with the PC_EXT words of
+ * pcext when not NULL, as events (e->stream) or into e->out.
+ */
+static int run(struct engine *e, const struct kcovdf_trace *t,
+	       const struct kcovdf_stream *df,
+	       const struct kcovdf_stream *pcext, int kernel,
+	       uint64_t *unknown, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (unknown)
+		*unknown = 0;
+	e->b.e = e;
+	e->b.st = df;
+	e->merging = pcext != NULL;
+	e->pid = pcext ? pcext->pid : df->pid;
+	if (df) {
+		if (df->format != KCOVDF_FMT_VERSIONED &&
+		    df->format != KCOVDF_FMT_DOC) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "stream format %u has no "
+				 "calls", df->format);
+			return set_err(err, errlen, msg);
+		}
+		e->copy = !df->words;
+		/* Nest only when returns were recorded; an args-only trace
+		 * is a flat list. A walk error here is reported below. */
+		if (df->format == KCOVDF_FMT_VERSIONED)
+			e->b.nested = kcovdf_walk_stream(t, df, has_ret_cb,
+							 NULL, NULL, 0) == 1;
+		kcovdf_rec_cursor_init(&e->cur, t, df);
+	} else {
+		e->df_done = 1;
+	}
+	if (pcext) {
+		char perr[256] = "";
+
+		if (merge_words(e, t, pcext, kernel, unknown, perr,
+				sizeof(perr)) < 0 && !e->df_rc) {
+			e->df_rc = -1;
+			snprintf(e->df_err, sizeof(e->df_err), "%s", perr);
+		}
+	} else {
+		while (df_step(e))
+			;
+	}
+	if (e->df_rc) {
+		set_err(err, errlen, e->df_err);
+		rc = -1;
+	}
+	return rc;
+}
+
+int kcovdf_calls_stream(const struct kcovdf_trace *t,
+			const struct kcovdf_stream *df,
+			const struct kcovdf_stream *pcext, int kernel,
+			struct kcovdf_sym *sym,
+			const struct kcovdf_call_sink *sink, uint64_t *unknown,
+			char *err, size_t errlen)
+{
+	struct engine *e;
+	int rc;
+
+	if (!df && !pcext)
+		return set_err(err, errlen, "no stream");
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return set_err(err, errlen, "out of memory");
+	e->stream = 1;
+	e->sink = sink;
+	e->sym = sym;
+	rc = run(e, t, df, pcext, kernel, unknown, err, errlen);
+	engine_cleanup(e);
+	free(e);
+	return rc;
+}
+
+static int build(const struct kcovdf_stream *df,
+		 const struct kcovdf_stream *pcext, int kernel,
+		 struct kcovdf_sym *sym, struct kcovdf_calls *out,
+		 uint64_t *unknown, char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof(*e));
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!b)
-		return -1;
-	b->out = out;
-	b->st = st;
-	b->sym = sym;
-	out->priv = b;
-	if (st->format == KCOVDF_FMT_VERSIONED) {
-		/* Nest only when returns were recorded; an args-only trace
-		 * is a flat list. A walk error here is reported below. */
-		b->nested = kcovdf_walk(st->format, st->words, st->nwords,
-					has_ret_cb, NULL, NULL, 0) == 1;
-		out->nested = b->nested;
-		rc = kcovdf_walk(st->format, st->words, st->nwords, on_rec_v1,
-				 b, err, errlen);
-	} else if (st->format == KCOVDF_FMT_DOC) {
-		rc = kcovdf_walk(st->format, st->words, st->nwords, on_rec_doc,
-				 b, err, errlen);
-	} else {
-		if (err && errlen)
-			snprintf(err, errlen, "stream format %u has no calls",
-				 st->format);
-		rc = -1;
+	if (!e)
+		return set_err(err, errlen, "out of memory");
+	e->out = out;
+	e->sym = sym;
+	out->priv = e;
+	rc = run(e, NULL, df, pcext, kernel, unknown, err, errlen);
+	out->nested = pcext ? 1 : e->b.nested;
+	engine_cleanup(e);
+	return rc;
+}
+
+int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
+		       struct kcovdf_calls *out, char *err, size_t errlen)
+{
+	return build(st, NULL, 0, sym, out, NULL, err, errlen);
+}
+
+int kcovdf_calls_merge(const struct kcovdf_stream *df,
+		       const struct kcovdf_stream *pcext, int kernel,
+		       struct kcovdf_sym *sym, struct kcovdf_calls *out,
+		       uint64_t *unknown, char *err, size_t errlen)
+{
+	if (!pcext) {
+		if (unknown)
+			*unknown = 0;
+		return df ? kcovdf_calls_build(df, sym, out, err, errlen) : -1;
 	}
-	for (size_t i = 0; i < b->depth; i++) {
-		if (b->stack[i]->section)
-			b->stack[i]->section_open = 1;
-		else
-			b->stack[i]->no_exit = 1;
-	}
-	free(b->stack);
-	b->stack = NULL;
-	free(b->open);
-	b->open = NULL;
-	return rc ? -1 : 0;
+	return build(df, pcext, kernel, sym, out, unknown, err, errlen);
 }
 
 void kcovdf_calls_free(struct kcovdf_calls *c)
 {
-	struct builder *b = c->priv;
+	struct engine *e = c->priv;
 
-	if (b) {
-		arena_free(&b->a);
-		free(b);
+	if (e) {
+		arena_free(&e->a);
+		free(e);
 	}
 	memset(c, 0, sizeof(*c));
 }
@@ -355,479 +1334,4 @@ struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c)
 		c = c->parent;
 	}
 	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Merged trees: PC_EXT nesting with dataflow values                   */
-/* ------------------------------------------------------------------ */
-/*
- * The dataflow calls of a task, in pre-order, are D[0..n); j is the first
- * one not yet placed. At a PC_EXT entry of function F, the next dataflow
- * call of F at or after j (within MERGE_MAX_SKIP calls) is matched with
- * the new frame, if the dataflow nesting allows: each open frame carries a
- * scope, the end of the pre-order range of the dataflow call it stands for
- * (or of its nearest such ancestor), and a match must lie inside the
- * innermost scope. The dataflow calls between j and the match are placed
- * first: those that enclose the match (its dataflow ancestors that have no
- * PC_EXT frame, e.g. functions not instrumented for KCOV) are opened as
- * frames of their own ("virtual" frames, closed as soon as their whole
- * range is placed), the others, complete subtrees that found no frame, are
- * placed as they are ("grafted"). When a frame closes, the dataflow calls
- * still pending in its range can no longer match: they are grafted into it.
- * LOST markers and calls whose entry was not recorded (no_entry) never
- * match; they are grafted where the walk is when their turn comes, except
- * that a no_entry call next to a PC_EXT exit of its function (or of a
- * placeholder frame) is the same call and joins it. Remote sections are
- * dataflow nodes that never match: they open as virtual frames like any
- * other enclosing call. When PC_EXT says a function returned (an exit, a
- * DEPTH word) but its dataflow call has no return record, the dataflow
- * calls pending in its range are left for the enclosing frames: the
- * dataflow tree nested them under it only for want of the return.
- */
-
-/* At most this many dataflow calls are passed over to reach a match: a
- * frame whose own dataflow call was lost must not make the rest of the
- * stream unmatched. */
-#define MERGE_MAX_SKIP 1024
-
-/* A DEPTH word larger than this opens this many placeholder frames. */
-#define MERGE_MAX_PLACEHOLDERS 256
-
-struct mframe {
-	struct kcovdf_call *c;
-	uint64_t fstart;	/* function start, when fknown */
-	int fknown;
-	size_t dpos;		/* matched D index + 1, 0 when unmatched */
-	size_t scope;		/* D indices below this may go inside */
-	int virt;		/* a dataflow call without a PC_EXT frame */
-};
-
-struct merger {
-	struct builder *b;	/* owns the arena */
-	struct kcovdf_calls *out;
-	struct kcovdf_sym *sym;
-	uint32_t pid;
-	struct kcovdf_call **d;	/* dataflow calls in pre-order */
-	size_t *end;		/* end of each one's subtree in d */
-	size_t *up;		/* index of the dataflow parent + 1, 0: none */
-	size_t *bypc;		/* 0..n-1 sorted by (pc, index) */
-	size_t n, j;
-	struct mframe *st;
-	size_t depth, cap;
-	struct kcovdf_call *last_top;
-};
-
-static void m_attach(struct merger *m, struct kcovdf_call *parent,
-		     struct kcovdf_call *c)
-{
-	if (parent && (parent->section || parent->remote))
-		c->remote = 1;
-	c->parent = parent;
-	c->next = NULL;
-	c->depth = parent ? parent->depth + 1 : 0;
-	link_call(m->out, &m->last_top, parent, c);
-}
-
-static struct kcovdf_call *m_parent(struct merger *m)
-{
-	return m->depth ? m->st[m->depth - 1].c : NULL;
-}
-
-static size_t m_scope(struct merger *m)
-{
-	return m->depth ? m->st[m->depth - 1].scope : m->n;
-}
-
-/* Place D[j] and its dataflow subtree under parent, unmatched. */
-static void m_graft(struct merger *m, struct kcovdf_call *parent)
-{
-	size_t j = m->j, e = m->end[j];
-
-	m_attach(m, parent, m->d[j]);
-	for (size_t k = j + 1; k < e; k++)
-		m_attach(m, m->up[k] ? m->d[m->up[k] - 1] : parent, m->d[k]);
-	m->j = e;
-}
-
-static void m_push(struct merger *m, struct kcovdf_call *c, uint64_t fstart,
-		   int fknown, size_t dpos)
-{
-	struct mframe *f;
-
-	if (m->depth == m->cap) {
-		size_t nc = m->cap ? 2 * m->cap : 64;
-		struct mframe *ns = realloc(m->st, nc * sizeof(*ns));
-
-		if (!ns)
-			abort();
-		m->st = ns;
-		m->cap = nc;
-	}
-	f = &m->st[m->depth];
-	f->c = c;
-	f->fstart = fstart;
-	f->fknown = fknown;
-	f->dpos = dpos;
-	f->scope = dpos ? m->end[dpos - 1] : m_scope(m);
-	f->virt = 0;
-	m->depth++;
-}
-
-/* Close the innermost frame; graft what can no longer match inside it. */
-static void m_pop(struct merger *m)
-{
-	struct mframe f = m->st[m->depth - 1];
-
-	if (f.dpos)
-		while (m->j < f.scope)
-			m_graft(m, f.c);
-	m->depth--;
-}
-
-/*
- * Close the innermost frame because PC_EXT says its function returned (an
- * exit, or a DEPTH word). If its dataflow call has no return record, the
- * dataflow calls that followed it were nested under it only because the
- * return was missing: they are left pending for the enclosing frames.
- */
-static void m_pop_returned(struct merger *m)
-{
-	struct mframe *f = &m->st[m->depth - 1];
-
-	if (f->dpos && !f->virt && !f->c->has_ret) {
-		m->depth--;
-		return;
-	}
-	m_pop(m);
-}
-
-/* LOST markers (pc 0) and return-only calls are placed where the walk
- * is. */
-static int m_unmatchable(const struct kcovdf_call *c)
-{
-	return c->lost || c->no_entry || (!c->pc && !c->section);
-}
-
-static void m_advance_to(struct merger *m, size_t k);
-
-static void m_flush_unmatchable(struct merger *m)
-{
-	while (m->j < m_scope(m) && m_unmatchable(m->d[m->j]))
-		m_graft(m, m_parent(m));
-}
-
-/* Virtual frames (sections too) whose dataflow calls are all placed
- * close. */
-static void m_close_done_sections(struct merger *m)
-{
-	while (m->depth && m->st[m->depth - 1].virt &&
-	       m->j >= m->st[m->depth - 1].scope)
-		m_pop(m);
-}
-
-/* The first dataflow call of function fs at index >= j, or n. */
-static size_t m_next_of(struct merger *m, uint64_t fs)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct kcovdf_call *c = m->d[m->bypc[mid]];
-
-		if (c->pc < fs || (c->pc == fs && m->bypc[mid] < m->j))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < m->n && m->d[m->bypc[lo]]->pc == fs)
-		return m->bypc[lo];
-	return m->n;
-}
-
-/* Place D[j..k): enclosing calls open as virtual frames, the rest is
- * grafted. */
-static void m_advance_to(struct merger *m, size_t k)
-{
-	while (m->j < k) {
-		struct kcovdf_call *c = m->d[m->j];
-
-		if (m->end[m->j] > k && !m_unmatchable(c)) {
-			m_attach(m, m_parent(m), c);
-			m->j++;
-			m_push(m, c, 0, 0, m->j);
-			m->st[m->depth - 1].virt = 1;
-		} else {
-			m_graft(m, m_parent(m));
-		}
-	}
-}
-
-static struct kcovdf_call *m_new(struct merger *m, uint64_t pc, int known)
-{
-	struct kcovdf_call *c = arena_alloc(&m->b->a, sizeof(*c));
-
-	c->pc = pc;
-	c->fn = m->sym && known ? kcovdf_sym_fn(m->sym, m->pid, pc) : NULL;
-	c->src = KCOVDF_SRC_PCEXT;
-	return c;
-}
-
-static void m_entry(struct merger *m, uint64_t pc)
-{
-	uint64_t fs = 0;
-	size_t k = m->n;
-	int known;
-	struct kcovdf_call *c;
-
-	m_close_done_sections(m);
-	m_flush_unmatchable(m);
-	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
-	if (known && fs)
-		k = m_next_of(m, fs);
-	if (k < m_scope(m) && k - m->j <= MERGE_MAX_SKIP)
-		m_advance_to(m, k);
-	/* m_advance_to() may have grafted D[k] itself, inside the subtree
-	 * of an unmatchable call (a return-only call, say): then nothing
-	 * matches this entry. */
-	if (k < m_scope(m) && m->j == k) {
-		c = m->d[m->j];
-		m_attach(m, m_parent(m), c);
-		c->src |= KCOVDF_SRC_PCEXT;
-		m->j++;
-		m_push(m, c, fs, 1, m->j);
-		return;
-	}
-	c = m_new(m, known ? fs : pc, known);
-	m_attach(m, m_parent(m), c);
-	m_push(m, c, fs, known, 0);
-}
-
-/* The frame an exit closes: index + 1 into the stack, 0 for none. */
-static size_t m_exit_target(struct merger *m, uint64_t fs, int known)
-{
-	struct mframe *top;
-
-	if (!m->depth || m->st[m->depth - 1].virt)
-		goto search;
-	top = &m->st[m->depth - 1];
-	if (!known || !top->fknown || top->fstart == fs ||
-	    top->c->entry_unrecorded)
-		return m->depth;
-search:
-	/* Through virtual frames of calls without PC_EXT, not out of a
-	 * remote section. */
-	for (size_t i = m->depth; known && i > 0; i--) {
-		struct mframe *f = &m->st[i - 1];
-
-		if (f->c->section)
-			break;
-		if (f->fknown && f->fstart == fs)
-			return i;
-	}
-	return 0;
-}
-
-static void m_exit(struct merger *m, uint64_t pc)
-{
-	uint64_t fs = 0;
-	int known;
-	size_t t;
-	struct kcovdf_call *c, *dn;
-
-	m_close_done_sections(m);
-	known = kcovdf_sym_func_start(m->sym, m->pid, pc, &fs) == 0;
-	t = m_exit_target(m, fs, known);
-	/* A dataflow return without its entry, of this function, next:
-	 * the same call, seen by both. */
-	dn = known && fs && m->j < m_scope(m) && m->d[m->j]->no_entry &&
-	     m->d[m->j]->pc == fs && m->end[m->j] == m->j + 1 ?
-	     m->d[m->j] : NULL;
-	if (!t) {
-		/* The entry was not recorded: a leaf at the current level. */
-		if (dn) {
-			m->j++;
-			dn->src |= KCOVDF_SRC_PCEXT;
-			m_attach(m, m_parent(m), dn);
-			return;
-		}
-		m_flush_unmatchable(m);
-		c = m_new(m, known ? fs : pc, known);
-		c->no_entry = 1;
-		m_attach(m, m_parent(m), c);
-		return;
-	}
-	while (m->depth > t) {
-		c = m->st[m->depth - 1].c;
-		if (!m->st[m->depth - 1].virt && !c->has_ret)
-			c->no_exit = 1;
-		m_pop(m);
-	}
-	c = m->st[m->depth - 1].c;
-	if (c->entry_unrecorded && !c->fn && known) {
-		/* A placeholder learns its function from its exit. */
-		c->pc = fs;
-		c->fn = m->sym ? kcovdf_sym_fn(m->sym, m->pid, fs) : NULL;
-		if (dn && !c->has_ret) {
-			/* ... and its return value from the dataflow. */
-			m->j++;
-			c->ret = dn->ret;
-			c->has_ret = dn->has_ret;
-			c->remote |= dn->remote;
-			c->src |= KCOVDF_SRC_DF;
-		}
-	}
-	m_pop_returned(m);
-}
-
-static void m_depth(struct merger *m, int64_t d)
-{
-	m_close_done_sections(m);
-	if (d < 0) {
-		/* Exits that happened while recording was suppressed. */
-		for (uint64_t k = 0; k < (uint64_t)-(d + 1) + 1; k++) {
-			struct kcovdf_call *c;
-
-			/* Virtual frames have no PC_EXT exit to miss. */
-			while (m->depth && m->st[m->depth - 1].virt &&
-			       !m->st[m->depth - 1].c->section)
-				m_pop(m);
-			if (!m->depth || m->st[m->depth - 1].c->section)
-				break;
-			c = m->st[m->depth - 1].c;
-			c->exits_unrecorded = 1;
-			m_pop_returned(m);
-		}
-		return;
-	}
-	for (int64_t k = 0; k < d && k < MERGE_MAX_PLACEHOLDERS; k++) {
-		struct kcovdf_call *c = m_new(m, 0, 0);
-
-		c->entry_unrecorded = 1;
-		c->no_entry = 1;
-		m_attach(m, m_parent(m), c);
-		m_push(m, c, 0, 0, 0);
-	}
-}
-
-static int cmp_bypc(const void *a, const void *b, void *arg)
-{
-	const struct merger *m = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uint64_t px = m->d[x]->pc, py = m->d[y]->pc;
-
-	if (px != py)
-		return px < py ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-static void bypc_sort(struct merger *m)
-{
-	qsort_r(m->bypc, m->n, sizeof(*m->bypc), cmp_bypc, m);
-}
-
-int kcovdf_calls_merge(const struct kcovdf_stream *df,
-		       const struct kcovdf_stream *pcext, int kernel,
-		       struct kcovdf_sym *sym, struct kcovdf_calls *out,
-		       uint64_t *unknown, char *err, size_t errlen)
-{
-	struct kcovdf_calls dfc;
-	struct merger m;
-	size_t cap = 0;
-	int rc = 0;
-
-	if (unknown)
-		*unknown = 0;
-	if (!pcext)
-		return df ? kcovdf_calls_build(df, sym, out, err, errlen) : -1;
-	memset(&m, 0, sizeof(m));
-	memset(&dfc, 0, sizeof(dfc));
-	if (df)
-		rc = kcovdf_calls_build(df, sym, &dfc, err, errlen);
-	else
-		dfc.priv = calloc(1, sizeof(struct builder));
-	if (!dfc.priv) {
-		if (err && errlen)
-			snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* The dataflow calls in pre-order, with subtree ends and parents. */
-	for (struct kcovdf_call *c = dfc.root; c; c = kcovdf_call_next(c)) {
-		if (m.n == cap) {
-			cap = cap ? 2 * cap : 256;
-			m.d = realloc(m.d, cap * sizeof(*m.d));
-			m.end = realloc(m.end, cap * sizeof(*m.end));
-			m.up = realloc(m.up, cap * sizeof(*m.up));
-			if (!m.d || !m.end || !m.up)
-				abort();
-		}
-		m.d[m.n] = c;
-		m.end[m.n] = m.n + 1;
-		/* blocks is free in a dataflow tree: it holds the index + 1
-		 * of each call until the tree is taken apart below. */
-		c->blocks = m.n + 1;
-		m.up[m.n] = c->parent ? (size_t)c->parent->blocks : 0;
-		m.n++;
-	}
-	m.bypc = malloc((m.n ? m.n : 1) * sizeof(*m.bypc));
-	if (!m.bypc)
-		abort();
-	for (size_t k = 0; k < m.n; k++)
-		m.bypc[k] = k;
-	bypc_sort(&m);
-	/* Subtree ends: each call extends its ancestors' ranges. */
-	for (size_t k = m.n; k > 0; k--)
-		if (m.up[k - 1] && m.end[m.up[k - 1] - 1] < m.end[k - 1])
-			m.end[m.up[k - 1] - 1] = m.end[k - 1];
-	for (size_t k = 0; k < m.n; k++) {
-		struct kcovdf_call *c = m.d[k];
-
-		c->parent = c->child = c->last_child = c->next = NULL;
-		c->blocks = 0;
-	}
-	memset(out, 0, sizeof(*out));
-	out->nested = 1;
-	out->priv = dfc.priv;
-	m.b = dfc.priv;
-	m.out = out;
-	m.sym = sym;
-	m.pid = pcext->pid;
-	for (size_t i = 0; i < pcext->nwords; i++) {
-		struct kcovdf_pcext p;
-
-		if (kcovdf_pcext_decode(pcext->words[i], kernel, &p)) {
-			if (unknown)
-				(*unknown)++;
-			continue;
-		}
-		switch (p.type) {
-		case KCOVDF_PCEXT_ENTRY:
-			m_entry(&m, p.pc);
-			break;
-		case KCOVDF_PCEXT_EXIT:
-			m_exit(&m, p.pc);
-			break;
-		case KCOVDF_PCEXT_DEPTH:
-			m_depth(&m, p.depth);
-			break;
-		default:
-			if (m.depth && !m.st[m.depth - 1].virt)
-				m.st[m.depth - 1].c->blocks++;
-			break;
-		}
-	}
-	while (m.depth) {
-		struct kcovdf_call *c = m.st[m.depth - 1].c;
-
-		if (!m.st[m.depth - 1].virt && !c->has_ret)
-			c->no_exit = 1;
-		m_pop(&m);
-	}
-	while (m.j < m.n)
-		m_graft(&m, NULL);
-	free(m.d);
-	free(m.end);
-	free(m.up);
-	free(m.bypc);
-	free(m.st);
-	return rc ? -1 : 0;
 }

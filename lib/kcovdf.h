@@ -12,6 +12,7 @@
 
 #include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/trace_file.h"
+#include "kcovdf/wpack.h"
 
 /*
  * Remote sections and KCOV_TRACE_PC_EXT words (docs/trace-format.md). The
@@ -152,11 +153,25 @@ int kcovdf_pcext_decode(uint64_t w, int kernel, struct kcovdf_pcext *out);
 /* Trace files                                                         */
 /* ------------------------------------------------------------------ */
 
+/* Where the words of one STREAM chunk are in the file. */
+struct kcovdf_chunk_ref {
+	uint64_t off;		/* file offset of the words, or of the packed
+				 * bytes */
+	uint64_t bytes;		/* packed bytes (plain: nwords * 8) */
+	uint64_t nwords;	/* words (once unpacked) */
+	int packed;		/* KCOVDF_CHUNK_STREAM_PACKED */
+	uint32_t check;		/* packed: kcovdf_wpack_check() */
+};
+
 struct kcovdf_stream {
 	uint32_t pid, tid, kind, format;
 	char comm[17];
-	uint64_t *words;	/* concatenated words of all its chunks */
-	size_t nwords;
+	uint64_t *words;	/* concatenated words of all its chunks; NULL
+				 * for a trace opened with kcovdf_trace_open()
+				 * until kcovdf_stream_load() */
+	size_t nwords;		/* words of all its chunks */
+	struct kcovdf_chunk_ref *chunks;	/* in file order */
+	size_t nchunks;
 };
 
 struct kcovdf_map_entry {
@@ -184,23 +199,123 @@ struct kcovdf_trace {
 	size_t nlosses;
 	struct kcovdf_symname *syms;	/* from SYMS chunks */
 	size_t nsyms;
+	/*
+	 * A truncated file (disk full, the writer killed) ends inside a chunk:
+	 * cut is that chunk's offset (0: the file is complete), cut_why says
+	 * what was cut. Every chunk before it was read (nchunks complete
+	 * chunks in all); kcovdf_trace_cut_losses() says what that costs.
+	 */
+	uint64_t size;		/* bytes in the file */
+	uint64_t cut;
+	size_t nchunks;
+	char cut_why[160];
+	size_t packed_chunks;	/* STREAM_PACKED chunks among them */
+	void *src;		/* kcovdf_trace_open(): the file */
 };
 
 /* Read a whole trace file. Returns NULL with a message in err on any
- * malformed input; never reads outside the file's bytes. */
+ * malformed input (a file cut inside a chunk is not malformed: see cut);
+ * never reads outside the file's bytes. */
 struct kcovdf_trace *kcovdf_trace_read(const char *path, char *err,
 				       size_t errlen);
 struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
 					char *err, size_t errlen);
+/*
+ * Open a trace file for streaming: metadata (META, MAP, LOSS, SYMS) is
+ * read and the STREAM chunks are indexed, but no words are read: streams
+ * have words == NULL. Read them with a kcovdf_stream_reader (one chunk at
+ * a time) or kcovdf_stream_load() (all of one stream). Packed chunks are
+ * checked when they are read.
+ */
+struct kcovdf_trace *kcovdf_trace_open(const char *path, char *err,
+				       size_t errlen);
 void kcovdf_trace_free(struct kcovdf_trace *t);
 /* Value of a META key (the last one given wins), or NULL. */
 const char *kcovdf_trace_meta(const struct kcovdf_trace *t, const char *key);
+/* The last LOSS chunk of a stream, or NULL. */
+const struct kcovdf_loss *kcovdf_trace_loss(const struct kcovdf_trace *t,
+					    const struct kcovdf_stream *s);
+/*
+ * For a truncated trace (t->cut), what the cut costs besides the records
+ * after it, as text for a warning ("no LOSS chunk for 2 of 3 streams:
+ * their losses are unknown; no SYMS chunk: ..."), or "" when nothing more
+ * is known to be missing.
+ */
+void kcovdf_trace_cut_losses(const struct kcovdf_trace *t, char *buf,
+			     size_t len);
+
+/* The words of a stream, one chunk at a time. */
+struct kcovdf_stream_reader {
+	const struct kcovdf_trace *t;
+	const struct kcovdf_stream *s;
+	size_t next;		/* next chunk */
+	uint64_t pos;		/* words returned before the current chunk */
+	uint64_t *buf;		/* the current chunk's words */
+	size_t cap;
+	uint8_t *pbuf;		/* packed bytes */
+	size_t pcap;
+	struct kcovdf_wpack *ws;
+};
+void kcovdf_stream_reader_init(struct kcovdf_stream_reader *r,
+			       const struct kcovdf_trace *t,
+			       const struct kcovdf_stream *s);
+/* The next chunk: 1 with *words (valid until the next call) and *n, 0 at
+ * the end, -1 with a message in err (a chunk that cannot be read or
+ * unpacked). A stream with words loaded gives them all at once. */
+int kcovdf_stream_reader_next(struct kcovdf_stream_reader *r,
+			      const uint64_t **words, size_t *n, char *err,
+			      size_t errlen);
+void kcovdf_stream_reader_free(struct kcovdf_stream_reader *r);
+/* Read all words of s (a stream of t) into s->words; 0, or -1 with err. */
+int kcovdf_stream_load(const struct kcovdf_trace *t, struct kcovdf_stream *s,
+		       char *err, size_t errlen);
+/* Free them again (streams of a kcovdf_trace_open() trace only). */
+void kcovdf_stream_unload(struct kcovdf_stream *s);
+/* The records of a stream one at a time, chunk by chunk. */
+struct kcovdf_rec_cursor {
+	struct kcovdf_stream_reader rd;
+	const uint64_t *w;
+	size_t n, pos;
+	uint64_t base;		/* stream offset of w[0] */
+	uint64_t *carry;	/* a record's pieces from two chunks */
+	int state;		/* 1 reading, 0 done, -1 error */
+	char err[256];
+};
+void kcovdf_rec_cursor_init(struct kcovdf_rec_cursor *c,
+			    const struct kcovdf_trace *t,
+			    const struct kcovdf_stream *s);
+/* 1: the next record in *r (what it points to is valid until the next
+ * call), 0: the end, -1: an invalid record or unreadable chunk, message in
+ * c->err ("word N: ..." as kcovdf_walk() says it). */
+int kcovdf_rec_cursor_next(struct kcovdf_rec_cursor *c, struct kcovdf_rec *r);
+void kcovdf_rec_cursor_free(struct kcovdf_rec_cursor *c);
+/*
+ * kcovdf_walk() over a stream, chunk by chunk; the records passed to cb
+ * point into the current chunk (valid during the call only). Error
+ * messages name the word offset in the whole stream, as kcovdf_walk()
+ * over the concatenated words would.
+ */
+int kcovdf_walk_stream(const struct kcovdf_trace *t,
+		       const struct kcovdf_stream *s, kcovdf_rec_cb cb,
+		       void *arg, char *err, size_t errlen);
 
 /* Writer: used by `kcovdf record` (the runtime writes chunks itself). */
 int kcovdf_write_file_hdr(int fd);
 int kcovdf_write_chunk(int fd, uint32_t type, uint32_t flags,
 		       const void *a, size_t alen, const void *b, size_t blen);
 int kcovdf_write_meta(int fd, const char *const *kv, size_t n);
+/*
+ * Write the words of a stream as STREAM chunks of at most
+ * KCOVDF_WRITE_CHUNK_WORDS words each, split between records (PC_EXT
+ * words: anywhere; words that do not decode as records are kept together
+ * in the last chunk), each packed (STREAM_PACKED) unless pack is 0 or
+ * packing would not make it smaller. h gives pid, tid, kind, format,
+ * comm and the seq of the first chunk; nwords and seq are set per chunk.
+ * Returns 0, or -1 (errno set) when a write fails.
+ */
+#define KCOVDF_WRITE_CHUNK_WORDS	(256u * 1024u)
+int kcovdf_write_stream(int fd, const struct kcovdf_stream_hdr *h,
+			const uint64_t *words, size_t nwords, int pack);
 
 /* ------------------------------------------------------------------ */
 /* Types and symbols (ELF symbol tables, DWARF via elfutils libdw)     */
@@ -413,6 +528,31 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
 		       const struct kcovdf_stream *pcext, int kernel,
 		       struct kcovdf_sym *sym, struct kcovdf_calls *out,
 		       uint64_t *unknown, char *err, size_t errlen);
+/*
+ * The same calls (of df, merged with pcext when not NULL), handed on as
+ * they become known instead of built into a tree: open(c) when a call and
+ * its arguments are known (c->parent, open, is its caller in the tree;
+ * c->depth its depth), close(c) when its subtree is complete (its return,
+ * no_exit and the other marks are final), in pre-order. c->child, next and
+ * last_child are not set. A call is freed after its close returns, so
+ * memory follows the depth of the call stack, not the length of the
+ * stream (merged trees: plus the look-ahead into the dataflow stream,
+ * about 1024 calls; calls below a frame opened by a DEPTH word are held
+ * until that frame's exit names it). t is the trace the streams belong
+ * to (kcovdf_trace_open()); streams with words loaded need none. Returns
+ * as kcovdf_calls_merge() does, after closing every call.
+ */
+struct kcovdf_call_sink {
+	void (*open)(void *arg, const struct kcovdf_call *c);
+	void (*close)(void *arg, const struct kcovdf_call *c);
+	void *arg;
+};
+int kcovdf_calls_stream(const struct kcovdf_trace *t,
+			const struct kcovdf_stream *df,
+			const struct kcovdf_stream *pcext, int kernel,
+			struct kcovdf_sym *sym,
+			const struct kcovdf_call_sink *sink, uint64_t *unknown,
+			char *err, size_t errlen);
 /* Pre-order walk: the next call after c (children first). */
 struct kcovdf_call *kcovdf_call_next(struct kcovdf_call *c);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kcovdf.h"
+#include "kcovdf/wpack.h"
 
 #define MAX_TRACE_BYTES (1ULL << 40)
 
@@ -114,28 +115,52 @@ static int stream_index_reserve(const struct kcovdf_trace *t,
 	return 0;
 }
 
+/*
+ * A STREAM or STREAM_PACKED chunk: its stream header at p (the chunk's
+ * first bytes, hlen of them read), its words or packed bytes at file
+ * offset off + sizeof(chunk header) + hlen.
+ */
 static int add_stream(struct kcovdf_trace *t, struct stream_index *ix,
-		      const uint8_t *p, uint64_t size,
+		      const uint8_t *p, uint64_t size, int packed,
 		      char *err, size_t errlen, uint64_t off)
 {
 	struct kcovdf_stream_hdr h;
+	struct kcovdf_packed_hdr ph;
 	struct kcovdf_stream *s;
-	uint64_t *nw;
+	struct kcovdf_chunk_ref *c;
+	uint64_t hlen = sizeof(h) + (packed ? sizeof(ph) : 0), body;
 	size_t *slot;
 
-	if (size < sizeof(h)) {
+	if (size < hlen) {
 		fail_null(err, errlen, "offset %" PRIu64
-			  ": STREAM chunk of %" PRIu64 " bytes is too short",
-			  off, size);
+			  ": %s chunk of %" PRIu64 " bytes is too short",
+			  off, packed ? "STREAM_PACKED" : "STREAM", size);
 		return -1;
 	}
 	memcpy(&h, p, sizeof(h));
-	if (h.nwords > (size - sizeof(h)) / 8 ||
-	    h.nwords * 8 != size - sizeof(h)) {
+	body = size - hlen;
+	if (packed) {
+		memcpy(&ph, p + sizeof(h), sizeof(ph));
+		if (ph.codec != KCOVDF_WPACK_CODEC) {
+			fail_null(err, errlen, "offset %" PRIu64
+				  ": STREAM_PACKED chunk with codec %u: this "
+				  "kcovdf unpacks codec %u", off, ph.codec,
+				  KCOVDF_WPACK_CODEC);
+			return -1;
+		}
+		/* A packed word costs at least one bit. */
+		if (h.nwords > body * 8) {
+			fail_null(err, errlen, "offset %" PRIu64
+				  ": STREAM_PACKED chunk claims %" PRIu64
+				  " words in %" PRIu64 " bytes", off,
+				  h.nwords, body);
+			return -1;
+		}
+	} else if (h.nwords > body / 8 || h.nwords * 8 != body) {
 		fail_null(err, errlen, "offset %" PRIu64
 			  ": STREAM chunk claims %" PRIu64
 			  " words but holds %" PRIu64 " bytes of them",
-			  off, h.nwords, size - sizeof(h));
+			  off, h.nwords, body);
 		return -1;
 	}
 	if (h.kind > KCOVDF_STREAM_REMOTE_PCEXT ||
@@ -171,14 +196,20 @@ static int add_stream(struct kcovdf_trace *t, struct stream_index *ix,
 	/* The name of the last chunk wins (a task may rename itself). */
 	memcpy(s->comm, h.comm, sizeof(h.comm));
 	s->comm[16] = 0;
-	if (h.nwords) {
-		nw = grow(s->words, s->nwords, h.nwords, 8);
-		if (!nw)
-			goto oom;
-		memcpy(nw + s->nwords, p + sizeof(h), h.nwords * 8);
-		s->words = nw;
-		s->nwords += h.nwords;
-	}
+	if (!h.nwords)
+		return 0;
+	c = grow(s->chunks, s->nchunks, 1, sizeof(*c));
+	if (!c)
+		goto oom;
+	s->chunks = c;
+	c = &s->chunks[s->nchunks++];
+	c->off = off + sizeof(struct kcovdf_chunk_hdr) + hlen;
+	c->bytes = body;
+	c->nwords = h.nwords;
+	c->packed = packed;
+	c->check = packed ? ph.check : 0;
+	s->nwords += h.nwords;
+	t->packed_chunks += packed;
 	return 0;
 oom:
 	fail_null(err, errlen, "out of memory");
@@ -334,20 +365,109 @@ oom:
 	return -1;
 }
 
-struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
-					char *err, size_t errlen)
+/* ------------------------------------------------------------------ */
+/* Where the bytes come from: memory (parse) or a file (read, open)    */
+/* ------------------------------------------------------------------ */
+
+struct src {
+	const uint8_t *mem;	/* kcovdf_trace_parse(): the bytes */
+	int fd;			/* else the file */
+	uint64_t size;
+	uint8_t *win;		/* read-ahead for small reads of a file */
+	uint64_t win_off;
+	size_t win_len;
+};
+
+#define SRC_WIN (64 * 1024)
+
+/* Copy n bytes at off into buf; 0, or -1 when they are not all there. */
+static int src_read(struct src *s, uint64_t off, void *buf, size_t n)
 {
-	const uint8_t *b = data;
+	uint8_t *b = buf;
+
+	if (off > s->size || n > s->size - off)
+		return -1;
+	if (!n)
+		return 0;
+	if (s->mem) {
+		memcpy(buf, s->mem + off, n);
+		return 0;
+	}
+	if (n <= SRC_WIN / 4) {
+		if (!s->win && !(s->win = malloc(SRC_WIN)))
+			return -1;
+		if (off < s->win_off || off + n > s->win_off + s->win_len) {
+			size_t want = s->size - off < SRC_WIN ?
+				      (size_t)(s->size - off) : SRC_WIN;
+			ssize_t got;
+
+			s->win_len = 0;
+			s->win_off = off;
+			while (s->win_len < want) {
+				got = pread(s->fd, s->win + s->win_len,
+					    want - s->win_len,
+					    (off_t)(off + s->win_len));
+				if (got < 0 && errno == EINTR)
+					continue;
+				if (got <= 0)
+					break;
+				s->win_len += (size_t)got;
+			}
+			if (s->win_len < n)
+				return -1;
+		}
+		memcpy(buf, s->win + (off - s->win_off), n);
+		return 0;
+	}
+	while (n) {
+		ssize_t got = pread(s->fd, b, n, (off_t)off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		b += got;
+		off += (uint64_t)got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+static void src_free(struct src *s)
+{
+	if (!s)
+		return;
+	if (!s->mem && s->fd >= 0)
+		close(s->fd);
+	free(s->win);
+	free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Read the file header and every chunk: metadata into t, STREAM chunks
+ * into their streams' chunk lists (words are not read). A chunk that does
+ * not fit in the file ends the scan: the file was cut there (t->cut).
+ */
+static struct kcovdf_trace *scan(struct src *src, char *err, size_t errlen)
+{
 	struct kcovdf_file_hdr fh;
 	struct kcovdf_trace *t;
 	struct stream_index ix = { 0 };
-	uint64_t off;
+	uint64_t off, len = src->size;
+	uint8_t *p = NULL;
+	size_t pcap = 0;
 
 	if (len < sizeof(fh))
 		return fail_null(err, errlen,
-				 "not a kcovdf trace: %zu bytes, shorter than "
-				 "the %zu-byte header", len, sizeof(fh));
-	memcpy(&fh, b, sizeof(fh));
+				 "not a kcovdf trace: %" PRIu64 " bytes, "
+				 "shorter than the %zu-byte header", len,
+				 sizeof(fh));
+	if (src_read(src, 0, &fh, sizeof(fh)))
+		return fail_null(err, errlen, "cannot read the header");
 	if (memcmp(fh.magic, KCOVDF_FILE_MAGIC, 8))
 		return fail_null(err, errlen,
 				 "not a kcovdf trace (bad magic)");
@@ -368,33 +488,88 @@ struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
 		return fail_null(err, errlen, "out of memory");
 	t->major = fh.major;
 	t->minor = fh.minor;
+	t->size = len;
 	off = fh.hdr_size;
 	while (off < len) {
 		struct kcovdf_chunk_hdr ch;
-		const uint8_t *p;
-		uint64_t padded;
-		int rc = 0;
+		uint64_t padded, need;
+		int rc = 0, stream;
 
 		if (len - off < sizeof(ch)) {
+			t->cut = off;
+			snprintf(t->cut_why, sizeof(t->cut_why),
+				 "a chunk header (%" PRIu64 " of %zu bytes)",
+				 len - off, sizeof(ch));
+			break;
+		}
+		if (src_read(src, off, &ch, sizeof(ch))) {
 			fail_null(err, errlen, "offset %" PRIu64
-				  ": truncated chunk header (%" PRIu64
-				  " bytes left)", off, (uint64_t)(len - off));
+				  ": cannot read", off);
 			goto bad;
 		}
-		memcpy(&ch, b + off, sizeof(ch));
 		if (ch.size > len - off - sizeof(ch)) {
-			fail_null(err, errlen, "offset %" PRIu64
-				  ": chunk of %" PRIu64 " bytes runs past the "
-				  "end of the file (truncated?)", off, ch.size);
-			goto bad;
+			static const char *const names[] = {
+				[KCOVDF_CHUNK_META] = "META",
+				[KCOVDF_CHUNK_STREAM] = "STREAM",
+				[KCOVDF_CHUNK_MAP] = "MAP",
+				[KCOVDF_CHUNK_LOSS] = "LOSS",
+				[KCOVDF_CHUNK_SYMS] = "SYMS",
+				[KCOVDF_CHUNK_STREAM_PACKED] = "STREAM_PACKED",
+			};
+
+			t->cut = off;
+			snprintf(t->cut_why, sizeof(t->cut_why),
+				 "a %s%s chunk of %" PRIu64 " bytes (%" PRIu64
+				 " in the file)",
+				 ch.type < sizeof(names) / sizeof(names[0]) &&
+				 names[ch.type] ? names[ch.type] : "type-",
+				 ch.type < sizeof(names) / sizeof(names[0]) &&
+				 names[ch.type] ? "" : "?", ch.size,
+				 len - off - sizeof(ch));
+			break;
 		}
-		p = b + off + sizeof(ch);
+		stream = ch.type == KCOVDF_CHUNK_STREAM ||
+			 ch.type == KCOVDF_CHUNK_STREAM_PACKED;
+		switch (ch.type) {
+		case KCOVDF_CHUNK_META:
+		case KCOVDF_CHUNK_MAP:
+		case KCOVDF_CHUNK_LOSS:
+		case KCOVDF_CHUNK_SYMS:
+		case KCOVDF_CHUNK_STREAM:
+		case KCOVDF_CHUNK_STREAM_PACKED:
+			/* Stream chunks: only their headers. */
+			need = ch.size;
+			if (stream && need > sizeof(struct kcovdf_stream_hdr) +
+					     sizeof(struct kcovdf_packed_hdr))
+				need = sizeof(struct kcovdf_stream_hdr) +
+				       sizeof(struct kcovdf_packed_hdr);
+			if (need > pcap) {
+				uint8_t *np = realloc(p, (size_t)need);
+
+				if (!np) {
+					fail_null(err, errlen, "offset %" PRIu64
+						  ": out of memory", off);
+					goto bad;
+				}
+				p = np;
+				pcap = (size_t)need;
+			}
+			if (src_read(src, off + sizeof(ch), p, (size_t)need)) {
+				fail_null(err, errlen, "offset %" PRIu64
+					  ": cannot read", off);
+				goto bad;
+			}
+			break;
+		}
 		switch (ch.type) {
 		case KCOVDF_CHUNK_META:
 			rc = add_meta(t, p, ch.size, err, errlen, off);
 			break;
 		case KCOVDF_CHUNK_STREAM:
-			rc = add_stream(t, &ix, p, ch.size, err, errlen, off);
+		case KCOVDF_CHUNK_STREAM_PACKED:
+			rc = add_stream(t, &ix, p, ch.size,
+					ch.type == KCOVDF_CHUNK_STREAM_PACKED,
+					err, errlen, off);
 			break;
 		case KCOVDF_CHUNK_MAP:
 			rc = add_map(t, p, ch.size, err, errlen, off);
@@ -417,37 +592,129 @@ struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
 		}
 		if (rc)
 			goto bad;
+		t->nchunks++;
 		padded = (ch.size + 7) & ~7ULL;
 		if (padded > len - off - sizeof(ch))
 			padded = len - off - sizeof(ch);
 		off += sizeof(ch) + padded;
 	}
 	free(ix.slot);
-	/* Words exactly as long as the stream: a reader's overrun is seen. */
-	for (size_t i = 0; i < t->nstreams; i++) {
-		struct kcovdf_stream *s = &t->streams[i];
-		uint64_t *nw;
-
-		if (s->nwords && (nw = realloc(s->words, s->nwords * 8)))
-			s->words = nw;
-	}
+	free(p);
 	return t;
 bad:
 	free(ix.slot);
+	free(p);
 	kcovdf_trace_free(t);
 	return NULL;
 }
 
-struct kcovdf_trace *kcovdf_trace_read(const char *path, char *err,
-				       size_t errlen)
+/* Read (and unpack) one chunk's words into w. */
+static int read_chunk(struct src *src, const struct kcovdf_stream *s,
+		      const struct kcovdf_chunk_ref *c, uint64_t *w,
+		      uint8_t **pbuf, size_t *pcap, struct kcovdf_wpack **ws,
+		      char *err, size_t errlen)
 {
-	struct kcovdf_trace *t;
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd;
+	uint32_t check;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!c->packed) {
+		if (src_read(src, c->off, w, (size_t)c->nwords * 8))
+			goto unreadable;
+		return 0;
+	}
+	if (c->bytes > *pcap) {
+		uint8_t *np = realloc(*pbuf, (size_t)c->bytes);
+
+		if (!np)
+			goto oom;
+		*pbuf = np;
+		*pcap = (size_t)c->bytes;
+	}
+	if (!*ws && !(*ws = malloc(sizeof(**ws))))
+		goto oom;
+	if (src_read(src, c->off, *pbuf, (size_t)c->bytes))
+		goto unreadable;
+	if (kcovdf_wpack_decode(*ws, s->format, *pbuf, (size_t)c->bytes, w,
+				(size_t)c->nwords, &check) ||
+	    check != c->check) {
+		fail_null(err, errlen, "offset %" PRIu64 ": packed STREAM "
+			  "chunk of stream %u/%u does not unpack to its %"
+			  PRIu64 " words (damaged)", c->off - 16 - 56, s->pid,
+			  s->tid, c->nwords);
+		return -1;
+	}
+	return 0;
+unreadable:
+	fail_null(err, errlen, "offset %" PRIu64 ": cannot read the words "
+		  "of stream %u/%u", c->off, s->pid, s->tid);
+	return -1;
+oom:
+	fail_null(err, errlen, "out of memory");
+	return -1;
+}
+
+static int load(struct src *src, struct kcovdf_stream *s, char *err,
+		size_t errlen)
+{
+	uint8_t *pbuf = NULL;
+	size_t pcap = 0;
+	struct kcovdf_wpack *ws = NULL;
+	uint64_t at = 0;
+	int rc = 0;
+
+	if (s->words || !s->nwords)
+		return 0;
+	s->words = malloc(s->nwords * 8);
+	if (!s->words) {
+		fail_null(err, errlen, "out of memory for the %zu words of "
+			  "stream %u/%u", s->nwords, s->pid, s->tid);
+		return -1;
+	}
+	for (size_t i = 0; i < s->nchunks && !rc; i++) {
+		rc = read_chunk(src, s, &s->chunks[i], s->words + at, &pbuf,
+				&pcap, &ws, err, errlen);
+		at += s->chunks[i].nwords;
+	}
+	free(pbuf);
+	free(ws);
+	if (rc) {
+		free(s->words);
+		s->words = NULL;
+	}
+	return rc;
+}
+
+/* Read every stream's words: kcovdf_trace_read() and _parse(). */
+static struct kcovdf_trace *read_all(struct src *src, char *err,
+				     size_t errlen)
+{
+	struct kcovdf_trace *t = scan(src, err, errlen);
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->nstreams; i++) {
+		if (load(src, &t->streams[i], err, errlen)) {
+			kcovdf_trace_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+struct kcovdf_trace *kcovdf_trace_parse(const void *data, size_t len,
+					char *err, size_t errlen)
+{
+	struct src src = { .mem = data ? data : (const uint8_t *)"",
+			   .fd = -1, .size = len };
+
+	return read_all(&src, err, errlen);
+}
+
+static struct src *src_open(const char *path, char *err, size_t errlen)
+{
+	struct src *s;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
 	if (fd < 0)
 		return fail_null(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
@@ -456,30 +723,288 @@ struct kcovdf_trace *kcovdf_trace_read(const char *path, char *err,
 		return fail_null(err, errlen, "%s: not a regular file of "
 				 "sensible size", path);
 	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
+	s = calloc(1, sizeof(*s));
+	if (!s) {
 		close(fd);
 		return fail_null(err, errlen, "%s: out of memory", path);
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	s->fd = fd;
+	s->size = (uint64_t)st.st_size;
+	return s;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	t = kcovdf_trace_parse(buf, got, err, errlen);
-	if (!t && err && errlen) {
-		char tmp[512];
+static void prefix_path(const char *path, char *err, size_t errlen)
+{
+	char tmp[512];
 
-		snprintf(tmp, sizeof(tmp), "%s: %s", path, err);
-		snprintf(err, errlen, "%s", tmp);
-	}
-	free(buf);
+	if (!err || !errlen)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s: %s", path, err);
+	snprintf(err, errlen, "%s", tmp);
+}
+
+struct kcovdf_trace *kcovdf_trace_read(const char *path, char *err,
+				       size_t errlen)
+{
+	struct src *src = src_open(path, err, errlen);
+	struct kcovdf_trace *t;
+
+	if (!src)
+		return NULL;
+	t = read_all(src, err, errlen);
+	src_free(src);
+	if (!t)
+		prefix_path(path, err, errlen);
 	return t;
+}
+
+struct kcovdf_trace *kcovdf_trace_open(const char *path, char *err,
+				       size_t errlen)
+{
+	struct src *src = src_open(path, err, errlen);
+	struct kcovdf_trace *t;
+
+	if (!src)
+		return NULL;
+	t = scan(src, err, errlen);
+	if (!t) {
+		src_free(src);
+		prefix_path(path, err, errlen);
+		return NULL;
+	}
+	/* Small reads of words go through the window; big ones do not. */
+	t->src = src;
+	return t;
+}
+
+int kcovdf_stream_load(const struct kcovdf_trace *t, struct kcovdf_stream *s,
+		       char *err, size_t errlen)
+{
+	if (!t->src)
+		return s->words || !s->nwords ? 0 :
+		       (fail_null(err, errlen, "the trace's file is closed"),
+			-1);
+	return load(t->src, s, err, errlen);
+}
+
+void kcovdf_stream_unload(struct kcovdf_stream *s)
+{
+	free(s->words);
+	s->words = NULL;
+}
+
+void kcovdf_stream_reader_init(struct kcovdf_stream_reader *r,
+			       const struct kcovdf_trace *t,
+			       const struct kcovdf_stream *s)
+{
+	memset(r, 0, sizeof(*r));
+	r->t = t;
+	r->s = s;
+}
+
+int kcovdf_stream_reader_next(struct kcovdf_stream_reader *r,
+			      const uint64_t **words, size_t *n, char *err,
+			      size_t errlen)
+{
+	const struct kcovdf_stream *s = r->s;
+	const struct kcovdf_chunk_ref *c;
+
+	if (s->words) {
+		if (r->next++ || !s->nwords)
+			return 0;
+		*words = s->words;
+		*n = s->nwords;
+		return 1;
+	}
+	if (r->next >= s->nchunks)
+		return 0;
+	if (r->next)
+		r->pos += s->chunks[r->next - 1].nwords;
+	c = &s->chunks[r->next++];
+	if (!r->t || !r->t->src) {
+		fail_null(err, errlen, "the trace's file is closed");
+		return -1;
+	}
+	if (c->nwords > r->cap) {
+		uint64_t *nb = realloc(r->buf, (size_t)c->nwords * 8);
+
+		if (!nb) {
+			fail_null(err, errlen, "out of memory");
+			return -1;
+		}
+		r->buf = nb;
+		r->cap = (size_t)c->nwords;
+	}
+	if (read_chunk(r->t->src, s, c, r->buf, &r->pbuf, &r->pcap, &r->ws,
+		       err, errlen))
+		return -1;
+	*words = r->buf;
+	*n = (size_t)c->nwords;
+	return 1;
+}
+
+void kcovdf_stream_reader_free(struct kcovdf_stream_reader *r)
+{
+	free(r->buf);
+	free(r->pbuf);
+	free(r->ws);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The longest record: a v1 header with 65535 extra words (the documented
+ * format's count is smaller). A record that straddles chunks (writers never
+ * split one, but words are words) is decoded from a copy of its pieces. */
+#define MAX_REC_WORDS (3 + 65535)
+
+void kcovdf_rec_cursor_init(struct kcovdf_rec_cursor *c,
+			    const struct kcovdf_trace *t,
+			    const struct kcovdf_stream *s)
+{
+	memset(c, 0, sizeof(*c));
+	kcovdf_stream_reader_init(&c->rd, t, s);
+	c->state = 1;
+}
+
+int kcovdf_rec_cursor_next(struct kcovdf_rec_cursor *c, struct kcovdf_rec *r)
+{
+	const struct kcovdf_stream *s = c->rd.s;
+	char sub[160];
+
+	while (c->state > 0) {
+		int m;
+
+		if (c->pos == c->n) {
+			c->base += c->n;
+			c->pos = c->n = 0;
+			c->state = kcovdf_stream_reader_next(&c->rd, &c->w,
+							     &c->n, c->err,
+							     sizeof(c->err));
+			continue;
+		}
+		m = kcovdf_rec_decode((int)s->format, c->w + c->pos,
+				      c->n - c->pos, r, sub, sizeof(sub));
+		if (m < 0 && c->n - c->pos < MAX_REC_WORDS &&
+		    c->rd.next < s->nchunks && !s->words) {
+			/* Perhaps the rest is in the next chunk(s). The
+			 * piece is copied first: the reader reuses its
+			 * buffer (the piece may be in it, or in carry). */
+			const uint64_t *nw;
+			size_t nn, keep = c->n - c->pos;
+			uint64_t *nc = malloc(keep * 8);
+
+			if (!nc) {
+				snprintf(c->err, sizeof(c->err),
+					 "out of memory");
+				c->state = -1;
+				break;
+			}
+			memcpy(nc, c->w + c->pos, keep * 8);
+			if (kcovdf_stream_reader_next(&c->rd, &nw, &nn, c->err,
+						      sizeof(c->err)) < 0) {
+				free(nc);
+				c->state = -1;
+				break;
+			}
+			{
+				uint64_t *big = realloc(nc, (keep + nn) * 8);
+
+				if (!big) {
+					free(nc);
+					snprintf(c->err, sizeof(c->err),
+						 "out of memory");
+					c->state = -1;
+					break;
+				}
+				nc = big;
+			}
+			memcpy(nc + keep, nw, nn * 8);
+			free(c->carry);
+			c->carry = nc;
+			c->base += c->pos;
+			c->w = nc;
+			c->n = keep + nn;
+			c->pos = 0;
+			continue;
+		}
+		if (m < 0) {
+			snprintf(c->err, sizeof(c->err), "word %" PRIu64 ": %s",
+				 c->base + c->pos, sub);
+			c->state = -1;
+			break;
+		}
+		c->pos += (size_t)m;
+		return 1;
+	}
+	return c->state;
+}
+
+void kcovdf_rec_cursor_free(struct kcovdf_rec_cursor *c)
+{
+	free(c->carry);
+	kcovdf_stream_reader_free(&c->rd);
+	memset(c, 0, sizeof(*c));
+}
+
+int kcovdf_walk_stream(const struct kcovdf_trace *t,
+		       const struct kcovdf_stream *s, kcovdf_rec_cb cb,
+		       void *arg, char *err, size_t errlen)
+{
+	struct kcovdf_rec_cursor c;
+	struct kcovdf_rec r;
+	int rc = 0, m;
+
+	if (s->words)
+		return kcovdf_walk((int)s->format, s->words, s->nwords, cb, arg,
+				   err, errlen);
+	kcovdf_rec_cursor_init(&c, t, s);
+	while ((m = kcovdf_rec_cursor_next(&c, &r)) > 0)
+		if (cb && (rc = cb(&r, arg)))
+			break;
+	if (!rc && m < 0) {
+		fail_null(err, errlen, "%s", c.err);
+		rc = -1;
+	}
+	kcovdf_rec_cursor_free(&c);
+	return rc;
+}
+
+const struct kcovdf_loss *kcovdf_trace_loss(const struct kcovdf_trace *t,
+					    const struct kcovdf_stream *s)
+{
+	const struct kcovdf_loss *l = NULL;
+
+	for (size_t i = 0; i < t->nlosses; i++)
+		if (t->losses[i].pid == s->pid && t->losses[i].tid == s->tid &&
+		    t->losses[i].kind == s->kind)
+			l = &t->losses[i];
+	return l;
+}
+
+void kcovdf_trace_cut_losses(const struct kcovdf_trace *t, char *buf,
+			     size_t len)
+{
+	const char *src = kcovdf_trace_meta(t, "source");
+	size_t noloss = 0, o = 0;
+
+	buf[0] = 0;
+	if (!t->cut)
+		return;
+	for (size_t i = 0; i < t->nstreams; i++)
+		noloss += !kcovdf_trace_loss(t, &t->streams[i]);
+	if (noloss && o < len)
+		o += (size_t)snprintf(buf + o, len - o,
+				      "no LOSS chunk for %zu of %zu stream%s "
+				      "(written when a thread or the recording "
+				      "ends): %s losses are unknown", noloss,
+				      t->nstreams, t->nstreams == 1 ? "" : "s",
+				      noloss == 1 ? "its" : "their");
+	if (src && !strcmp(src, "kernel") && !t->nsyms && o < len)
+		o += (size_t)snprintf(buf + o, len - o,
+				      "%sno SYMS chunk: function names need "
+				      "--vmlinux or --kallsyms", o ? "; " : "");
+	if (!src && o < len)
+		snprintf(buf + o, len - o, "%sno META chunk: the source "
+			 "(user or kernel) is unknown", o ? "; " : "");
 }
 
 void kcovdf_trace_free(struct kcovdf_trace *t)
@@ -489,8 +1014,10 @@ void kcovdf_trace_free(struct kcovdf_trace *t)
 	for (size_t i = 0; i < t->nmeta; i++)
 		free(t->meta[i]);
 	free(t->meta);
-	for (size_t i = 0; i < t->nstreams; i++)
+	for (size_t i = 0; i < t->nstreams; i++) {
 		free(t->streams[i].words);
+		free(t->streams[i].chunks);
+	}
 	free(t->streams);
 	for (size_t i = 0; i < t->nmaps; i++)
 		free(t->maps[i].path);
@@ -499,6 +1026,7 @@ void kcovdf_trace_free(struct kcovdf_trace *t)
 	for (size_t i = 0; i < t->nsyms; i++)
 		free(t->syms[i].name);
 	free(t->syms);
+	src_free(t->src);
 	free(t);
 }
 
@@ -589,5 +1117,90 @@ int kcovdf_write_meta(int fd, const char *const *kv, size_t n)
 	}
 	rc = kcovdf_write_chunk(fd, KCOVDF_CHUNK_META, 0, buf, len, NULL, 0);
 	free(buf);
+	return rc;
+}
+
+/* Where the chunk that starts at w[0] should end: at most max words,
+ * between records. */
+static size_t chunk_end(uint32_t format, const uint64_t *w, size_t n,
+			size_t max)
+{
+	size_t pos = 0;
+
+	if (n <= max || format == KCOVDF_FMT_KCOV_PCEXT)
+		return n < max ? n : max;
+	while (pos < n) {
+		struct kcovdf_rec r;
+		int m = kcovdf_rec_decode((int)format, w + pos, n - pos, &r,
+					  NULL, 0);
+
+		if (m < 0)
+			return n;	/* the rest stays together */
+		if (pos + (size_t)m > max)
+			return pos ? pos : (size_t)m;
+		pos += (size_t)m;
+	}
+	return pos;
+}
+
+int kcovdf_write_stream(int fd, const struct kcovdf_stream_hdr *h,
+			const uint64_t *words, size_t nwords, int pack)
+{
+	struct kcovdf_stream_hdr sh = *h;
+	struct kcovdf_packed_hdr ph = { .codec = KCOVDF_WPACK_CODEC };
+	struct kcovdf_wpack *ws = NULL;
+	uint8_t *out = NULL, *body = NULL;
+	size_t pos = 0, cap = 0;
+	int rc = 0;
+
+	do {
+		size_t n = chunk_end(h->format, words + pos, nwords - pos,
+				     KCOVDF_WRITE_CHUNK_WORDS);
+		size_t packed = 0;
+
+		sh.nwords = n;
+		if (pack && n) {
+			if (!ws && !(ws = malloc(sizeof(*ws))))
+				pack = 0;
+			if (pack && n * 8 > cap) {
+				uint8_t *no = realloc(out, n * 8);
+
+				if (no) {
+					out = no;
+					cap = n * 8;
+				} else {
+					pack = 0;
+				}
+			}
+			if (pack)
+				packed = kcovdf_wpack_encode(ws, h->format,
+							     words + pos, n,
+							     out, n * 8,
+							     &ph.check);
+		}
+		if (packed) {
+			size_t blen = sizeof(ph) + packed;
+			uint8_t *nb = realloc(body, blen);
+
+			if (!nb) {
+				rc = -1;
+				break;
+			}
+			body = nb;
+			memcpy(body, &ph, sizeof(ph));
+			memcpy(body + sizeof(ph), out, packed);
+			rc = kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM_PACKED,
+						KCOVDF_CHUNK_CRITICAL, &sh,
+						sizeof(sh), body, blen);
+		} else {
+			rc = kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh,
+						sizeof(sh), words + pos, n * 8);
+		}
+		sh.seq++;
+		pos += n;
+	} while (!rc && pos < nwords);
+	free(ws);
+	free(out);
+	free(body);
 	return rc;
 }

@@ -29,6 +29,7 @@
 #include "rt_internal.h"
 #include "kcovdf_rt.h"
 #include "kcovdf/salvage.h"
+#include "kcovdf/wpack.h"
 
 extern int __kcov_df_gate;
 
@@ -128,8 +129,10 @@ static int rt_write(const void *buf, size_t len)
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)len)
 		return 0;
+	/* A short write sets no errno: none is printed. */
 	if (n > 0 && !atomic_exchange(&rt.broken, 1))
-		rt_msg("short write to %s; output stopped", rt.path, errno);
+		rt_msg("short write to %s (disk full or file size limit?); "
+		       "output stopped", rt.path, 0);
 	return -1;
 }
 
@@ -179,8 +182,65 @@ static void fill_stream_hdr(struct kcovdf_stream_hdr *sh,
 	memcpy(sh->comm, t->comm, sizeof(sh->comm));
 }
 
+/* The thread's packing space: prediction tables and room for the
+ * largest packed chunk. */
+struct rt_pack {
+	struct kcovdf_wpack ws;
+	char out[];
+};
+
 /*
- * Write [flushed, cur) as one STREAM chunk; the headers go into the 80 bytes
+ * Pack [from, from + nwords) into a STREAM_PACKED chunk in the thread's
+ * packing space (mmap'd at its first use). Returns the chunk's length, or
+ * 0 when it is written as it is (packing off, a small buffer, no memory,
+ * or a packing no smaller than the words). Caller holds t->lock.
+ */
+static size_t pack_locked(struct rt_thread *t, struct rt_stream *s,
+			  const uint64_t *from, uint64_t nwords,
+			  const struct kcovdf_stream_hdr *sh)
+{
+	const size_t hdrs = RT_CHUNK_HDRS + sizeof(struct kcovdf_packed_hdr);
+	struct kcovdf_packed_hdr ph = { .codec = KCOVDF_WPACK_CODEC };
+	size_t n, len;
+	char *p;
+
+	if (!rt.pack || nwords < RT_PACK_MIN_WORDS)
+		return 0;
+	if (!t->pack) {
+		len = (sizeof(struct rt_pack) + hdrs + rt.buffer_words * 8 +
+		       8 + 4095) & ~(size_t)4095;
+		t->pack = rt_mmap(len);
+		if (!t->pack)
+			return 0;
+		t->pack_bytes = len;
+	}
+	p = t->pack->out;
+	/* Smaller than the plain chunk, or not at all. */
+	n = kcovdf_wpack_encode(&t->pack->ws, s->format, from, nwords,
+				(uint8_t *)p + hdrs,
+				nwords * 8 - sizeof(ph), &ph.check);
+	if (!n)
+		return 0;
+	memcpy(put_chunk_hdr(p, KCOVDF_CHUNK_STREAM_PACKED,
+			     KCOVDF_CHUNK_CRITICAL,
+			     sizeof(*sh) + sizeof(ph) + n), sh, sizeof(*sh));
+	memcpy(p + RT_CHUNK_HDRS, &ph, sizeof(ph));
+	len = hdrs + n;
+	memset(p + len, 0, pad8(len) - len);
+	return pad8(len);
+}
+
+static void pack_free(struct rt_thread *t)
+{
+	if (t->pack)
+		munmap(t->pack, t->pack_bytes);
+	t->pack = NULL;
+	t->pack_bytes = 0;
+}
+
+/*
+ * Write [flushed, cur) as one STREAM chunk: packed (STREAM_PACKED) in the
+ * thread's packing space, or as it is with the headers in the 80 bytes
  * before `flushed` (header room in front of the buffer, or words already
  * written). Caller holds t->lock.
  */
@@ -190,18 +250,24 @@ static void flush_locked(struct rt_thread *t, struct rt_stream *s)
 	uint64_t *to = atomic_load_explicit(&s->cur, memory_order_acquire);
 	uint64_t nrec, ntrunc, nwords;
 	struct kcovdf_stream_hdr sh;
+	size_t packed;
 	char *h;
 
 	if (!s->base || to == from)
 		return;
 	nwords = (uint64_t)(to - from);
 	count_records(s, from, to, &nrec, &ntrunc);
-	h = (char *)from - RT_CHUNK_HDRS;
 	fill_stream_hdr(&sh, t, s, nwords);
-	memcpy(put_chunk_hdr(h, KCOVDF_CHUNK_STREAM, 0,
-			     sizeof(sh) + nwords * 8),
-	       &sh, sizeof(sh));
-	if (rt_write(h, RT_CHUNK_HDRS + nwords * 8) != 0)
+	packed = pack_locked(t, s, from, nwords, &sh);
+	if (packed) {
+		h = t->pack->out;
+	} else {
+		h = (char *)from - RT_CHUNK_HDRS;
+		memcpy(put_chunk_hdr(h, KCOVDF_CHUNK_STREAM, 0,
+				     sizeof(sh) + nwords * 8),
+		       &sh, sizeof(sh));
+	}
+	if (rt_write(h, packed ? packed : RT_CHUNK_HDRS + nwords * 8) != 0)
 		s->dropped += nrec;
 	s->records += nrec;
 	s->truncated += ntrunc;
@@ -551,6 +617,7 @@ static KCOVDF_NOINSTR void thread_dtor(void *arg)
 		 * still make are written one by one. */
 		stream_free(&t->df);
 		stream_free(&t->pc);
+		pack_free(t);
 	}
 	rt_unlock(&t->lock);
 	rt_signals_thread_exit(t);
@@ -927,6 +994,7 @@ static void atfork_child(void)
 		/* A stale copy of another thread's state: free its memory. */
 		stream_free(&t->df);
 		stream_free(&t->pc);
+		pack_free(t);
 		t->registered = 0;
 	}
 	rt.threads = NULL;
@@ -1007,6 +1075,7 @@ static int do_init(void)
 
 	rt.pid = (uint32_t)getpid();
 	rt.buffer_words = RT_DEFAULT_BUFFER_WORDS;
+	rt.pack = !(getenv("KCOVDF_PACK") && !strcmp(getenv("KCOVDF_PACK"), "0"));
 	if (bw && *bw) {
 		unsigned long long v = strtoull(bw, NULL, 0);
 

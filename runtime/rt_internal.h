@@ -39,6 +39,10 @@
 	(sizeof(struct kcovdf_chunk_hdr) + sizeof(struct kcovdf_stream_hdr))
 
 #define RT_DEFAULT_BUFFER_WORDS (256u * 1024u)	/* 2 MiB per stream */
+
+/* Buffers of fewer words are written as they are: packing them saves
+ * little and costs the clearing of the prediction tables. */
+#define RT_PACK_MIN_WORDS 64
 #define RT_MIN_BUFFER_WORDS RT_MAX_REC_WORDS
 
 /* Thread states. */
@@ -95,6 +99,10 @@ struct rt_thread {
 	_Atomic int state;	/* RT_T_* */
 	struct rt_stream df;	/* v1 records */
 	struct rt_stream pc;	/* PC_EXT words */
+	/* Where a flush packs a buffer (STREAM_PACKED chunks, lib/wpack.c):
+	 * mmap'd at the thread's first flush, under the lock below. */
+	struct rt_pack *pack;
+	size_t pack_bytes;
 	atomic_int lock;	/* see struct rt_stream */
 	uint32_t tid;
 	char comm[16];
@@ -113,6 +121,7 @@ struct rt_global {
 	ino_t fd_ino;
 	uint32_t pid;
 	size_t buffer_words;
+	int pack;		/* KCOVDF_PACK: pack STREAM chunks (default) */
 	atomic_int final;	/* final flush done (exit or exec) */
 	atomic_int broken;	/* output unusable: everything is dropped */
 	atomic_int reg_lock;

@@ -302,7 +302,7 @@ static void usage(FILE *f)
 	      "0: all)\n"
 	      "  --strict           rules without calls, or that no call could "
 	      "decide,\n"
-	      "                     fail too\n"
+	      "                     fail too; a truncated trace exits 2\n"
 	      "  -q, --quiet        show failed rules only\n"
 	      "  --task ID[,ID...]  only tasks with this PID or TID\n"
 	      "  --color[=WHEN]     auto (default), always, never\n"
@@ -327,7 +327,7 @@ int cmd_check(int argc, char **argv)
 		if (!strcmp(argv[i], "--json"))
 			k.json = 1;
 		else if (!strcmp(argv[i], "--strict"))
-			k.strict = 1;
+			k.strict = tool_strict = 1;
 		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
 			k.quiet = 1;
 		else if (tool_opt(argc, argv, &i, NULL, "--max", &val))

@@ -58,6 +58,9 @@ static const struct kcovdf_stream *partner(const struct kcovdf_trace *t,
 	return NULL;
 }
 
+int tool_strict;
+int tool_cut;
+
 /* Lines from the library, each as "kcovdf: LINE" on stderr. */
 static void print_lines(const char *text)
 {
@@ -70,21 +73,33 @@ static void print_lines(const char *text)
 	}
 }
 
-void tool_trace_open(struct tool_trace *tt, const char *path,
-		     struct symargs *sa, int keep_damaged)
+/* A truncated file is read up to the cut; say so once, with what is
+ * missing. */
+static void warn_cut(const struct tool_trace *tt)
 {
-	char err[512];
-	const char *src;
+	char what[512];
 
-	memset(tt, 0, sizeof(*tt));
-	tt->path = path;
-	tt->t = kcovdf_trace_read(path, err, sizeof(err));
-	if (!tt->t)
-		fatal("%s", err);
-	src = kcovdf_trace_meta(tt->t, "source");
+	if (!tt->t->cut)
+		return;
+	tool_cut = 1;
+	kcovdf_trace_cut_losses(tt->t, what, sizeof(what));
+	fflush(stdout);
+	fprintf(stderr, "kcovdf: warning: %s: trace truncated at byte %"
+		PRIu64 " (%s): kept %zu complete chunks, the rest is lost%s%s\n",
+		tt->path, tt->t->cut, tt->t->cut_why, tt->t->nchunks,
+		what[0] ? "; " : "", what);
+}
+
+/* Symbols and the list of tasks: each record stream with the PC_EXT
+ * stream of its task. */
+static void tasks_setup(struct tool_trace *tt, struct symargs *sa)
+{
+	const char *src = kcovdf_trace_meta(tt->t, "source");
+
+	warn_cut(tt);
 	tt->kernel = src && !strcmp(src, "kernel");
 	kcovdf_fmt_errno_names(tt->kernel);
-	tt->sym = symargs_open(sa, tt->t, path);
+	tt->sym = symargs_open(sa, tt->t, tt->path);
 	if (!tt->sym)
 		fatal("out of memory");
 	print_lines(kcovdf_sym_notes(tt->sym));
@@ -97,7 +112,6 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 		const struct kcovdf_stream *st = &tt->t->streams[i];
 		const struct kcovdf_stream *pc = NULL;
 		struct tool_task *tk = &tt->tasks[tt->ntasks];
-		int rc;
 
 		if (st->format == KCOVDF_FMT_KCOV_PCEXT) {
 			/* PC_EXT words go with the task's dataflow stream;
@@ -115,6 +129,35 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 			     st->kind == KCOVDF_STREAM_REMOTE_PCEXT;
 		tk->format = st->format == KCOVDF_FMT_DOC ? KCOVDF_FMT_DOC
 							  : KCOVDF_FMT_V1;
+		tt->ntasks++;
+	}
+}
+
+void tool_task_warn_unknown(const struct tool_trace *tt,
+			    const struct tool_task *tk)
+{
+	if (tk->pc_unknown)
+		fprintf(stderr, "kcovdf: %s: stream %u/%u: %" PRIu64
+			" PC_EXT words of unknown type skipped\n",
+			tt->path, tk->st->pid, tk->st->tid, tk->pc_unknown);
+}
+
+void tool_trace_open(struct tool_trace *tt, const char *path,
+		     struct symargs *sa, int keep_damaged)
+{
+	char err[512];
+
+	memset(tt, 0, sizeof(*tt));
+	tt->path = path;
+	tt->t = kcovdf_trace_read(path, err, sizeof(err));
+	if (!tt->t)
+		fatal("%s", err);
+	tasks_setup(tt, sa);
+	for (size_t i = 0; i < tt->ntasks; i++) {
+		struct tool_task *tk = &tt->tasks[i];
+		const struct kcovdf_stream *st = tk->st, *pc = tk->pcext;
+		int rc;
+
 		if (pc)
 			rc = kcovdf_calls_merge(st == pc ? NULL : st, pc,
 						tt->kernel, tt->sym, &tk->calls,
@@ -129,12 +172,21 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 				fatal("%s: stream %u/%u: %s", path, st->pid,
 				      st->tid, tk->err);
 		}
-		if (tk->pc_unknown)
-			fprintf(stderr, "kcovdf: %s: stream %u/%u: %" PRIu64
-				" PC_EXT words of unknown type skipped\n",
-				path, st->pid, st->tid, tk->pc_unknown);
-		tt->ntasks++;
+		tool_task_warn_unknown(tt, tk);
 	}
+}
+
+void tool_trace_open_stream(struct tool_trace *tt, const char *path,
+			    struct symargs *sa)
+{
+	char err[512];
+
+	memset(tt, 0, sizeof(*tt));
+	tt->path = path;
+	tt->t = kcovdf_trace_open(path, err, sizeof(err));
+	if (!tt->t)
+		fatal("%s", err);
+	tasks_setup(tt, sa);
 }
 
 void tool_trace_close(struct tool_trace *tt)

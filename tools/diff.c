@@ -533,6 +533,7 @@ static void usage(FILE *f)
 	      "between runs)\n"
 	      "  --color[=WHEN]     auto (default), always, never\n"
 	      "  --json             one JSON document\n"
+	      "  --strict           a truncated trace exits 2\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                     (used for both traces; without them each "
 	      "trace's own\n"
@@ -554,6 +555,8 @@ int cmd_diff(int argc, char **argv)
 			d.json = 1;
 		else if (!strcmp(argv[i], "--pointers"))
 			d.pointers = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
 		else if (tool_color_opt(argc, argv, &i, &color))
 			;
 		else if (symargs_parse(&sa, argc, argv, &i))

@@ -237,6 +237,7 @@ static void usage(FILE *f)
 	      "  -f, --func F[,F..]  only these functions (glob patterns) "
 	      "and their subtrees\n"
 	      "  --task ID[,ID...]   only tasks with this PID or TID\n"
+	      "  --strict            a truncated trace exits 2\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                      (default: found by the trace's build ids)\n",
 	      f);
@@ -253,6 +254,8 @@ int cmd_export(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--chrome"))
 			chrome = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
 		else if (tool_opt(argc, argv, &i, "-o", "--output", &val))
 			out = val;
 		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))

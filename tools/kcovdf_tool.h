@@ -78,10 +78,23 @@ struct tool_trace {
 /* Read, symbolise, build every stream's calls; turns errno naming on for
  * kernel traces. An unreadable file is fatal (exit 2), and so is an
  * invalid record unless keep_damaged (then the task is marked damaged and
- * keeps the calls before the record). */
+ * keeps the calls before the record). A truncated file is read up to the
+ * cut, with one warning. */
 void tool_trace_open(struct tool_trace *tt, const char *path,
 		     struct symargs *sa, int keep_damaged);
+/* The same without reading any words or building any tree: the tasks
+ * have no calls; read them with kcovdf_calls_stream() (tt->t is opened
+ * with kcovdf_trace_open()). */
+void tool_trace_open_stream(struct tool_trace *tt, const char *path,
+			    struct symargs *sa);
+/* "N PC_EXT words of unknown type skipped", when there were some. */
+void tool_task_warn_unknown(const struct tool_trace *tt,
+			    const struct tool_task *tk);
 void tool_trace_close(struct tool_trace *tt);
+/* --strict (every reading command): a truncated trace (warned about when
+ * it is opened, read up to the cut) makes the command exit 2 after its
+ * output; main() applies it. tool_cut: a trace was cut. */
+extern int tool_strict, tool_cut;
 void tool_warn_losses(const struct tool_trace *tt);
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };

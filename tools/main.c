@@ -160,6 +160,13 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 	return s;
 }
 
+/* A reading command's status: --strict makes a truncated trace exit 2
+ * (docs/tools.md). */
+static int strict_status(int rc)
+{
+	return tool_strict && tool_cut ? 2 : rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
@@ -190,15 +197,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "view"))
-		return cmd_view(argc - 1, argv + 1);
+		return strict_status(cmd_view(argc - 1, argv + 1));
 	if (!strcmp(argv[1], "report"))
-		return cmd_report(argc - 1, argv + 1);
+		return strict_status(cmd_report(argc - 1, argv + 1));
 	if (!strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
+		return strict_status(cmd_check(argc - 1, argv + 1));
 	if (!strcmp(argv[1], "diff"))
-		return cmd_diff(argc - 1, argv + 1);
+		return strict_status(cmd_diff(argc - 1, argv + 1));
 	if (!strcmp(argv[1], "export"))
-		return cmd_export(argc - 1, argv + 1);
+		return strict_status(cmd_export(argc - 1, argv + 1));
 	if (!strcmp(argv[1], "vm"))
 		return cmd_vm(argc - 1, argv + 1);
 	fprintf(stderr, "kcovdf: unknown command '%s'\n", argv[1]);

@@ -589,8 +589,11 @@ static void write_stream_tid(int fd, const char *out, uint32_t pid,
 	sh.format = format;
 	sh.nwords = n;
 	memcpy(sh.comm, comm, sizeof(sh.comm));
-	if (kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &sh, sizeof(sh),
-			       w, n * 8))
+	/* Chunks of at most 256 Ki words, packed (KCOVDF_PACK=0: plain), so
+	 * that a cut file keeps most of a stream and a reader needs one
+	 * chunk in memory at a time. */
+	if (kcovdf_write_stream(fd, &sh, w, n, !getenv("KCOVDF_PACK") ||
+				strcmp(getenv("KCOVDF_PACK"), "0")))
 		die("%s: write: %s", out, strerror(errno));
 }
 

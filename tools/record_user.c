@@ -169,8 +169,10 @@ static void salvage_file(int out, int dfd, const char *name,
 		sh.nwords = n;
 		sh.seq = h->seq;
 		memcpy(sh.comm, h->comm, sizeof(sh.comm));
-		if (kcovdf_write_chunk(out, KCOVDF_CHUNK_STREAM, 0, &sh,
-				       sizeof(sh), w, n * 8))
+		/* Packed like every stream record writes (KCOVDF_PACK=0:
+		 * plain). */
+		if (kcovdf_write_stream(out, &sh, w, n, !getenv("KCOVDF_PACK") ||
+					strcmp(getenv("KCOVDF_PACK"), "0")))
 			warnx_("writing salvaged records: %s", strerror(errno));
 	}
 	memset(&l, 0, sizeof(l));

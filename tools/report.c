@@ -555,6 +555,8 @@ static void usage(FILE *f)
 	      "(default 8, 0: all)\n"
 	      "  --color[=WHEN]        auto (default), always, never\n"
 	      "  --json                one JSON document\n"
+	      "  --strict              a truncated trace exits 2 (after the "
+	      "report)\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                        (default: found by the trace's build ids)\n",
 	      f);
@@ -570,6 +572,8 @@ int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			r.json = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
 		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
 			tool_filter_add(&r.funcs, val);
 		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))

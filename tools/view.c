@@ -5,6 +5,13 @@
  * per call per line (schema: docs/json.md). Filters select functions (with
  * their subtrees), tasks and a depth; --style=multiline puts each argument
  * and field on a line of its own.
+ *
+ * The text views stream: each task's records are read chunk by chunk and
+ * each call is printed as soon as it is known (kcovdf_calls_stream()), so
+ * memory follows the depth of the call stack, not the size of the trace.
+ * Indentation stops growing at VIEW_MAX_INDENT levels; deeper lines say
+ * their depth instead. --json prints a call before its children but needs
+ * its return value, so it builds each task's tree first.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +21,12 @@
 
 #include "hmap.h"
 #include "kcovdf_tool.h"
+
+/* Levels of indentation (two columns each); a deeper line is indented as
+ * much and starts with "[depth N] ". */
+#ifndef VIEW_MAX_INDENT
+#define VIEW_MAX_INDENT 32
+#endif
 
 /*
  * What changed in an object (--full turns it off). Per task, the field
@@ -57,7 +70,11 @@ struct view_opts {
 	const struct tool_task *tk;
 	int base;		/* depth of the subtree being printed */
 	int header_done;
-	struct kcovdf_buf line, tmp;
+	struct kcovdf_buf line, tmp, suffix;
+	/* Streaming (text): */
+	const struct kcovdf_call *root;		/* shown subtree, or NULL */
+	const struct kcovdf_call *pending;	/* opened, not printed yet */
+	size_t hidden;		/* calls below --depth under pending */
 };
 
 static void delta_reset(struct delta *d)
@@ -131,9 +148,20 @@ static void delta_hook(void *ctx, const struct kcovdf_rec *r,
 	val->note = d->note;
 }
 
+/* The indentation of a line at depth levels: two columns a level, at
+ * most VIEW_MAX_INDENT levels, then the depth in words. */
+static void indent(int depth, int extra)
+{
+	if (depth <= VIEW_MAX_INDENT)
+		printf("%*s", depth * 2 + extra, "");
+	else
+		printf("%*s[depth %d] ", VIEW_MAX_INDENT * 2 + extra, "", depth);
+}
+
 static void flush_line(struct view_opts *v, int depth)
 {
-	printf("%*s%s\n", depth * 2, "", v->line.s ? v->line.s : "");
+	indent(depth, 0);
+	printf("%s\n", v->line.s ? v->line.s : "");
 	v->line.len = 0;
 	if (v->line.s)
 		v->line.s[0] = 0;
@@ -155,29 +183,11 @@ static void header(struct view_opts *v)
 	       tc(C_RESET));
 }
 
-static size_t count_below(const struct kcovdf_call *root)
-{
-	size_t n = 0;
-	const struct kcovdf_call *c = root->child;
-
-	while (c) {
-		n++;
-		if (c->child) {
-			c = c->child;
-			continue;
-		}
-		while (c != root && !c->next)
-			c = c->parent;
-		c = c == root ? NULL : c->next;
-	}
-	return n;
-}
-
 /* One argument (or field list) per line, fields indented further. */
 static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 			   int depth)
 {
-	int ind = depth * 2 + 4;
+	int ind = (depth <= VIEW_MAX_INDENT ? depth : VIEW_MAX_INDENT) * 2 + 4;
 
 	for (size_t i = 0; i < c->nargs; i++) {
 		struct kcovdf_val val;
@@ -259,40 +269,92 @@ static const char *ret_text(struct view_opts *v, const struct kcovdf_call *c,
 	return v->tmp.s;
 }
 
-/* The subtree of root, iteratively (a trace nested 300,000 deep prints
- * instead of overflowing the stack). */
-static void print_tree(struct view_opts *v, const struct kcovdf_call *root)
+/* ------------------------------------------------------------------ */
+/* Text: streamed                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A call is printed when its first shown child opens ("f(a=1) {") or when
+ * it closes with none ("f(a=1) = 5", or "f(a=1) { (N calls) } = 5" when --depth
+ * hid its children); a call with children gets "} = 5" when it closes.
+ */
+static void print_open_line(struct view_opts *v, const struct kcovdf_call *c)
 {
-	const struct kcovdf_call *c = root;
-	struct kcovdf_buf suffix = { 0 };
-
-	header(v);
-	for (;;) {
-		int d = c->depth - v->base;
-		int open = c->child && (v->maxdepth < 0 || d + 1 < v->maxdepth);
-
-		suffix.len = 0;
-		kcovdf_buf_printf(&suffix, "%s", open ? " {" :
-				  ret_text(v, c, c->child ? count_below(c) : 0));
-		call_lines(v, c, d, suffix.s);
-		kcovdf_items_reset();
-		if (open) {
-			c = c->child;
-			continue;
-		}
-		/* Close every call whose last child this was. */
-		while (c != root && !c->next) {
-			c = c->parent;
-			kcovdf_buf_printf(&v->line, "}%s", ret_text(v, c, 0));
-			flush_line(v, c->depth - v->base);
-			kcovdf_items_reset();
-		}
-		if (c == root)
-			break;
-		c = c->next;
-	}
-	kcovdf_buf_free(&suffix);
+	call_lines(v, c, c->depth - v->base, " {");
+	kcovdf_items_reset();
 }
+
+static void on_open(void *arg, const struct kcovdf_call *c)
+{
+	struct view_opts *v = arg;
+	int d;
+
+	if (!v->root) {
+		/* Without -f every top-level call is a root; with -f each
+		 * matching call outside a shown subtree. */
+		if (v->funcs.n && (c->lost || c->section ||
+				   !tool_filter_match(&v->funcs,
+						      tool_fn_name(c))))
+			return;
+		v->root = c;
+		v->base = c->depth;
+		header(v);
+	}
+	d = c->depth - v->base;
+	if (v->maxdepth >= 0 && d >= v->maxdepth) {
+		v->hidden++;
+		return;
+	}
+	if (v->pending)
+		print_open_line(v, v->pending);
+	v->pending = c;
+}
+
+static void on_close(void *arg, const struct kcovdf_call *c)
+{
+	struct view_opts *v = arg;
+	int d;
+
+	if (!v->root)
+		return;
+	d = c->depth - v->base;
+	if (v->maxdepth >= 0 && d >= v->maxdepth)
+		return;
+	if (c == v->pending) {
+		v->suffix.len = 0;
+		kcovdf_buf_printf(&v->suffix, "%s", ret_text(v, c, v->hidden));
+		call_lines(v, c, d, v->suffix.s);
+		v->pending = NULL;
+		v->hidden = 0;
+	} else {
+		kcovdf_buf_printf(&v->line, "}%s", ret_text(v, c, 0));
+		flush_line(v, d);
+	}
+	kcovdf_items_reset();
+	if (c == v->root)
+		v->root = NULL;
+}
+
+/* One task, streamed. Returns 0, or -1 with tk->err set. */
+static int stream_task(struct view_opts *v, struct tool_task *tk)
+{
+	const struct kcovdf_call_sink sink = { on_open, on_close, v };
+	const struct kcovdf_stream *df = tk->pcext == tk->st ? NULL : tk->st;
+
+	v->header_done = 0;
+	v->root = v->pending = NULL;
+	v->hidden = 0;
+	delta_reset(&v->delta);
+	if (!v->funcs.n)
+		header(v);
+	return kcovdf_calls_stream(v->tt.t, df, tk->pcext, v->tt.kernel,
+				   v->tt.sym, &sink, &tk->pc_unknown, tk->err,
+				   sizeof(tk->err));
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON: from each task's tree                                         */
+/* ------------------------------------------------------------------ */
 
 static void print_json(struct view_opts *v, const struct kcovdf_call *root)
 {
@@ -318,15 +380,6 @@ static void print_json(struct view_opts *v, const struct kcovdf_call *root)
 	}
 }
 
-static void print_subtree(struct view_opts *v, const struct kcovdf_call *c)
-{
-	v->base = c->depth;
-	if (v->json)
-		print_json(v, c);
-	else
-		print_tree(v, c);
-}
-
 /* The call after c's subtree in pre-order. */
 static const struct kcovdf_call *skip_subtree(const struct kcovdf_call *c)
 {
@@ -335,27 +388,48 @@ static const struct kcovdf_call *skip_subtree(const struct kcovdf_call *c)
 	return c ? c->next : NULL;
 }
 
-static void view_task(struct view_opts *v)
+static void json_task(struct view_opts *v)
 {
 	const struct kcovdf_call *c = v->tk->calls.root;
 
-	v->header_done = 0;
-	delta_reset(&v->delta);
-	if (!v->funcs.n) {
-		header(v);
-		for (; c; c = c->next)
-			print_subtree(v, c);
-		return;
-	}
 	while (c) {
-		if (!c->lost && !c->section &&
-		    tool_filter_match(&v->funcs, tool_fn_name(c))) {
-			print_subtree(v, c);
+		if (!v->funcs.n ||
+		    (!c->lost && !c->section &&
+		     tool_filter_match(&v->funcs, tool_fn_name(c)))) {
+			v->base = c->depth;
+			print_json(v, c);
 			c = skip_subtree(c);
 		} else {
 			c = kcovdf_call_next((struct kcovdf_call *)c);
 		}
 	}
+}
+
+/* Read the task's words, build its tree (merged with its PC_EXT words),
+ * print it, free it all again. Returns 0, or -1 with tk->err set (the
+ * calls before the damage are printed). */
+static int build_json_task(struct view_opts *v, struct tool_task *tk)
+{
+	struct kcovdf_stream *st = (struct kcovdf_stream *)tk->st;
+	struct kcovdf_stream *pc = (struct kcovdf_stream *)tk->pcext;
+	int rc;
+
+	if (kcovdf_stream_load(v->tt.t, st, tk->err, sizeof(tk->err)) ||
+	    (pc && kcovdf_stream_load(v->tt.t, pc, tk->err, sizeof(tk->err))))
+		return -1;
+	if (pc)
+		rc = kcovdf_calls_merge(st == pc ? NULL : st, pc, v->tt.kernel,
+					v->tt.sym, &tk->calls, &tk->pc_unknown,
+					tk->err, sizeof(tk->err));
+	else
+		rc = kcovdf_calls_build(st, v->tt.sym, &tk->calls, tk->err,
+					sizeof(tk->err));
+	json_task(v);
+	kcovdf_calls_free(&tk->calls);
+	kcovdf_stream_unload(st);
+	if (pc)
+		kcovdf_stream_unload(pc);
+	return rc;
 }
 
 static void usage(FILE *f)
@@ -379,6 +453,8 @@ static void usage(FILE *f)
 	      "never\n"
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
+	      "  --strict              a truncated trace exits 2 (after the "
+	      "calls before the cut)\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                        where to find symbols and debug info "
 	      "(default: by the\n"
@@ -397,6 +473,8 @@ int cmd_view(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			v.json = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
 		else if (!strcmp(argv[i], "--full"))
 			v.full = 1;
 		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
@@ -431,23 +509,26 @@ int cmd_view(int argc, char **argv)
 	if (v.maxdepth == 0)
 		fatal("view: --depth must be at least 1");
 	tool_color_init(v.json ? COLOR_NEVER : color);
-	tool_trace_open(&v.tt, path, &sa, 1);
+	tool_trace_open_stream(&v.tt, path, &sa);
 	if (!v.full && !v.json) {
 		v.tt.show_hook = delta_hook;
 		v.tt.show_ctx = &v.delta;
 	}
 	for (size_t i = 0; i < v.tt.ntasks; i++) {
-		v.tk = &v.tt.tasks[i];
-		if (!tool_tasks_match(&v.tasks, v.tk->st))
+		struct tool_task *tk = &v.tt.tasks[i];
+
+		v.tk = tk;
+		if (!tool_tasks_match(&v.tasks, tk->st))
 			continue;
-		view_task(&v);
-		if (v.tk->damaged) {
+		if (v.json ? build_json_task(&v, tk) : stream_task(&v, tk)) {
 			fflush(stdout);
 			fprintf(stderr, "kcovdf: %s: stream %u/%u: %s "
 				"(showing the calls before it)\n", path,
-				v.tk->st->pid, v.tk->st->tid, v.tk->err);
+				tk->st->pid, tk->st->tid, tk->err);
 			rc = 2;
 		}
+		fflush(stdout);
+		tool_task_warn_unknown(&v.tt, tk);
 	}
 	fflush(stdout);
 	tool_warn_losses(&v.tt);
@@ -455,6 +536,7 @@ int cmd_view(int argc, char **argv)
 	free(v.delta.keep);
 	kcovdf_buf_free(&v.line);
 	kcovdf_buf_free(&v.tmp);
+	kcovdf_buf_free(&v.suffix);
 	tool_filter_free(&v.funcs);
 	tool_trace_close(&v.tt);
 	return rc;

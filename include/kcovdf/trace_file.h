@@ -10,9 +10,11 @@
  *   chunk*          each: struct kcovdf_chunk_hdr, then `size` payload bytes,
  *                   then zero padding to the next multiple of 8
  *
- * A reader rejects a file whose magic or major version it does not know, a
- * chunk that runs past the end of the file, and a chunk of unknown type with
- * KCOVDF_CHUNK_CRITICAL set. Unknown chunks without that flag are skipped.
+ * A reader rejects a file whose magic or major version it does not know and
+ * a chunk of unknown type with KCOVDF_CHUNK_CRITICAL set. Unknown chunks
+ * without that flag are skipped. A file that ends inside a chunk (disk
+ * full, the writer killed) is truncated: the complete chunks before the
+ * cut are read, and the reader says where the cut is.
  */
 #ifndef KCOVDF_TRACE_FILE_H
 #define KCOVDF_TRACE_FILE_H
@@ -21,7 +23,8 @@
 
 #define KCOVDF_FILE_MAGIC	"KCOVDFT\0"
 #define KCOVDF_FILE_MAJOR	1
-#define KCOVDF_FILE_MINOR	1	/* 1: stream kind REMOTE_PCEXT */
+#define KCOVDF_FILE_MINOR	2	/* 1: stream kind REMOTE_PCEXT,
+					 * 2: chunk type STREAM_PACKED */
 
 struct kcovdf_file_hdr {
 	char magic[8];		/* KCOVDF_FILE_MAGIC */
@@ -54,6 +57,20 @@ enum kcovdf_chunk_type {
 	 * streams mention, taken from kallsyms when the trace was made, so a
 	 * trace can be read without the kernel image. */
 	KCOVDF_CHUNK_SYMS = 5,
+	/* A STREAM chunk whose words are packed (include/kcovdf/wpack.h):
+	 * struct kcovdf_stream_hdr (nwords: the words once unpacked), struct
+	 * kcovdf_packed_hdr, then the packed bytes. Always written with
+	 * KCOVDF_CHUNK_CRITICAL: a reader that cannot unpack it must not read
+	 * the trace as if the records were not there. Minor version 2. */
+	KCOVDF_CHUNK_STREAM_PACKED = 6,
+};
+
+struct kcovdf_packed_hdr {
+	uint32_t codec;		/* KCOVDF_WPACK_CODEC */
+	uint32_t check;		/* kcovdf_wpack_check() of the words: a
+				 * damaged packing (one flipped bit changes
+				 * every word predicted from it) is refused,
+				 * not read as other records */
 };
 
 /* Where the records of a stream came from. */

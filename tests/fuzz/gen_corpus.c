@@ -346,6 +346,57 @@ static void trace_pcext_merge(void)
 	close(fd);
 }
 
+/* Packed chunks (STREAM_PACKED) of a dataflow stream with struct
+ * records and of its PC_EXT stream, split over several chunks, then the
+ * same truncated inside the last chunk. */
+static void trace_packed(const char *name, int cut)
+{
+	int fd = create("fuzz_trace", name);
+	const char *kv[] = { "source=kernel", "record.pcext=1" };
+	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
+	struct kcovdf_stream_hdr h = { .pid = 60, .tid = 60,
+				       .format = KCOVDF_FMT_VERSIONED };
+	uint64_t df[13 * 12], pc[4 * 12];
+	const uint64_t a[] = { f, g };
+	const char *n[] = { "f", "g" };
+	size_t k = 0;
+
+	for (int i = 0; i < 12; i++) {
+		df[k++] = V2(ARG, F_FIRST | KCOV_DF_F_FIELDS, 0, 4, 8);
+		df[k++] = f;
+		df[k++] = 0xffff888000001000ULL;
+		df[k++] = 0x1234;
+		df[k++] = 1;
+		df[k++] = (uint64_t)i;
+		df[k++] = 3;
+		df[k++] = V2(ARG, F_FIRST, 0, 0, 4);
+		df[k++] = g;
+		df[k++] = (uint64_t)i * 2;
+		df[k++] = V2(RET, 0, 0xff, 0, 4);
+		df[k++] = g;
+		df[k++] = 0;
+	}
+	for (int i = 0; i < 12; i++) {
+		pc[4 * i] = PE(f + 0x10);
+		pc[4 * i + 1] = PE(g + 0x10);
+		pc[4 * i + 2] = PX(g + 0x80);
+		pc[4 * i + 3] = PX(f + 0x80);
+	}
+	chk(kcovdf_write_file_hdr(fd));
+	chk(kcovdf_write_meta(fd, kv, NW(kv)));
+	syms(fd, a, n, NW(a));
+	chk(kcovdf_write_stream(fd, &h, df, 10 * 12, 1));
+	h.seq = 1;
+	chk(kcovdf_write_stream(fd, &h, df + 10 * 12, 3 * 12, 1));
+	h.kind = KCOVDF_STREAM_PCEXT;
+	h.format = KCOVDF_FMT_KCOV_PCEXT;
+	h.seq = 0;
+	chk(kcovdf_write_stream(fd, &h, pc, NW(pc), 1));
+	if (cut)
+		chk(ftruncate(fd, lseek(fd, 0, SEEK_CUR) - 9));
+	close(fd);
+}
+
 static void trace_header_only(void)
 {
 	int fd = create("fuzz_trace", "seed-header-only.kcovdf");
@@ -485,6 +536,8 @@ int main(int argc, char **argv)
 	trace_flat();
 	trace_header_only();
 	trace_pcext_merge();
+	trace_packed("seed-packed.kcovdf", 0);
+	trace_packed("seed-packed-cut.kcovdf", 1);
 	records_seeds();
 	return 0;
 }

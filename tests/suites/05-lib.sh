@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # libkcovdf unit tests, built with ASan and UBSan from the library sources:
-# tests/lib/test_lib.c (decoder, trace files, call trees, values) and
-# tests/lib/test_rules.c (the rule language: lexer, parser, evaluator,
-# checker). The library is compiled once for both.
+# tests/lib/test_lib.c (decoder, trace files, call trees, values),
+# tests/lib/test_trace.c (truncated files, packed streams, reading chunk by
+# chunk) and tests/lib/test_rules.c (the rule language: lexer, parser,
+# evaluator, checker). The library is compiled once for all.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -18,7 +19,7 @@ for f in "$root"/lib/*.c; do
 	clang-22 "${cflags[@]}" -c "$f" -o "$o"
 	objs+=("$o")
 done
-for t in test_lib test_rules; do
+for t in test_lib test_trace test_rules; do
 	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
 		-ldw -lelf -o "$out/$t"
 	rc=0 before=$failed

@@ -289,8 +289,7 @@ if [ -n "$asan" ] && run_case \
 	"mangled rules files: exit 0, 1 or 2, no sanitizer report" \
 	"every command on good traces: no sanitizer report"; then
 	bad=0
-	for f in trunc-half trunc-hdr empty magic major badrec hugechunk \
-		 missing; do
+	for f in trunc-hdr empty magic major badrec missing; do
 		for cmd in "view" "view --json" "report" "report --json" \
 			   "check check.rules" "diff $T" "export --chrome"; do
 			# shellcheck disable=SC2086
@@ -308,6 +307,37 @@ if [ -n "$asan" ] && run_case \
 		ok "damaged traces: every command exits 2 with a message (ASan, UBSan)"
 	else
 		notok "damaged traces: every command exits 2 with a message (ASan, UBSan)"
+	fi
+	# Truncated (a chunk runs past the end of the file: cut there, or its
+	# size damaged, which a reader cannot tell apart): the chunks before
+	# the cut are read, one warning says where, the usual exit status;
+	# --strict exits 2.
+	bad=0
+	for f in trunc-half hugechunk; do
+		for cmd in "view" "view --json" "report" "report --json" \
+			   "check check.rules" "diff $T" "export --chrome"; do
+			# shellcheck disable=SC2086
+			"$asan" $cmd $f.trace >asan.out 2>asan.err
+			rc=$?
+			# shellcheck disable=SC2086
+			"$asan" $cmd --strict $f.trace >/dev/null \
+				2>asan-strict.err
+			src=$?
+			if [ $rc -gt 1 ] ||
+			   [ "$(grep -c "^kcovdf: warning: $f.trace: trace truncated at byte" asan.err)" != 1 ] ||
+			   [ $src != 2 ] ||
+			   grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' asan.err asan-strict.err; then
+				echo "# $cmd $f.trace: exit $rc, --strict $src"
+				show asan.err 8
+				bad=1
+			fi
+		done
+	done
+	if grep -qE '^[a-z_]+\(' <("$asan" view trunc-half.trace 2>/dev/null) &&
+	   [ $bad = 0 ]; then
+		ok "truncated traces: the chunks before the cut read, one warning, --strict exits 2 (ASan, UBSan)"
+	else
+		notok "truncated traces: the chunks before the cut read, one warning, --strict exits 2 (ASan, UBSan)"
 	fi
 	# Cut at 24 offsets and flip 24 bytes: any exit but a crash.
 	bad=0

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 for s in "$root"/bench/run.sh "$root"/bench/kernel/*.sh "$root"/bench/user/run.sh \
-	"$root"/bench/user/interp.sh; do
+	"$root"/bench/user/interp.sh "$root"/bench/user/trace.sh; do
 	check "bash -n ${s#"$root"/}" bash -n "$s"
 done
 out=$(LUA_SRC="$tmp/no-lua" "$root/bench/user/interp.sh" 2>&1); rc=$?
@@ -17,6 +17,13 @@ if [ $rc = 0 ] && grep -q '^interp.sh: skipped: no Lua source' <<<"$out"; then
 	ok "interp.sh without the Lua source (no network): skipped with a message"
 else notok "interp.sh without the Lua source: skipped with a message" "status $rc: $out"; fi
 check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
+if [ -f "$root/build/libkcovdf.a" ]; then
+	check "user/tracestat.c builds, -Wall -Wextra -Werror" \
+		clang-22 -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+		"$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" -ldw -lelf \
+		-o "$tmp/tracestat"
+fi
 
 for p in sysloop dfbench; do
 	check "guest/$p.c builds static, -Wall -Wextra -Werror" \
