@@ -1082,9 +1082,13 @@ static void m_exit(struct engine *e, uint64_t pc)
 	m_pop_returned(e);
 }
 
-static void m_depth(struct engine *e, int64_t d)
+static void m_depth(struct engine *e, int64_t min, int64_t net)
 {
+	int64_t d = min;
+
 	m_close_done_sections(e);
+	/* First the frames left unseen (down to the lowest depth), then the
+	 * ones entered unseen (from there up to the net change). */
 	if (d < 0) {
 		/* Exits that happened while recording was suppressed. */
 		for (uint64_t k = 0; k < (uint64_t)-(d + 1) + 1; k++) {
@@ -1100,8 +1104,8 @@ static void m_depth(struct engine *e, int64_t d)
 			n->c.exits_unrecorded = 1;
 			m_pop_returned(e);
 		}
-		return;
 	}
+	d = net - min;
 	for (int64_t k = 0; k < d && k < MERGE_MAX_PLACEHOLDERS; k++) {
 		struct node *n = m_new(e, 0, 0);
 
@@ -1143,7 +1147,7 @@ static int merge_words(struct engine *e, const struct kcovdf_trace *t,
 				m_exit(e, p.pc);
 				break;
 			case KCOVDF_PCEXT_DEPTH:
-				m_depth(e, p.depth);
+				m_depth(e, p.depth_min, p.depth);
 				break;
 			default:
 				if (e->depth && !e->st[e->depth - 1].virt)

@@ -32,8 +32,14 @@
 #define KCOV_RECORDFLAG_TYPE_EXIT	0x1000000000000000ULL
 #endif
 #ifndef KCOV_RECORDFLAG_TYPE_DEPTH
-#define KCOV_RECORDFLAG_TYPE_DEPTH	0x2000000000000000ULL
+#define KCOV_RECORDFLAG_TYPE_DEPTH	0xe000000000000000ULL
 #endif
+/*
+ * The depth record as the series wrote it before the RFC v3 review: type
+ * 0x2 (a value Jann Horn's series may use otherwise), the net change alone
+ * in the low 56 bits. Still read from old trace files.
+ */
+#define KCOVDF_PCEXT_TYPE_DEPTH_NET	0x2000000000000000ULL
 
 /*
  * Record format revision 1 (tag 0xD1): no longer written (KCOV_DF_ENABLE
@@ -128,8 +134,8 @@ int kcovdf_walk_buffer(int format, const uint64_t *buf, size_t bufwords,
 enum kcovdf_pcext_type {
 	KCOVDF_PCEXT_ENTRY = 0,		/* function entry */
 	KCOVDF_PCEXT_EXIT = 1,		/* function exit */
-	KCOVDF_PCEXT_DEPTH = 2,		/* net depth change while recording
-					 * was suppressed */
+	KCOVDF_PCEXT_DEPTH = 0xe,	/* depth change while recording was
+					 * suppressed (old files: type 2) */
 	KCOVDF_PCEXT_NORMAL = 0xf,	/* another basic block */
 };
 
@@ -137,7 +143,10 @@ struct kcovdf_pcext {
 	int type;		/* enum kcovdf_pcext_type, or the unknown
 				 * type nibble when decode returns -1 */
 	uint64_t pc;		/* ENTRY, EXIT, NORMAL: the address */
-	int64_t depth;		/* DEPTH: entries minus exits (56-bit signed) */
+	int64_t depth;		/* DEPTH: entries minus exits, the net change
+				 * (28-bit signed; 56-bit in type 2 words) */
+	int64_t depth_min;	/* DEPTH: the lowest depth reached, 0 or
+				 * less (type 2 words: min(net, 0)) */
 };
 
 /*

@@ -346,8 +346,20 @@ int kcovdf_pcext_decode(uint64_t w, int kernel, struct kcovdf_pcext *out)
 	memset(out, 0, sizeof(*out));
 	out->type = (int)(t >> 60);
 	if (t == KCOV_RECORDFLAG_TYPE_DEPTH) {
+		/* Bits 55-28 the lowest depth, 27-0 the net change, both
+		 * signed: shift each field's sign bit to bit 63 and back. */
+		out->type = KCOVDF_PCEXT_DEPTH;
+		out->depth_min = (int64_t)(w << 8) >> 36;
+		out->depth = (int64_t)(w << 36) >> 36;
+		if (out->depth_min > 0 || out->depth_min > out->depth)
+			return -1;
+		return 0;
+	}
+	if (t == KCOVDF_PCEXT_TYPE_DEPTH_NET) {
 		/* Low 56 bits, signed: shift the sign bit to bit 63 and back. */
+		out->type = KCOVDF_PCEXT_DEPTH;
 		out->depth = (int64_t)(w << 8) >> 8;
+		out->depth_min = out->depth < 0 ? out->depth : 0;
 		return 0;
 	}
 	if (t != KCOV_RECORDFLAG_TYPE_ENTRY && t != KCOV_RECORDFLAG_TYPE_EXIT &&

@@ -293,8 +293,13 @@ static void trace_flat(void)
 #define PE(a) PCW(a, KCOV_RECORDFLAG_TYPE_ENTRY)
 #define PX(a) PCW(a, KCOV_RECORDFLAG_TYPE_EXIT)
 #define PN(a) PCW(a, KCOV_RECORDFLAG_TYPE_NORMAL)
-#define PD(d) (KCOV_RECORDFLAG_TYPE_DEPTH | \
-	       ((uint64_t)(int64_t)(d) & KCOV_RECORD_IP_MASK))
+/* The depth record: lowest depth (bits 55-28) and net change (27-0); PD1
+ * the net change alone, type 2, as older kernels of the series wrote it. */
+#define PD(m, d) (KCOV_RECORDFLAG_TYPE_DEPTH | \
+		  (((uint64_t)(int64_t)(m) & 0xfffffffULL) << 28) | \
+		  ((uint64_t)(int64_t)(d) & 0xfffffffULL))
+#define PD1(d) (KCOVDF_PCEXT_TYPE_DEPTH_NET | \
+		((uint64_t)(int64_t)(d) & KCOV_RECORD_IP_MASK))
 #define SECT KCOV_DF_KIND_SECTION
 
 static void trace_pcext_merge(void)
@@ -312,9 +317,11 @@ static void trace_pcext_merge(void)
 	};
 	uint64_t pc[] = {
 		PE(f + 0x10), PN(f + 0x20), PE(g + 0x10), PE(h + 0x10),
-		PX(h + 0x80), PD(-1), PD(2), PX(g + 0x80),
+		PX(h + 0x80), PD(-1, -1), PD(0, 2), PD(-1, 0), PD1(-1), PD1(2),
+		PX(g + 0x80),
 		PCW(f + 0x30, 0x5000000000000000ULL), PX(f + 0x80),
-		PX(h + 0x80), PD(-(1LL << 55)), PD((1LL << 55) - 1),
+		PX(h + 0x80), PD1(-(1LL << 55)), PD1((1LL << 55) - 1),
+		PD(-(1LL << 27), (1LL << 27) - 1), PD(1, 0),
 	};
 	uint64_t rdf[] = {
 		V2(SECT, F_FIRST | KCOV_DF_F_REMOTE, 0xff, 1, 8), 0, 0x42, 77,

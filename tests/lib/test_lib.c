@@ -983,8 +983,40 @@ static void test_format(void)
 	kcovdf_val_reset();
 }
 
+/* PC_EXT words: the depth record (lowest depth and net change; the old
+ * net-only type 2), addresses, an unknown type. */
+static void test_pcext(void)
+{
+	struct kcovdf_pcext p;
+	const uint64_t D = KCOV_RECORDFLAG_TYPE_DEPTH;
+
+	ok(!kcovdf_pcext_decode(D | (0xfffffffULL << 28) | 0xfffffff, 1, &p) &&
+	   p.type == KCOVDF_PCEXT_DEPTH && p.depth_min == -1 && p.depth == -1,
+	   "pcext: depth record min -1 net -1");
+	ok(!kcovdf_pcext_decode(D | (0xfffffffULL << 28), 1, &p) &&
+	   p.depth_min == -1 && p.depth == 0,
+	   "pcext: depth record min -1 net +0 (one left, another entered)");
+	ok(!kcovdf_pcext_decode(D | 1, 1, &p) && p.depth_min == 0 &&
+	   p.depth == 1, "pcext: depth record min 0 net +1");
+	ok(kcovdf_pcext_decode(D | (1ULL << 28), 1, &p) &&
+	   kcovdf_pcext_decode(D | (0xfffffffULL << 28) | 0xffffffe, 1, &p),
+	   "pcext: a lowest depth above 0 or above the net change is refused");
+	ok(!kcovdf_pcext_decode(KCOVDF_PCEXT_TYPE_DEPTH_NET |
+				(KCOV_RECORD_IP_MASK - 2), 1, &p) &&
+	   p.type == KCOVDF_PCEXT_DEPTH && p.depth == -3 && p.depth_min == -3,
+	   "pcext: old depth record (type 2, net -3)");
+	ok(!kcovdf_pcext_decode(KCOVDF_PCEXT_TYPE_DEPTH_NET | 2, 1, &p) &&
+	   p.depth == 2 && p.depth_min == 0, "pcext: old depth record net +2");
+	ok(!kcovdf_pcext_decode(KCOV_RECORDFLAG_TYPE_EXIT | 0xffffff81001000ULL, 1,
+				&p) && p.type == KCOVDF_PCEXT_EXIT &&
+	   p.pc == 0xffffffff81001000ULL, "pcext: kernel exit address");
+	ok(kcovdf_pcext_decode(0x5000000000000000ULL, 1, &p) && p.type == 5,
+	   "pcext: unknown type 5 refused, its nibble kept");
+}
+
 int main(void)
 {
+	test_pcext();
 	test_v2();
 	test_rev1();
 	test_v2_content();
