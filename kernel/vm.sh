@@ -5,6 +5,8 @@
 #                [--add HOST[:GUEST]]... [--mem M] [--smp N] [--timeout S]
 #                [--kvm] [--no-build] -- SHELL-COMMAND
 #
+# V is a built-in variant (small, module, all, debug, base, bench) or one of
+# your own (kernel/build.sh --name V ..., `kcovdf vm build --name V ...`).
 # Builds the variant (kernel/build.sh, incremental) unless --kernel or
 # --no-build, packs an initramfs (busybox-static, cached, plus the variant's
 # modules under /lib/modules and every --add; dynamically linked ELF files
@@ -37,7 +39,7 @@ top=$root/build/kernel
 EXIT_REPORT=240 EXIT_TIMEOUT=241 EXIT_NOSTATUS=242 EXIT_USAGE=243
 
 die() { echo "kernel/vm.sh: error: $*" >&2; exit $EXIT_USAGE; }
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit $EXIT_USAGE; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit $EXIT_USAGE; }
 
 variant=small kernel= share= mem=1024 smp=2 timeout=600 accel=tcg build=1
 adds=()
@@ -82,7 +84,9 @@ log=$run/guest.log
 # ---------------------------------------------------------------------
 gen=$top/tools/gen_init_cpio
 gensrc=$top/src/usr/gen_init_cpio.c
-[ -f "$gensrc" ] || gensrc=$root/build/kernel/src/usr/gen_init_cpio.c
+# A variant built from a tree of your own (build.sh --kernel-src) may be
+# the only tree there is: kbuild links it as <output>/source.
+[ -f "$gensrc" ] || gensrc=$out/source/usr/gen_init_cpio.c
 if [ ! -x "$gen" ] || [ "$gensrc" -nt "$gen" ]; then
 	[ -f "$gensrc" ] || die "no kernel source for gen_init_cpio (run kernel/build.sh)"
 	mkdir -p "$top/tools"

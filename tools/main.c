@@ -29,6 +29,8 @@ static void usage(FILE *f)
 	      "                             Trace Event JSON for Perfetto / "
 	      "chrome://tracing\n"
 	      "  vm build [VARIANT]         build the patched kernel\n"
+	      "  vm build --name NAME [--instrument PATH]... [--config X=y]...\n"
+	      "                             ... with what you choose instrumented\n"
 	      "  vm run [--share DIR] -- SHELL-COMMAND\n"
 	      "                             boot it under QEMU and run a command\n"
 	      "\n"

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kcovdf vm build|run: the kernel build script and the QEMU runner. */
+/*
+ * kcovdf vm build|run: the kernel build script (kernel/build.sh: variants,
+ * and variants of your own with --name) and the QEMU runner (kernel/vm.sh).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +18,16 @@ int cmd_vm(int argc, char **argv)
 
 	if (argc < 2 || !strcmp(argv[1], "--help")) {
 		fputs("usage: kcovdf vm build [VARIANT]\n"
+		      "       kcovdf vm build --name NAME [--base small|module|all|debug]\n"
+		      "                 [--instrument PATH]... "
+		      "[--config CONFIG_X=y|m|n|VALUE]...\n"
+		      "                 [--no-inline] [--no-kcov] "
+		      "[--kernel-src DIR] [--kernel-config FILE]\n"
+		      "                 [--configure-only]\n"
 		      "       kcovdf vm run [--variant V] [--share DIR] "
-		      "[--add HOST[:GUEST]] -- SHELL-COMMAND\n", stderr);
+		      "[--add HOST[:GUEST]] -- SHELL-COMMAND\n"
+		      "(kernel/build.sh --help, kernel/vm.sh --help)\n",
+		      stderr);
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "build"))
