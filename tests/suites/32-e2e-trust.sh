@@ -6,13 +6,11 @@
 # (gdbcheck.py: the same program run under gdb, same environment, no
 # ASLR, so even stack addresses must agree). TAP output.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-kcovdf=$root/build/kcovdf
-out=$root/build/tests/trust
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+kcovdf=$K
+out=$BUILD/tests/trust
 mkdir -p "$out"
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 env0=(PATH=/usr/bin:/bin)
 for opt in O0 O2; do
 	bin=$out/trust-$opt
@@ -23,16 +21,13 @@ for opt in O0 O2; do
 		setarch "$(uname -m)" -R "$bin" >>"$bin.log" 2>&1 ||
 	   ! "$kcovdf" view --json "$bin.kdf" >"$bin.json" 2>>"$bin.log"; then
 		notok "trust -$opt: build, record or view failed"
-		sed 's/^/#   /' "$bin.log"
+		show "$bin.log" 40
 		continue
 	fi
-	res=$(python3 "$root/tests/e2e/check_trust.py" "$bin.json" \
-		"trust -$opt" "$opt" "$n")
-	echo "$res"
-	n=$((n + $(grep -cE '^(not )?ok ' <<<"$res")))
-	grep -q '^not ok' <<<"$res" && fail=1
+	python3 "$root/tests/e2e/check_trust.py" "$bin.json" \
+		"trust -$opt" "$opt" 0 | relay
 	if ! command -v gdb >/dev/null; then
-		n=$((n + 1)); echo "ok $n - trust -$opt: gdb # SKIP no gdb"
+		skip "trust -$opt: gdb" "no gdb"
 		continue
 	fi
 	# The gdb run's own trace goes to a path of the same length.
@@ -43,8 +38,7 @@ for opt in O0 O2; do
 		ok "trust -$opt: every value gdb shows at entry agrees ($(head -1 "$bin.gdbcheck" | sed 's/^gdbcheck: //'))"
 	else
 		notok "trust -$opt: values that gdb contradicts"
-		sed 's/^/#   /' "$bin.gdbcheck" | head -40
+		show "$bin.gdbcheck" 40
 	fi
 done
-echo "1..$n"
-exit $fail
+done_testing

@@ -16,16 +16,12 @@
 #    size (streamed), and --json still gives every call.
 # TAP output; exits non-zero on any failure.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$root/build}
-K=$BUILD/kcovdf
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=$BUILD/tests/trace
 mkdir -p "$out"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-show() { sed 's/^/#   /' "$1" | head -n "${2:-20}"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# check_expr WHAT EXPR: ok when the shell expression EXPR holds
+check_expr() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 # calls FILE: lines of view's output that show a call
 calls() { grep -v '^#' "$1" | grep -c '('; }
 
@@ -39,23 +35,13 @@ if make -s lib tools runtime >"$out/build.log" 2>&1 && [ -x "$K" ] &&
 	>>"$out/build.log" 2>&1; then
 	ok "build kcovdf, the runtime and tests/trace/calls.c (dataflow; with entry-exit)"
 else
-	show "$out/build.log"; notok "build"; echo "1..$n"; exit 1
+	show "$out/build.log" 20; notok "build"; done_testing
 fi
 cd "$out" || exit 1
 rm -f ./*.trace
 
 # chunks FILE: "offset type size" of every chunk.
-chunks() {
-	python3 - "$1" <<'EOF'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-off = 32
-while off + 16 <= len(d):
-    t, f, sz = struct.unpack_from("<IIQ", d, off)
-    print(off, t, sz)
-    off += 16 + (sz + 7) // 8 * 8
-EOF
-}
+chunks() { python3 "$root/tests/trace/trace_file.py" chunks "$1"; }
 # Addresses change with the environment even without ASLR: normalise.
 norm() {
 	sed -E -e 's/pid [0-9]+ tid [0-9]+/pid P tid T/' \
@@ -71,24 +57,19 @@ KCOVDF_PACK=1 KCOVDF_OUT=packed.trace $norand ./calls loop 20000 >/dev/null
 KCOVDF_PACK=0 KCOVDF_OUT=plain.trace $norand ./calls loop 20000 >/dev/null
 chunks packed.trace >packed.chunks
 chunks plain.trace >plain.chunks
-check "runtime: STREAM_PACKED chunks by default, plain STREAM with KCOVDF_PACK=0" \
+check_expr "runtime: STREAM_PACKED chunks by default, plain STREAM with KCOVDF_PACK=0" \
 	"grep -q ' 6 ' packed.chunks && ! grep -q ' 2 ' packed.chunks &&
 	 grep -q ' 2 ' plain.chunks && ! grep -q ' 6 ' plain.chunks"
 "$K" view packed.trace | norm >packed.view
 "$K" view plain.trace | norm >plain.view
-check "packed and plain traces of one run view the same ($(wc -l <packed.view) lines)" \
+check_expr "packed and plain traces of one run view the same ($(wc -l <packed.view) lines)" \
 	"[ \$(wc -l <packed.view) -gt 100000 ] && cmp -s packed.view plain.view"
 p=$(stat -c %s packed.trace) q=$(stat -c %s plain.trace)
 echo "# loop 20000: plain $q bytes, packed $p bytes ($(awk -v p="$p" -v q="$q" 'BEGIN {printf "%.1fx", q / p}') smaller)"
-check "the packed trace is at least 5 times smaller" "[ \$((p * 5)) -lt $q ]"
-python3 - plain.trace minor1.trace <<'EOF'
-import sys
-d = bytearray(open(sys.argv[1], "rb").read())
-d[10] = 1      # minor version 1: the files written before packing
-open(sys.argv[2], "wb").write(d)
-EOF
+check_expr "the packed trace is at least 5 times smaller" "[ \$((p * 5)) -lt $q ]"
+python3 "$root/tests/trace/trace_file.py" minor1 plain.trace minor1.trace
 "$K" view minor1.trace | norm >minor1.view
-check "a file of minor version 1 (plain chunks) reads as before" \
+check_expr "a file of minor version 1 (plain chunks) reads as before" \
 	"cmp -s minor1.view plain.view"
 
 # ---- cut at every chunk boundary and in every chunk -------------------------
@@ -118,11 +99,11 @@ while read -r off type sz; do
 	done
 done <many.chunks
 "$K" view many.trace >many.view 2>/dev/null
-check "cut at $cuts offsets (every chunk boundary and the middle of every chunk of $(wc -l <many.chunks)): calls of complete chunks shown, one warning when a chunk is cut, --strict exits 2" \
+check_expr "cut at $cuts offsets (every chunk boundary and the middle of every chunk of $(wc -l <many.chunks)): calls of complete chunks shown, one warning when a chunk is cut, --strict exits 2" \
 	"[ $bad = 0 ] && [ $prev -le \$(calls many.view) ] && [ $prev -gt 1000 ]"
 head -c $((size - 5)) many.trace >cut.trace
 "$K" view cut.trace >/dev/null 2>cut.err
-check "a cut before the last LOSS chunks says the losses are unknown" \
+check_expr "a cut before the last LOSS chunks says the losses are unknown" \
 	"grep -q 'no LOSS chunk for 1 of 1 stream' cut.err"
 
 # ---- disk full: RLIMIT_FSIZE (ulimit -f, KiB) --------------------------------
@@ -132,7 +113,7 @@ for pack in 1 0; do
 		KCOVDF_OUT=full.trace ./calls loop 20000 >/dev/null 2>full.rt)
 	"$K" view full.trace >full.view 2>full.err
 	rc=$?
-	check "disk full (RLIMIT_FSIZE 64 KiB, KCOVDF_PACK=$pack): the runtime stops after a short write; view reads $(calls full.view) calls before the cut, one warning, exit $rc" \
+	check_expr "disk full (RLIMIT_FSIZE 64 KiB, KCOVDF_PACK=$pack): the runtime stops after a short write; view reads $(calls full.view) calls before the cut, one warning, exit $rc" \
 		"grep -q 'short write to full.trace (disk full or file size limit?); output stopped$' full.rt &&
 		 [ \$(stat -c %s full.trace) = 65536 ] && [ $rc = 0 ] &&
 		 [ \$(grep -c 'trace truncated at byte' full.err) = 1 ] &&
@@ -145,14 +126,14 @@ KCOVDF_OUT=deep.trace ./calls deep 100000 >/dev/null
 "$K" view deep.trace >deep.view 2>deep.err
 rc=$?
 maxlen=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' deep.view)
-check "view of a 100,000-deep recursion: $(wc -c <deep.view) bytes, lines of at most $maxlen characters, deepest at [depth 100001]" \
+check_expr "view of a 100,000-deep recursion: $(wc -c <deep.view) bytes, lines of at most $maxlen characters, deepest at [depth 100001]" \
 	"[ $rc = 0 ] && [ $maxlen -lt 160 ] &&
 	 grep -q '^ \{64\}\[depth 100001\] deep(n=0, ' deep.view &&
 	 grep -q '^ \{64\}\[depth 33\] } = 99969$' deep.view &&
 	 [ \$(calls deep.view) = 100002 ]"
 "$K" view --depth 3 deep.trace >deep-d.view 2>&1
 "$K" view -f deep --depth 2 deep.trace >deep-f.view 2>&1
-check "deep recursion: --depth 3 hides the rest, -f shows each match with its subtree" \
+check_expr "deep recursion: --depth 3 hides the rest, -f shows each match with its subtree" \
 	"grep -q '^    deep(n=99999, up=0x[0-9a-f]*) { /\* 99999 calls \*/ } = 100000$' deep-d.view &&
 	 [ \$(wc -l <deep-d.view) = 6 ] &&
 	 grep -q '^  deep(n=99999, .*{ /\* 99999 calls \*/ } = 100000$' deep-f.view"
@@ -163,13 +144,12 @@ psz=$(( $(stat -c %s bigpc.trace) / 1024 ))
 vkb=$(peak_kb "$K" view big.trace)
 pkb=$(peak_kb "$K" view bigpc.trace)
 echo "# view peak RSS: $vkb KiB for a $bsz KiB trace, $pkb KiB for a $psz KiB merged trace"
-check "view streams: peak RSS $vkb KiB for a $bsz KiB trace, $pkb KiB for a $psz KiB trace with PC_EXT (both under 20 MiB)" \
+check_expr "view streams: peak RSS $vkb KiB for a $bsz KiB trace, $pkb KiB for a $psz KiB trace with PC_EXT (both under 20 MiB)" \
 	"[ $bsz -gt 40000 ] && [ $psz -gt 40000 ] && [ $vkb -gt 0 ] && [ $vkb -lt 20480 ] && [ $pkb -gt 0 ] && [ $pkb -lt 20480 ]"
 "$K" view bigpc.trace >bigpc.view 2>bigpc.err
 "$K" view --json bigpc.trace >bigpc.json 2>>bigpc.err
-check "merged trace: every call once in text and in JSON ($(calls bigpc.view) calls)" \
+check_expr "merged trace: every call once in text and in JSON ($(calls bigpc.view) calls)" \
 	"[ \$(calls bigpc.view) = 480001 ] && [ \$(wc -l <bigpc.json) = 480001 ] &&
 	 ! grep -q 'no entry/exit records' bigpc.view && [ ! -s bigpc.err ]"
 
-echo "1..$n"
-[ $failed = 0 ]
+done_testing

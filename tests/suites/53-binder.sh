@@ -19,11 +19,9 @@
 # KCOVDF_BINDER_NO_BUILD=1: use build/kernel/binder as built.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-finish() { echo "1..$n"; [ $failed -eq 0 ]; exit; }
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+needs_kernel
 kcovdf=$root/build/kcovdf
 top=$root/build/kernel
 mkdir -p "$top"
@@ -42,7 +40,7 @@ trap cleanup EXIT
 if ! make -s -C "$root" all >> "$log" 2>&1; then
 	tail -n 20 "$log" | sed 's/^/# /'
 	notok "kcovdf and the plugin build (log: $log)"
-	finish
+	done_testing
 fi
 
 # ---------------------------------------------------------------------
@@ -61,7 +59,7 @@ else
 	else
 		tail -n 30 "$tmp/build.err" | sed 's/^/# /'
 		notok "binder: kcovdf vm build ${binder_def[*]}"
-		finish
+		done_testing
 	fi
 	sed 's/^/# /' "$tmp/build.err" | grep -E 'instrumented|built in'
 	if grep -q 'instrumented: drivers/android/ (3 object(s), dataflow and KCOV)' "$tmp/build.err"; then
@@ -198,7 +196,7 @@ fi
 if ! gcc -static -O2 -Wall -Wextra -Werror -o "$tmp/binder_loop" \
 	"$root/tests/binder/binder_loop.c" >> "$log" 2>&1; then
 	notok "binder_loop builds (gcc -static)"
-	finish
+	done_testing
 fi
 share=$tmp/share
 mkdir -p "$share" && chmod 777 "$share"
@@ -215,7 +213,7 @@ if out=$("$kcovdf" vm run --variant binder --no-build --share "$share" \
 else
 	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
 	notok "binder: kcovdf record in the guest around binder_loop (three traces)"
-	finish
+	done_testing
 fi
 printf '%s\n' "$out" | grep -E '^BINDER' | sed 's/^/# guest: /'
 if [ "$(printf '%s\n' "$out" | grep -c '^BINDER_SET_MAX_THREADS 4294967295 (0xffffffff): 0$')" = 2 ] &&
@@ -271,4 +269,4 @@ else
 	head -c 600 "$tmp/pcext.json" | sed 's/^/# /'
 	notok "binder: record --pc-ext: both binder_thread_write calls sit on KCOV entry/exit frames"
 fi
-finish
+done_testing
