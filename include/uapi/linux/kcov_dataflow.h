@@ -44,11 +44,12 @@ struct kcov_df_stats {
 	__u32 abi_version;	/* KCOV_DF_ABI_VERSION */
 	__u64 records;		/* records written */
 	__u64 dropped;		/* records that did not fit, dropped whole */
-	__u64 truncated;	/* records written with fewer values than the
-				 * object has (documented format: 15 max;
-				 * revision 2: more than 64 fields, a string
-				 * longer than KCOV_DF_STR_MAX, a value wider
-				 * than 72 bytes) */
+	/*
+	 * records written with fewer values than the object has (documented
+	 * format: 15 max; revision 2: more than 64 fields, a string longer than
+	 * KCOV_DF_STR_MAX, a value wider than 72 bytes)
+	 */
+	__u64 truncated;
 	__u64 reserved[4];
 };
 
@@ -184,33 +185,31 @@ struct kcov_df_stats {
 #define KCOV_DF_KIND_SECTION	4
 
 #define KCOV_DF_F_FIRST		0x0001	/* first record of a call */
-#define KCOV_DF_F_NOARGS	0x0002	/* entry of a function with no
-					 * recorded argument (argidx 0xff) */
+/* entry of a function with no recorded argument (argidx 0xff) */
+#define KCOV_DF_F_NOARGS	0x0002
 #define KCOV_DF_F_FIELDS	0x0004	/* the object's fields follow */
-#define KCOV_DF_F_BYVAL		0x0008	/* passed or returned by value;
-					 * value is the address of a copy */
+/* passed or returned by value; value is the address of a copy */
+#define KCOV_DF_F_BYVAL		0x0008
 #define KCOV_DF_F_NULL		0x0010	/* pointer was NULL: no fields */
 #define KCOV_DF_F_ERRPTR	0x0020	/* pointer was an ERR_PTR: no fields */
-#define KCOV_DF_F_FAULT		0x0040	/* FIELDS: bitmap of unreadable
-					 * fields; STRING: reading faulted */
-#define KCOV_DF_F_TRUNC		0x0080	/* more fields, bytes of a string
-					 * or of a wide value than were
-					 * recorded */
+/* FIELDS: bitmap of unreadable fields; STRING: reading faulted */
+#define KCOV_DF_F_FAULT		0x0040
+/* more fields, bytes of a string or of a wide value than were recorded */
+#define KCOV_DF_F_TRUNC		0x0080
 #define KCOV_DF_F_VOID		0x0100	/* return of a void function */
 #define KCOV_DF_F_OPTOUT	0x0200	/* value optimized out */
 #define KCOV_DF_F_REMOTE	0x0400	/* recorded in a remote section */
 #define KCOV_DF_F_SIGNED	0x0800	/* scalar value is signed */
-#define KCOV_DF_F_STRING	0x1000	/* value is a char *: its bytes
-					 * follow */
-#define KCOV_DF_F_WIDE		0x2000	/* a scalar wider than 64 bits: its
-					 * bytes are the value and extra
-					 * words */
-#define KCOV_DF_F_NOTREAD	0x4000	/* the function does not read the
-					 * pointed-to object at entry (the
-					 * compiler let the caller skip
-					 * writing it): its memory is not
-					 * what the call received, so only
-					 * the pointer is recorded */
+/* value is a char *: its bytes follow */
+#define KCOV_DF_F_STRING	0x1000
+/* a scalar wider than 64 bits: its bytes are the value and extra words */
+#define KCOV_DF_F_WIDE		0x2000
+/*
+ * the function does not read the pointed-to object at entry (the compiler let
+ * the caller skip writing it): its memory is not what the call received, so
+ * only the pointer is recorded
+ */
+#define KCOV_DF_F_NOTREAD	0x4000
 #define KCOV_DF_F_RESERVED	0x8000	/* must be 0 */
 
 #define KCOV_DF_ARGIDX_NONE	0xffU
