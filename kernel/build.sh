@@ -674,32 +674,46 @@ if [ "$(cat "$out/.kcovdf-config" 2>/dev/null)" != "$cfg_id" ] || [ ! -f "$out/.
 	(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
 		"$out/.config" "${fraglist[@]}" >/dev/null)
 	kmake -s olddefconfig >/dev/null
-	# Every option a fragment sets must be set exactly so in .config.
+	# Every option a fragment sets must be set exactly so in .config: the
+	# last setting of each, as merge_config.sh merges them (a later
+	# fragment overrides an earlier one).
 	missing=()
 	skipped=()
 	explained=()
+	declare -A lastset=()
+	order=()
 	for f in "${fraglist[@]}"; do
 		while read -r line; do
 			case $line in
-			CONFIG_*=*)
-				opt=${line%%=*}
-				if grep -qxF "$line" "$out/.config"; then continue; fi
-				if [ -z "$plugin" ] && [[ $opt == *KCOV_DATAFLOW* ]]; then
-					skipped+=("$opt")
-					continue
-				fi
-				missing+=("$line (have: $(grep -E "^(# )?$opt[= ]" "$out/.config" || echo unset))")
-				explained+=("$(explain "${opt#CONFIG_}")")
-				;;
-			'# CONFIG_'*' is not set')
-				opt=${line#\# }; opt=${opt%% *}
-				if grep -qE "^$opt=[ym]" "$out/.config"; then
-					missing+=("$line (have: $(grep -E "^$opt=" "$out/.config"))")
-					explained+=("$(explain "${opt#CONFIG_}")")
-				fi
-				;;
+			CONFIG_*=*) opt=${line%%=*} ;;
+			'# CONFIG_'*' is not set') opt=${line#\# }; opt=${opt%% *} ;;
+			*) continue ;;
 			esac
+			[ -n "${lastset[$opt]+x}" ] || order+=("$opt")
+			lastset[$opt]=$line
 		done < "$f"
+	done
+	for o in "${order[@]}"; do
+		line=${lastset[$o]}
+		case $line in
+		CONFIG_*=*)
+			opt=${line%%=*}
+			if grep -qxF "$line" "$out/.config"; then continue; fi
+			if [ -z "$plugin" ] && [[ $opt == *KCOV_DATAFLOW* ]]; then
+				skipped+=("$opt")
+				continue
+			fi
+			missing+=("$line (have: $(grep -E "^(# )?$opt[= ]" "$out/.config" || echo unset))")
+			explained+=("$(explain "${opt#CONFIG_}")")
+			;;
+		'# CONFIG_'*' is not set')
+			opt=${line#\# }; opt=${opt%% *}
+			if grep -qE "^$opt=[ym]" "$out/.config"; then
+				missing+=("$line (have: $(grep -E "^$opt=" "$out/.config"))")
+				explained+=("$(explain "${opt#CONFIG_}")")
+			fi
+			;;
+		esac
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		for i in "${!missing[@]}"; do

@@ -100,20 +100,24 @@ def module(path):
         return False
 
     def depth_ok():
-        # irq_in left with the hardirq count raised: closed by DEPTH -1;
+        # The three shapes of the depth record (kcovdf_test_run_depth()):
+        # irq_in left with the hardirq count raised: closed by DEPTH -1 -1;
         # what the dataflow nested under it (no return) comes after it
-        # instead; irq_out entered unseen (DEPTH +1), its return from the
-        # dataflow.
+        # instead. irq_out entered unseen (DEPTH +0 +1), its return from the
+        # dataflow. irq_in then irq_out in one suppressed stretch: DEPTH
+        # -1 +0, one frame left and another entered.
         names = [(c.get("func"), c["depth"], bool(c.get("exits_unrecorded")),
                   bool(c.get("entry_unrecorded"))) for c in calls
                  if c.get("func", "").startswith("kcovdf_test_irq")]
-        if len(names) != 4:
+        if len(names) != 6:
             return False
         d = names[0][1]
         return names == [("kcovdf_test_irq_in", d, True, False),
                          ("kcovdf_test_irq_after", d, False, False),
                          ("kcovdf_test_irq_out", d, False, True),
-                         ("kcovdf_test_irq_after", d, False, False)]
+                         ("kcovdf_test_irq_after", d, False, False),
+                         ("kcovdf_test_irq_in", d, True, False),
+                         ("kcovdf_test_irq_out", d, False, True)]
 
     res = {
         "chain": chain_ok(),

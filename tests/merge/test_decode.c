@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The decoder's new kinds, word by word: kcovdf_pcext_decode() (entry,
- * exit, basic block, DEPTH with its 56-bit sign, unknown types, kernel and
+ * exit, basic block, DEPTH (lowest depth and net change; the old net-only
+ * type 2 with its 56-bit sign), unknown types, kernel and
  * user address forms) and KCOV_DF_KIND_SECTION records (accepted forms and
  * every rejected one, each with a message). Prints one line per check,
  * "ok"/"FAIL"; exits 1 when any failed. Run by tests/suites/54-merge.sh.
@@ -28,6 +29,13 @@ static int pcext(uint64_t w, int kernel, int type, uint64_t pc, int64_t depth)
 	       p.pc == pc && p.depth == depth;
 }
 
+static int64_t p_min(uint64_t w)
+{
+	struct kcovdf_pcext p;
+
+	return kcovdf_pcext_decode(w, 0, &p) ? 1 : p.depth_min;
+}
+
 static int section(const uint64_t *w, size_t n, struct kcovdf_rec *r,
 		   char *err, size_t errlen)
 {
@@ -52,20 +60,35 @@ int main(void)
 		    0), "pcext: user entry keeps the address");
 	check(pcext(u | KCOV_RECORDFLAG_TYPE_EXIT, 0, KCOVDF_PCEXT_EXIT, u,
 		    0), "pcext: user exit");
+	/* The depth record: lowest depth (bits 55-28) and net change (27-0). */
 	check(pcext(KCOV_RECORDFLAG_TYPE_DEPTH | 1, 1, KCOVDF_PCEXT_DEPTH, 0,
-		    1), "pcext: DEPTH +1");
+		    1) && p_min(KCOV_RECORDFLAG_TYPE_DEPTH | 1) == 0,
+	      "pcext: DEPTH lowest 0, net +1");
 	check(pcext(KCOV_RECORDFLAG_TYPE_DEPTH | KCOV_RECORD_IP_MASK, 1,
-		    KCOVDF_PCEXT_DEPTH, 0, -1), "pcext: DEPTH -1");
+		    KCOVDF_PCEXT_DEPTH, 0, -1) &&
+	      p_min(KCOV_RECORDFLAG_TYPE_DEPTH | KCOV_RECORD_IP_MASK) == -1,
+	      "pcext: DEPTH lowest -1, net -1");
 	check(pcext(KCOV_RECORDFLAG_TYPE_DEPTH | 0x0080000000000000ULL, 0,
+		    KCOVDF_PCEXT_DEPTH, 0, 0) &&
+	      p_min(KCOV_RECORDFLAG_TYPE_DEPTH | 0x0080000000000000ULL) ==
+	      -(1LL << 27), "pcext: DEPTH lowest -2^27 (most negative), net 0");
+	check(pcext(KCOV_RECORDFLAG_TYPE_DEPTH | 0x0000000007ffffffULL, 0,
+		    KCOVDF_PCEXT_DEPTH, 0, (1LL << 27) - 1),
+	      "pcext: DEPTH net 2^27-1 (most positive)");
+	check(kcovdf_pcext_decode(KCOV_RECORDFLAG_TYPE_DEPTH | (1ULL << 28), 0,
+				  &p) == -1,
+	      "pcext: DEPTH with a lowest depth above 0 is refused");
+	/* Type 2, the net change alone: as the series wrote it before. */
+	check(pcext(KCOVDF_PCEXT_TYPE_DEPTH_NET | 0x0080000000000000ULL, 0,
 		    KCOVDF_PCEXT_DEPTH, 0, -(1LL << 55)),
-	      "pcext: DEPTH -2^55 (most negative)");
-	check(pcext(KCOV_RECORDFLAG_TYPE_DEPTH | 0x007fffffffffffffULL, 0,
+	      "pcext: old DEPTH (type 2) -2^55 (most negative)");
+	check(pcext(KCOVDF_PCEXT_TYPE_DEPTH_NET | 0x007fffffffffffffULL, 0,
 		    KCOVDF_PCEXT_DEPTH, 0, (1LL << 55) - 1),
-	      "pcext: DEPTH 2^55-1 (most positive)");
+	      "pcext: old DEPTH (type 2) 2^55-1 (most positive)");
 	check(kcovdf_pcext_decode(0x3000000000001234ULL, 1, &p) == -1 &&
 	      p.type == 3, "pcext: type 3 is unknown, and said so");
-	check(kcovdf_pcext_decode(0xe000000000001234ULL, 0, &p) == -1 &&
-	      p.type == 0xe, "pcext: type 0xe is unknown");
+	check(kcovdf_pcext_decode(0xd000000000001234ULL, 0, &p) == -1 &&
+	      p.type == 0xd, "pcext: type 0xd is unknown");
 
 	{
 		uint64_t w[] = { KCOV_DF_V2_HDR(KCOV_DF_KIND_SECTION,

@@ -302,7 +302,7 @@ SH
 			while read -r res what; do
 				case $what in
 				chain) d="module chain: chain1(100)..chain10(109) on their PC_EXT frames, nested, returns 227..218" ;;
-				depth) d="module depth: irq_in closed by DEPTH -1, irq_after its sibling, irq_out opened by DEPTH +1" ;;
+				depth) d="module depth: irq_in closed by DEPTH -1 -1, irq_out opened by DEPTH +0 +1, irq_in and irq_out by DEPTH -1 +0" ;;
 				section) d="module remote 2: remote section nodes" ;;
 				remote_fn) d="module remote 2: kcovdf_test_remote_fn recorded in a section" ;;
 				*) d=$what ;;
