@@ -11,35 +11,9 @@
 #include <stdio.h>
 
 #include <linux/kcov_dataflow_abi.h>
+#include "kcovdf/pcext.h"
 #include "kcovdf/trace_file.h"
 #include "kcovdf/wpack.h"
-
-/*
- * Remote sections and KCOV_TRACE_PC_EXT words (docs/trace-format.md). The
- * uapi header gains these with the kernel series; until then they are
- * defined here with the values the series uses.
- */
-#ifndef KCOV_DF_KIND_SECTION
-#define KCOV_DF_KIND_SECTION	4	/* start (FIRST) or end (VOID) of a
-					 * remote section: value = handle,
-					 * one extra word = pid */
-#endif
-#ifndef KCOV_RECORD_IP_MASK
-#define KCOV_RECORD_IP_MASK		0x00ffffffffffffffULL
-#define KCOV_RECORDFLAG_TYPEMASK	0xf000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_NORMAL	0xf000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_ENTRY	0x0000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_EXIT	0x1000000000000000ULL
-#endif
-#ifndef KCOV_RECORDFLAG_TYPE_DEPTH
-#define KCOV_RECORDFLAG_TYPE_DEPTH	0xe000000000000000ULL
-#endif
-/*
- * The depth record as the series wrote it before the RFC v3 review: type
- * 0x2 (a value Jann Horn's series may use otherwise), the net change alone
- * in the low 56 bits. Still read from old trace files.
- */
-#define KCOVDF_PCEXT_TYPE_DEPTH_NET	0x2000000000000000ULL
 
 /*
  * Record format revision 1 (tag 0xD1): no longer written (KCOV_DF_ENABLE
