@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 struct ent {
@@ -54,13 +53,30 @@ static void push_ent(struct frame *f, size_t *cap, struct ent e)
 	f->v[f->n++] = e;
 }
 
+/* The calls of B with one name, in order. */
+struct blist {
+	const struct kcovdf_call **v;
+	size_t n;
+};
+
+static void free_blist(void *p)
+{
+	struct blist *l = p;
+
+	if (l) {
+		free(l->v);
+		free(l);
+	}
+}
+
 /* Align two sibling lists: the k-th call of a function in A with the k-th
  * call of the same function in B. A's calls come in order (matched or
  * not), then B's calls that matched nothing. */
 static void align(struct frame *f, const struct kcovdf_call *a,
 		  const struct kcovdf_call *b)
 {
-	struct hmap nb = { 0 }, na = { 0 };	/* name -> calls in B, in A */
+	/* name -> calls in B, in A */
+	struct kcovdf_hmap nb = { 0 }, na = { 0 };
 	size_t cap = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -68,16 +84,12 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 		const char *name = tool_fn_name(c);
 
 		if (!c->lost)
-			(*(uintptr_t *)hmap_slot(&nb, name, strlen(name),
-						 NULL))++;
+			(*(uintptr_t *)kcovdf_hmap_slot(&nb, name,
+							strlen(name), NULL))++;
 	}
 	{
 		/* The calls of B by name, to find the k-th. */
-		struct hmap lists = { 0 };
-		struct blist {
-			const struct kcovdf_call **v;
-			size_t n;
-		};
+		struct kcovdf_hmap lists = { 0 };
 
 		for (const struct kcovdf_call *c = b; c; c = c->next) {
 			const char *name = tool_fn_name(c);
@@ -87,14 +99,16 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			slot = hmap_slot(&lists, name, strlen(name), &created);
+			slot = kcovdf_hmap_slot(&lists, name, strlen(name),
+						&created);
 			if (created) {
 				*slot = calloc(1, sizeof(struct blist));
 				l = *slot;
 				if (!l)
 					fatal("out of memory");
 				l->v = xrealloc(NULL, (size_t)(uintptr_t)
-						hmap_get(&nb, name, strlen(name)) *
+						kcovdf_hmap_get(&nb, name,
+								strlen(name)) *
 						sizeof(*l->v));
 			}
 			l = *slot;
@@ -107,27 +121,19 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)hmap_slot(&na,
-					name, strlen(name), NULL))++;
-			l = hmap_get(&lists, name, strlen(name));
+			e.occ = (unsigned int)(*(uintptr_t *)
+				kcovdf_hmap_slot(&na, name, strlen(name),
+						 NULL))++;
+			l = kcovdf_hmap_get(&lists, name, strlen(name));
 			if (l && e.occ < l->n)
 				e.b = l->v[e.occ];
 			push_ent(f, &cap, e);
 		}
-		for (size_t i = 0; i < lists.cap; i++) {
-			struct blist *l = lists.e[i].key ? lists.e[i].val :
-					  NULL;
-
-			if (l) {
-				free(l->v);
-				free(l);
-			}
-		}
-		hmap_free(&lists, NULL);
+		kcovdf_hmap_free(&lists, free_blist);
 	}
 	/* B's calls beyond the number A has of the same function. */
 	{
-		struct hmap seen = { 0 };
+		struct kcovdf_hmap seen = { 0 };
 
 		for (const struct kcovdf_call *c = b; c; c = c->next) {
 			const char *name = tool_fn_name(c);
@@ -135,16 +141,17 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)hmap_slot(&seen,
-					name, strlen(name), NULL))++;
-			if (e.occ >= (uintptr_t)hmap_get(&na, name,
-							 strlen(name)))
+			e.occ = (unsigned int)(*(uintptr_t *)
+				kcovdf_hmap_slot(&seen, name, strlen(name),
+						 NULL))++;
+			if (e.occ >= (uintptr_t)kcovdf_hmap_get(&na, name,
+								strlen(name)))
 				push_ent(f, &cap, e);
 		}
-		hmap_free(&seen, NULL);
+		kcovdf_hmap_free(&seen, NULL);
 	}
-	hmap_free(&nb, NULL);
-	hmap_free(&na, NULL);
+	kcovdf_hmap_free(&nb, NULL);
+	kcovdf_hmap_free(&na, NULL);
 }
 
 static void path(struct diff *d, struct kcovdf_buf *b)
@@ -547,7 +554,7 @@ int cmd_diff(int argc, char **argv)
 	const char *paths[2] = { NULL, NULL };
 	int color = COLOR_AUTO, npaths = 0;
 	struct kcovdf_buf key = { 0 };
-	struct hmap bytask = { 0 };
+	struct kcovdf_hmap bytask = { 0 };
 	char *usedb;
 
 	for (int i = 1; i < argc; i++) {
@@ -600,8 +607,8 @@ int cmd_diff(int argc, char **argv)
 		task_key(&key, &d.ta.tasks[i]);
 		{
 			/* The how-many-th task of this key in A. */
-			uintptr_t *k = (uintptr_t *)hmap_slot(&bytask, key.s,
-							      key.len, NULL);
+			uintptr_t *k = (uintptr_t *)kcovdf_hmap_slot(&bytask,
+							key.s, key.len, NULL);
 
 			nth = (size_t)(*k)++;
 		}
@@ -647,7 +654,7 @@ int cmd_diff(int argc, char **argv)
 	fflush(stdout);
 	free(usedb);
 	free(d.fr);
-	hmap_free(&bytask, NULL);
+	kcovdf_hmap_free(&bytask, NULL);
 	kcovdf_buf_free(&key);
 	kcovdf_buf_free(&d.out);
 	tool_trace_close(&d.ta);

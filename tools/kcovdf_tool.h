@@ -3,7 +3,7 @@
 #ifndef KCOVDF_TOOL_H
 #define KCOVDF_TOOL_H
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 #define KCOVDF_VERSION "0.1"
 

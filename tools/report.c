@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 struct vstat {
@@ -30,7 +29,7 @@ struct istat {
 	struct kcovdf_item it;	/* the first one seen: names, type */
 	unsigned int sortkey_arg, sortkey_order;
 	uint64_t count;
-	struct hmap values;	/* state + number -> struct vstat */
+	struct kcovdf_hmap values;	/* state + number -> struct vstat */
 	struct vstat **vals;	/* the same, in insertion order */
 	size_t nvals;
 	int minmax;		/* an integer or float: min and max */
@@ -47,10 +46,10 @@ struct fstat {
 	char *name;
 	const struct kcovdf_fn *fn;
 	uint64_t calls, returns, no_entry, no_return;
-	struct hmap byname;	/* path -> struct istat */
+	struct kcovdf_hmap byname;	/* path -> struct istat */
 	struct istat **items;
 	size_t nitems;
-	struct hmap errs;	/* name -> struct estat */
+	struct kcovdf_hmap errs;	/* name -> struct estat */
 	struct estat **errors;
 	size_t nerrors;
 };
@@ -61,7 +60,7 @@ struct report {
 	struct tool_tasks tasks;
 	int json, by_name;
 	size_t max_values;
-	struct hmap byname;	/* function name -> struct fstat */
+	struct kcovdf_hmap byname;	/* function name -> struct fstat */
 	struct fstat **fns;
 	size_t nfns;
 	uint64_t ncalls;
@@ -101,7 +100,8 @@ static struct fstat *fstat_of(struct report *r, const struct kcovdf_call *c)
 {
 	const char *name = tool_fn_name(c);
 	int created;
-	void **slot = hmap_slot(&r->byname, name, strlen(name), &created);
+	void **slot = kcovdf_hmap_slot(&r->byname, name, strlen(name),
+				       &created);
 
 	if (created) {
 		struct fstat *f = xcalloc(1, sizeof(*f));
@@ -156,9 +156,9 @@ static void add_value(struct istat *s, const struct kcovdf_item *it)
 		kcovdf_item_text(&tk, it, 0);
 	}
 	if (tk.len)
-		slot = hmap_slot(&s->values, tk.s, tk.len, &created);
+		slot = kcovdf_hmap_slot(&s->values, tk.s, tk.len, &created);
 	else
-		slot = hmap_slot(&s->values, key, sizeof(key), &created);
+		slot = kcovdf_hmap_slot(&s->values, key, sizeof(key), &created);
 	kcovdf_buf_free(&tk);
 	if (created) {
 		struct vstat *nv = xcalloc(1, sizeof(*nv));
@@ -204,7 +204,7 @@ static void add_error(struct fstat *f, const struct kcovdf_item *it)
 	if (!e)
 		return;
 	snprintf(name, sizeof(name), n.is_ptr ? "ERR_PTR(-%s)" : "-%s", e);
-	slot = hmap_slot(&f->errs, name, strlen(name), &created);
+	slot = kcovdf_hmap_slot(&f->errs, name, strlen(name), &created);
 	if (created) {
 		struct estat *es = xcalloc(1, sizeof(*es));
 
@@ -241,7 +241,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 		path.len = 0;
 		kcovdf_buf_printf(&path, "%s", "");
 		kcovdf_item_path(&path, &items[i]);
-		slot = hmap_slot(&f->byname, path.s, path.len, &created);
+		slot = kcovdf_hmap_slot(&f->byname, path.s, path.len, &created);
 		if (created) {
 			s = xcalloc(1, sizeof(*s));
 			s->path = xstrdup(path.s);
@@ -521,7 +521,7 @@ static void free_all(struct report *r)
 		struct fstat *f = r->fns[i];
 
 		for (size_t j = 0; j < f->nitems; j++) {
-			hmap_free(&f->items[j]->values, free_vstat);
+			kcovdf_hmap_free(&f->items[j]->values, free_vstat);
 			free(f->items[j]->vals);
 			free(f->items[j]->path);
 			free((char *)f->items[j]->it.param);
@@ -532,15 +532,15 @@ static void free_all(struct report *r)
 			free(f->errors[j]->name);
 			free(f->errors[j]);
 		}
-		hmap_free(&f->byname, NULL);
-		hmap_free(&f->errs, NULL);
+		kcovdf_hmap_free(&f->byname, NULL);
+		kcovdf_hmap_free(&f->errs, NULL);
 		free(f->items);
 		free(f->errors);
 		free(f->name);
 		free(f);
 	}
 	free(r->fns);
-	hmap_free(&r->byname, NULL);
+	kcovdf_hmap_free(&r->byname, NULL);
 }
 
 static void usage(FILE *f)

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 /* Levels of indentation (two columns each); a deeper line is indented as
@@ -52,7 +51,7 @@ struct objseen {
 };
 
 struct delta {
-	struct hmap objs;	/* struct objkey -> struct objseen * */
+	struct kcovdf_hmap objs;	/* struct objkey -> struct objseen * */
 	struct kcovdf_fieldval *keep;	/* the fields shown */
 	size_t cap;
 	char note[128];
@@ -79,7 +78,7 @@ struct view_opts {
 
 static void delta_reset(struct delta *d)
 {
-	hmap_free(&d->objs, free);
+	kcovdf_hmap_free(&d->objs, free);
 	memset(&d->objs, 0, sizeof(d->objs));
 }
 
@@ -103,7 +102,7 @@ static void delta_hook(void *ctx, const struct kcovdf_rec *r,
 		key.type = (uint64_t)(uintptr_t)val->type;
 	if (d->objs.n >= DELTA_MAX_OBJECTS)
 		delta_reset(d);
-	slot = hmap_slot(&d->objs, &key, sizeof(key), &created);
+	slot = kcovdf_hmap_slot(&d->objs, &key, sizeof(key), &created);
 	o = *slot;
 	if (o && o->n != val->nfields) {
 		free(o);

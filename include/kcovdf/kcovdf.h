@@ -2,9 +2,13 @@
 /*
  * libkcovdf: the one decoder of kcov-dataflow records, the trace file
  * reader and writer, and symbolisation. Every tool uses this library.
+ *
+ * The public API: what tools/, tests/ and bench/ use as library users
+ * (compiled with -Iinclude -Iinclude/uapi; #include "kcovdf/kcovdf.h").
+ * What only the library sources share is in lib/kcovdf_int.h.
  */
-#ifndef KCOVDF_H
-#define KCOVDF_H
+#ifndef KCOVDF_KCOVDF_H
+#define KCOVDF_KCOVDF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -790,4 +794,30 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		       int kernel, kcovdf_violation_cb cb, void *arg,
 		       char *err, size_t errlen);
 
-#endif /* KCOVDF_H */
+/* ------------------------------------------------------------------ */
+/* Hash maps: byte strings to pointers                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A hash map from byte strings to pointers, for the analysis code and the
+ * tools: distinct values, unique keys, call paths. Keys are copied. Start
+ * from a zeroed struct; the members are the implementation's. Not
+ * thread-safe.
+ */
+struct kcovdf_hmap_ent;
+struct kcovdf_hmap {
+	struct kcovdf_hmap_ent *e;
+	size_t n, cap;
+};
+
+/* The value slot of key, inserted (as NULL) when missing; *created says
+ * which (created may be NULL). Aborts when out of memory. */
+void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+			int *created);
+/* The value of key, or NULL. */
+void *kcovdf_hmap_get(const struct kcovdf_hmap *m, const void *key,
+		      size_t klen);
+/* Free the table and the copied keys; free_val (may be NULL) on values. */
+void kcovdf_hmap_free(struct kcovdf_hmap *m, void (*free_val)(void *));
+
+#endif /* KCOVDF_KCOVDF_H */
