@@ -210,7 +210,7 @@ static int print_text(struct check *k, const char *rules_path)
 		nst[st]++;
 		nviol += ri.violations;
 		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = 1;
+			failed = KCOVDF_EXIT_FOUND;
 		if (k->quiet && st != ST_FAIL)
 			continue;
 		b.len = 0;
@@ -262,7 +262,7 @@ static int print_json(struct check *k, const char *rules_path)
 		st = status_of(&ri);
 		nst[st]++;
 		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = 1;
+			failed = KCOVDF_EXIT_FOUND;
 		kcovdf_buf_printf(&b, "%s\n{\"line\":%u,\"rule\":",
 				  i ? "," : "", ri.line);
 		kcovdf_json_str(&b, ri.text);
@@ -359,7 +359,7 @@ int cmd_check(int argc, char **argv)
 	if (!k.rules) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
-		exit(2);
+		exit(KCOVDF_EXIT_USAGE);
 	}
 	tool_trace_open(&k.tt, paths[1], &sa, 0);
 	k.tk = calloc(k.tt.ntasks + 1, sizeof(*k.tk));
@@ -379,7 +379,7 @@ int cmd_check(int argc, char **argv)
 			       on_violation, &k, err, sizeof(err))) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
-		exit(2);
+		exit(KCOVDF_EXIT_USAGE);
 	}
 	failed = k.json ? print_json(&k, paths[0]) : print_text(&k, paths[0]);
 	fflush(stdout);

@@ -659,5 +659,6 @@ int cmd_diff(int argc, char **argv)
 	kcovdf_buf_free(&d.out);
 	tool_trace_close(&d.ta);
 	tool_trace_close(&d.tb);
-	return d.changed || d.only_a || d.only_b ? 1 : 0;
+	return d.changed || d.only_a || d.only_b ? KCOVDF_EXIT_FOUND
+						   : KCOVDF_EXIT_OK;
 }

@@ -17,11 +17,39 @@ int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/*
+ * Exit statuses of every command (docs/tools.md, "Common to all of them"):
+ *
+ *   0  KCOVDF_EXIT_OK     done; check: every rule holds, diff: no
+ *                         difference
+ *   1  KCOVDF_EXIT_FOUND  check: a rule is violated; diff: the traces
+ *                         differ
+ *   1  KCOVDF_EXIT_FAIL   die(): the command could not be done (cc, record,
+ *                         vm: a file missing, a system call failed; also
+ *                         the symbol options' errors, --modules given too
+ *                         often or without a value)
+ *   2  KCOVDF_EXIT_USAGE  fatal(): a usage error, an unreadable or invalid
+ *                         input (trace, rules); a reading command's
+ *                         --strict on a truncated trace
+ *
+ * `record` otherwise exits with the status of the command it ran, `cc`
+ * with the compiler's. Messages go to stderr as "kcovdf: message".
+ */
+enum {
+	KCOVDF_EXIT_OK = 0,
+	KCOVDF_EXIT_FOUND = 1,
+	KCOVDF_EXIT_FAIL = 1,
+	KCOVDF_EXIT_USAGE = 2,
+};
+/* "kcovdf: message": exit KCOVDF_EXIT_FAIL (die), flush stdout and exit
+ * KCOVDF_EXIT_USAGE (fatal), or go on (warnx_). */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Directory holding the kcovdf executable (build/), and the source tree. */
 const char *tool_dir(void);
 const char *repo_root(void);
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Options shared by commands that symbolise. */
 struct symargs {
@@ -42,9 +70,6 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 				const char *path);
 
 /* ---- common.c: what the reading commands share ---- */
-
-/* Print "kcovdf: message" and exit 2: bad input, bad usage. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* A stream with its call tree. */
 struct tool_task {

@@ -524,7 +524,7 @@ int cmd_view(int argc, char **argv)
 			fprintf(stderr, "kcovdf: %s: stream %u/%u: %s "
 				"(showing the calls before it)\n", path,
 				tk->st->pid, tk->st->tid, tk->err);
-			rc = 2;
+			rc = KCOVDF_EXIT_USAGE;
 		}
 		fflush(stdout);
 		tool_task_warn_unknown(&v.tt, tk);
