@@ -784,3 +784,40 @@ unsigned long tool_number(const char *opt, const char *v)
 		fatal("%s: '%s' is not a number", opt, v);
 	return n;
 }
+
+int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
+		    char **argv, tool_own_opt own, void *ctx,
+		    void (*usage)(FILE *f), int maxpaths, const char *toomany)
+{
+	const char *val;
+
+	for (int i = 1; i < argc; i++) {
+		if (own && own(ctx, argc, argv, &i))
+			;
+		else if (a->json && !strcmp(argv[i], "--json"))
+			*a->json = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
+		else if (a->funcs &&
+			 tool_opt(argc, argv, &i, "-f", "--func", &val))
+			tool_filter_add(a->funcs, val);
+		else if (a->tasks &&
+			 tool_opt(argc, argv, &i, NULL, "--task", &val))
+			tool_tasks_add(a->tasks, val);
+		else if (a->color && tool_color_opt(argc, argv, &i, a->color))
+			;
+		else if (symargs_parse(&a->sa, argc, argv, &i))
+			;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			usage(stderr);
+			fatal("%s: unknown option '%s'", cmd, argv[i]);
+		} else if (a->npaths < maxpaths)
+			a->paths[a->npaths++] = argv[i];
+		else
+			fatal("%s: %s", cmd, toomany);
+	}
+	return 0;
+}

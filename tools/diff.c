@@ -547,45 +547,39 @@ static void usage(FILE *f)
 	      "                     files are found by their build ids)\n", f);
 }
 
+/* diff's own options (tool_args_parse() the common ones). */
+static int diff_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct diff *d = ctx;
+
+	(void)argc;
+	if (!strcmp(argv[*i], "--pointers"))
+		d->pointers = 1;
+	else
+		return 0;
+	return 1;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff d = { 0 };
-	struct symargs sa = { 0 };
-	const char *paths[2] = { NULL, NULL };
-	int color = COLOR_AUTO, npaths = 0;
+	int color = COLOR_AUTO;
+	struct tool_args a = { .json = &d.json, .color = &color };
+	const char *const *paths = a.paths;
 	struct kcovdf_buf key = { 0 };
 	struct kcovdf_hmap bytask = { 0 };
 	char *usedb;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			d.json = 1;
-		else if (!strcmp(argv[i], "--pointers"))
-			d.pointers = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("diff: unknown option '%s'", argv[i]);
-		} else if (npaths < 2)
-			paths[npaths++] = argv[i];
-		else
-			fatal("diff: too many arguments: A B");
-	}
-	if (npaths != 2) {
+	if (tool_args_parse(&a, "diff", argc, argv, diff_opt, &d, usage, 2,
+			    "too many arguments: A B"))
+		return 0;
+	if (a.npaths != 2) {
 		usage(stderr);
 		fatal("diff: need two trace files");
 	}
 	tool_color_init(d.json ? COLOR_NEVER : color);
-	tool_trace_open(&d.ta, paths[0], &sa, 0);
-	tool_trace_open(&d.tb, paths[1], &sa, 0);
+	tool_trace_open(&d.ta, paths[0], &a.sa, 0);
+	tool_trace_open(&d.tb, paths[1], &a.sa, 0);
 	kcovdf_fmt_errno_names(d.ta.kernel);
 	if (d.json) {
 		kcovdf_buf_printf(&d.out, "{\"a\":");

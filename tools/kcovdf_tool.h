@@ -179,4 +179,41 @@ int tool_opt(int argc, char **argv, int *i, const char *shortname,
 int tool_color_opt(int argc, char **argv, int *i, int *mode);
 unsigned long tool_number(const char *opt, const char *v);
 
+/*
+ * The command line of a reading command (view, report, check, diff,
+ * export): the options they have in common, each accepted where its
+ * pointer is set, and the trace (or rules) files:
+ *
+ *   --strict                 always: sets tool_strict
+ *   --vmlinux, --modules, --kallsyms, --sysroot
+ *                            always: into sa (symargs_parse())
+ *   -h, --help               always: usage(stdout), and tool_args_parse()
+ *                            returns 1 (the command returns 0)
+ *   --json                   json: sets *json
+ *   --color[=WHEN], --colour[=WHEN], --no-color
+ *                            color: *color (tool_color_opt())
+ *   -f, --func GLOBS         funcs: tool_filter_add()
+ *   --task IDS               tasks: tool_tasks_add()
+ *
+ * The command's own options come from own(ctx, argc, argv, &i), which
+ * returns 1 when argv[i] was one (consuming its value) and 0 when not; own
+ * may be NULL. Any other argument starting with '-' (but "-") is usage(
+ * stderr) and "CMD: unknown option 'X'" (exit 2); the others are files,
+ * up to maxpaths of them, then "CMD: TOOMANY" (exit 2). What each command
+ * requires of them (how many, which options go together) it checks itself.
+ */
+struct tool_args {
+	int *json;
+	int *color;
+	struct tool_filter *funcs;
+	struct tool_tasks *tasks;
+	struct symargs sa;
+	const char *paths[2];
+	int npaths;
+};
+typedef int (*tool_own_opt)(void *ctx, int argc, char **argv, int *i);
+int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
+		    char **argv, tool_own_opt own, void *ctx,
+		    void (*usage)(FILE *f), int maxpaths, const char *toomany);
+
 #endif

@@ -562,52 +562,43 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* report's own options (tool_args_parse() the common ones). */
+static int report_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct report *r = ctx;
+	const char *val;
+
+	if (tool_opt(argc, argv, i, NULL, "--sort", &val)) {
+		if (!strcmp(val, "name"))
+			r->by_name = 1;
+		else if (strcmp(val, "calls"))
+			fatal("report: --sort: '%s' is not calls or "
+			      "name", val);
+	} else if (tool_opt(argc, argv, i, NULL, "--max-values", &val)) {
+		r->max_values = tool_number("--max-values", val);
+		if (!r->max_values)
+			r->max_values = (size_t)-1;	/* 0: all */
+	} else
+		return 0;
+	return 1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report r = { .max_values = 8 };
-	struct symargs sa = { 0 };
-	const char *path = NULL, *val;
 	int color = COLOR_AUTO;
+	struct tool_args a = { .json = &r.json, .color = &color,
+			       .funcs = &r.funcs, .tasks = &r.tasks };
+	const char *path;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			r.json = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
-			tool_filter_add(&r.funcs, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
-			tool_tasks_add(&r.tasks, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--sort", &val)) {
-			if (!strcmp(val, "name"))
-				r.by_name = 1;
-			else if (strcmp(val, "calls"))
-				fatal("report: --sort: '%s' is not calls or "
-				      "name", val);
-		} else if (tool_opt(argc, argv, &i, NULL, "--max-values", &val)) {
-			r.max_values = tool_number("--max-values", val);
-			if (!r.max_values)
-				r.max_values = (size_t)-1;	/* 0: all */
-		}
-		else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("report: unknown option '%s'", argv[i]);
-		} else if (!path)
-			path = argv[i];
-		else
-			fatal("report: more than one trace file given");
-	}
+	if (tool_args_parse(&a, "report", argc, argv, report_opt, &r, usage,
+			    1, "more than one trace file given"))
+		return 0;
+	path = a.paths[0];
 	if (!path)
 		fatal("report: no trace file given");
 	tool_color_init(r.json ? COLOR_NEVER : color);
-	tool_trace_open(&r.tt, path, &sa, 0);
+	tool_trace_open(&r.tt, path, &a.sa, 0);
 	for (size_t i = 0; i < r.tt.ntasks; i++) {
 		const struct tool_task *tk = &r.tt.tasks[i];
 
