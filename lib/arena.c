@@ -4,7 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "kcovdf_int.h"
+
+void *kcovdf_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
 
 struct arena_block {
 	struct arena_block *next;

@@ -31,8 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 /* A call and what the engine keeps about it. */
 struct node {
@@ -138,14 +137,6 @@ static void *e_alloc(struct engine *e, size_t n)
 	return p;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
 static struct node *node_new(struct engine *e, uint64_t pc)
 {
 	struct node *n = e_alloc(e, sizeof(*n));
@@ -245,8 +236,8 @@ static void emit(struct engine *e, struct node *n, int close)
 	if (e->nhold) {
 		if (e->nheld == e->heldcap) {
 			e->heldcap = e->heldcap ? 2 * e->heldcap : 64;
-			e->held = xrealloc(e->held, e->heldcap *
-					   sizeof(*e->held));
+			e->held = kcovdf_xrealloc(e->held, e->heldcap *
+						  sizeof(*e->held));
 		}
 		e->held[e->nheld].c = n;
 		e->held[e->nheld++].close = close;
@@ -398,7 +389,8 @@ static void push(struct builder *b, struct node *n)
 {
 	if (b->depth == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
-		b->stack = xrealloc(b->stack, b->cap * sizeof(*b->stack));
+		b->stack = kcovdf_xrealloc(b->stack,
+					   b->cap * sizeof(*b->stack));
 	}
 	b->stack[b->depth++] = n;
 	n->pushed = 1;
@@ -456,8 +448,8 @@ static void add_arg(struct engine *e, struct node *n,
 		/* Streaming: exactly a power of two, from 1 (calls on the
 		 * stack are what memory follows). */
 		if (!(k & (k - 1)))
-			c->args = xrealloc(c->args, (k ? 2 * k : 1) *
-					   sizeof(*c->args));
+			c->args = kcovdf_xrealloc(c->args, (k ? 2 * k : 1) *
+						  sizeof(*c->args));
 	} else if (k < 4 ? !c->args : !(k & (k - 1))) {
 		size_t nc = k < 4 ? 4 : 2 * k;
 		struct kcovdf_rec *na = arena_alloc(&e->a, nc * sizeof(*na));
@@ -703,7 +695,7 @@ static void win_add(struct engine *e, struct node *n)
 
 	if (live == e->wcap) {
 		size_t nc = e->wcap ? 2 * e->wcap : 2048;
-		struct node **nw = xrealloc(NULL, nc * sizeof(*nw));
+		struct node **nw = kcovdf_xrealloc(NULL, nc * sizeof(*nw));
 
 		for (size_t k = e->j; k < n->idx; k++)
 			nw[k & (nc - 1)] = W(e, k);
@@ -724,7 +716,7 @@ static void win_add(struct engine *e, struct node *n)
 	}
 	if (q->len == q->cap) {
 		q->cap = q->cap ? 2 * q->cap : 4;
-		q->idx = xrealloc(q->idx, q->cap * sizeof(*q->idx));
+		q->idx = kcovdf_xrealloc(q->idx, q->cap * sizeof(*q->idx));
 	}
 	q->idx[q->len++] = n->idx;
 }
@@ -811,7 +803,7 @@ static void m_graft(struct engine *e, struct kcovdf_call *parent)
 		take(e);
 		if (ng == gcap) {
 			gcap = gcap ? 2 * gcap : 16;
-			gs = xrealloc(gs, gcap * sizeof(*gs));
+			gs = kcovdf_xrealloc(gs, gcap * sizeof(*gs));
 		}
 		gs[ng++] = n;
 		/* The next one is in root's subtree while root is open. */
@@ -832,7 +824,7 @@ static void m_push(struct engine *e, struct node *n, uint64_t fstart,
 
 	if (e->depth == e->scap) {
 		e->scap = e->scap ? 2 * e->scap : 64;
-		e->st = xrealloc(e->st, e->scap * sizeof(*e->st));
+		e->st = kcovdf_xrealloc(e->st, e->scap * sizeof(*e->st));
 	}
 	f = &e->st[e->depth];
 	f->c = n;

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "arena.h"
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 static struct arena val_arena;
 static int errno_names;
@@ -48,11 +47,7 @@ void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
 
 		while (nc - b->len <= (size_t)n)
 			nc *= 2;
-		char *ns = realloc(b->s, nc);
-
-		if (!ns)
-			abort();
-		b->s = ns;
+		b->s = kcovdf_xrealloc(b->s, nc);
 		b->cap = nc;
 	}
 }
@@ -523,11 +518,9 @@ static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 			 unsigned int mlen, int e2, int prec)
 {
 	static char dg[BIG_LIMBS * 9 + 16];
-	struct big *a = malloc(sizeof(*a));
+	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
 	int nd, e10, x, i;
 
-	if (!a)
-		abort();
 	big_from_bytes(a, m, mlen);
 	if (a->n == 0) {
 		kcovdf_buf_printf(b, "%s0", neg ? "-" : "");
@@ -720,12 +713,10 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 {
 	unsigned char m[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
 	static char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
-	struct big *a = malloc(sizeof(*a));
+	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
 	int neg = is_signed && n && (p[n - 1] & 0x80);
 	unsigned int carry = 1;
 
-	if (!a)
-		abort();
 	if (n > sizeof(m))
 		n = sizeof(m);
 	for (unsigned int i = 0; i < n; i++) {

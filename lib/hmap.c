@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
+#include "kcovdf_int.h"
 
-uint64_t hmap_hash(const void *key, size_t klen)
+static uint64_t hash_key(const void *key, size_t klen)
 {
 	const unsigned char *p = key;
 	uint64_t h = 0xcbf29ce484222325ULL ^ klen;
@@ -20,19 +20,10 @@ uint64_t hmap_hash(const void *key, size_t klen)
 	return h;
 }
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void grow(struct hmap *m)
+static void grow(struct kcovdf_hmap *m)
 {
 	size_t nc = m->cap ? 2 * m->cap : 64;
-	struct hmap_ent *ne = calloc(nc, sizeof(*ne));
+	struct kcovdf_hmap_ent *ne = calloc(nc, sizeof(*ne));
 
 	if (!ne)
 		abort();
@@ -51,8 +42,8 @@ static void grow(struct hmap *m)
 	m->cap = nc;
 }
 
-static struct hmap_ent *find(const struct hmap *m, const void *key,
-			     size_t klen, uint64_t h)
+static struct kcovdf_hmap_ent *find(const struct kcovdf_hmap *m,
+				    const void *key, size_t klen, uint64_t h)
 {
 	size_t j;
 
@@ -68,10 +59,11 @@ static struct hmap_ent *find(const struct hmap *m, const void *key,
 	return &m->e[j];
 }
 
-void **hmap_slot(struct hmap *m, const void *key, size_t klen, int *created)
+void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+			int *created)
 {
-	uint64_t h = hmap_hash(key, klen);
-	struct hmap_ent *e;
+	uint64_t h = hash_key(key, klen);
+	struct kcovdf_hmap_ent *e;
 
 	if (2 * (m->n + 1) > m->cap)
 		grow(m);
@@ -79,7 +71,7 @@ void **hmap_slot(struct hmap *m, const void *key, size_t klen, int *created)
 	if (created)
 		*created = !e->key;
 	if (!e->key) {
-		e->key = xmalloc(klen);
+		e->key = kcovdf_xrealloc(NULL, klen);
 		memcpy(e->key, key, klen);
 		e->klen = klen;
 		e->hash = h;
@@ -89,14 +81,15 @@ void **hmap_slot(struct hmap *m, const void *key, size_t klen, int *created)
 	return &e->val;
 }
 
-void *hmap_get(const struct hmap *m, const void *key, size_t klen)
+void *kcovdf_hmap_get(const struct kcovdf_hmap *m, const void *key,
+		      size_t klen)
 {
-	struct hmap_ent *e = find(m, key, klen, hmap_hash(key, klen));
+	struct kcovdf_hmap_ent *e = find(m, key, klen, hash_key(key, klen));
 
 	return e && e->key ? e->val : NULL;
 }
 
-void hmap_free(struct hmap *m, void (*free_val)(void *))
+void kcovdf_hmap_free(struct kcovdf_hmap *m, void (*free_val)(void *))
 {
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->e[i].key)

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 static struct arena item_arena;
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {

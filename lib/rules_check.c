@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
 #include "rules_int.h"
 
 struct occ {
@@ -43,10 +42,12 @@ struct checker {
 	kcovdf_violation_cb cb;
 	void *cbarg;
 	struct ctx x;
-	struct hmap match;	/* (pid, pc) -> per rule: bit 0 side a, 1 b */
-	struct hmap uniq;	/* unique: key -> struct occ, the first */
-	struct hmap seen;	/* before: keys of first-side calls */
-	struct hmap balmap;	/* balances: key -> struct bal */
+	/* (pid, pc) -> per rule: bit 0 side a, 1 b */
+	struct kcovdf_hmap match;
+	/* unique: key -> struct occ, the first */
+	struct kcovdf_hmap uniq;
+	struct kcovdf_hmap seen;	/* before: keys of first-side calls */
+	struct kcovdf_hmap balmap;	/* balances: key -> struct bal */
 	struct bal **bals;
 	size_t nbals;
 };
@@ -74,7 +75,7 @@ static const unsigned char *matches(struct checker *k, uint32_t pid,
 {
 	uint64_t key[2] = { pid, c->pc };
 	int created;
-	void **slot = hmap_slot(&k->match, key, sizeof(key), &created);
+	void **slot = kcovdf_hmap_slot(&k->match, key, sizeof(key), &created);
 
 	if (created) {
 		unsigned char *m = rules_calloc(k->rs->n, 1);
@@ -215,7 +216,8 @@ static void check_unique(struct checker *k, size_t ri, const struct lcall *lc)
 	if (rc <= 0)
 		return;
 	r->checked++;
-	slot = hmap_slot(&k->uniq, key, (3 + 2 * r->a.nkeys) * 8, &created);
+	slot = kcovdf_hmap_slot(&k->uniq, key, (3 + 2 * r->a.nkeys) * 8,
+				&created);
 	if (created) {
 		struct occ *o = rules_calloc(1, sizeof(*o));
 
@@ -239,7 +241,7 @@ static struct bal *bal_of(struct checker *k, size_t ri, const uint64_t *key,
 			  size_t klen)
 {
 	int created;
-	void **slot = hmap_slot(&k->balmap, key, klen, &created);
+	void **slot = kcovdf_hmap_slot(&k->balmap, key, klen, &created);
 
 	if (created) {
 		struct bal *b = rules_calloc(1, sizeof(*b));
@@ -296,7 +298,7 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 
 		r->checked++;
 		if (r->kind == R_BEFORE) {
-			if (!hmap_get(&k->seen, key, klen))
+			if (!kcovdf_hmap_get(&k->seen, key, klen))
 				kcovdf_buf_printf(&msg, "no earlier call of "
 						  "%s%s", r->a.globs[0],
 						  r->a.nglobs > 1 ? " (or the "
@@ -335,7 +337,7 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 	if (rc <= 0)
 		return;
 	if (r->kind == R_BEFORE) {
-		*hmap_slot(&k->seen, key, klen, NULL) = (void *)1;
+		*kcovdf_hmap_slot(&k->seen, key, klen, NULL) = (void *)1;
 	} else {
 		struct bal *b = bal_of(k, ri, key, klen);
 
@@ -575,16 +577,16 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 	for (size_t i = 0; i < k.match.cap; i++)
 		if (k.match.e[i].key)
 			free(k.match.e[i].val);
-	hmap_free(&k.match, NULL);
+	kcovdf_hmap_free(&k.match, NULL);
 	for (size_t i = 0; i < k.nbals; i++) {
 		free(k.bals[i]->open.v);
 		free(k.bals[i]->extra.v);
 		free(k.bals[i]);
 	}
 	free(k.bals);
-	hmap_free(&k.balmap, NULL);
-	hmap_free(&k.uniq, free);
-	hmap_free(&k.seen, NULL);
+	kcovdf_hmap_free(&k.balmap, NULL);
+	kcovdf_hmap_free(&k.uniq, free);
+	kcovdf_hmap_free(&k.seen, NULL);
 	kcovdf_buf_free(&k.x.why);
 	return rc;
 }

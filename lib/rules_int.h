@@ -8,7 +8,7 @@
  * No global state: a rules file is a struct kcovdf_rules, a parse a
  * struct lexer, an evaluation a struct ctx, a check a struct checker on the
  * caller's stack. Bad input is an error returned with its position; running
- * out of memory aborts, as everywhere in the library (arena.h, hmap.h).
+ * out of memory aborts, as everywhere in the library (lib/kcovdf_int.h).
  */
 #ifndef KCOVDF_RULES_INT_H
 #define KCOVDF_RULES_INT_H
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Syntax tree                                                         */
@@ -87,7 +87,7 @@ struct kcovdf_rules {
 };
 
 /* ------------------------------------------------------------------ */
-/* Memory (out of memory aborts, as in arena.h and hmap.h)             */
+/* Memory (out of memory aborts, as in kcovdf_int.h)                  */
 /* ------------------------------------------------------------------ */
 
 static inline void *rules_calloc(size_t n, size_t sz)

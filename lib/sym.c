@@ -25,8 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 
 #define MAX_DEPTH 4
 

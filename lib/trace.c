@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kcovdf.h"
+#include "kcovdf_int.h"
 #include "kcovdf/wpack.h"
 
 #define MAX_TRACE_BYTES (1ULL << 40)

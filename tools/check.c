@@ -210,7 +210,7 @@ static int print_text(struct check *k, const char *rules_path)
 		nst[st]++;
 		nviol += ri.violations;
 		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = 1;
+			failed = KCOVDF_EXIT_FOUND;
 		if (k->quiet && st != ST_FAIL)
 			continue;
 		b.len = 0;
@@ -262,7 +262,7 @@ static int print_json(struct check *k, const char *rules_path)
 		st = status_of(&ri);
 		nst[st]++;
 		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = 1;
+			failed = KCOVDF_EXIT_FOUND;
 		kcovdf_buf_printf(&b, "%s\n{\"line\":%u,\"rule\":",
 				  i ? "," : "", ri.line);
 		kcovdf_json_str(&b, ri.text);
@@ -312,44 +312,39 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* check's own options (tool_args_parse() the common ones). */
+static int check_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct check *k = ctx;
+	const char *val;
+
+	if (!strcmp(argv[*i], "-q") || !strcmp(argv[*i], "--quiet"))
+		k->quiet = 1;
+	else if (tool_opt(argc, argv, i, NULL, "--max", &val))
+		k->max_shown = tool_number("--max", val);
+	else
+		return 0;
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check k = { .max_shown = 10 };
-	struct symargs sa = { 0 };
-	const char *paths[2] = { NULL, NULL }, *val;
+	int color = COLOR_AUTO, failed;
+	struct tool_args a = { .json = &k.json, .color = &color,
+			       .tasks = &k.tasks };
+	const char *const *paths = a.paths;
 	struct kcovdf_check_task *ct;
-	int color = COLOR_AUTO, npaths = 0, failed;
 	char err[512];
 	char *text;
 	size_t len;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			k.json = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			k.strict = tool_strict = 1;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
-			k.quiet = 1;
-		else if (tool_opt(argc, argv, &i, NULL, "--max", &val))
-			k.max_shown = tool_number("--max", val);
-		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
-			tool_tasks_add(&k.tasks, val);
-		else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("check: unknown option '%s'", argv[i]);
-		} else if (npaths < 2)
-			paths[npaths++] = argv[i];
-		else
-			fatal("check: too many arguments: RULES TRACE");
-	}
-	if (npaths != 2) {
+	if (tool_args_parse(&a, "check", argc, argv, check_opt, &k, usage, 2,
+			    "too many arguments: RULES TRACE"))
+		return 0;
+	/* --strict also keeps its meaning for rules (docs/tools.md). */
+	k.strict = tool_strict;
+	if (a.npaths != 2) {
 		usage(stderr);
 		fatal("check: need a rules file and a trace file");
 	}
@@ -359,9 +354,9 @@ int cmd_check(int argc, char **argv)
 	if (!k.rules) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
-		exit(2);
+		exit(KCOVDF_EXIT_USAGE);
 	}
-	tool_trace_open(&k.tt, paths[1], &sa, 0);
+	tool_trace_open(&k.tt, paths[1], &a.sa, 0);
 	k.tk = calloc(k.tt.ntasks + 1, sizeof(*k.tk));
 	ct = calloc(k.tt.ntasks + 1, sizeof(*ct));
 	k.out = calloc(kcovdf_rules_count(k.rules) + 1, sizeof(*k.out));
@@ -379,7 +374,7 @@ int cmd_check(int argc, char **argv)
 			       on_violation, &k, err, sizeof(err))) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
-		exit(2);
+		exit(KCOVDF_EXIT_USAGE);
 	}
 	failed = k.json ? print_json(&k, paths[0]) : print_text(&k, paths[0]);
 	fflush(stdout);

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the reading commands (view, report, check, diff, export) share:
- * opening a trace with its symbols and call trees, colour, function and
- * task filters, and a call as one line of text or as a JSON object.
+ * What the kcovdf commands share, so that no command depends on main.c
+ * (which only dispatches): messages and exit statuses, where kcovdf and its
+ * tree are, the symbol options; and what the reading commands (view,
+ * report, check, diff, export) share: opening a trace with its symbols and
+ * call trees, colour, function and task filters, their common options, and
+ * a call as one line of text or as a JSON object.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +20,152 @@
 
 #include "kcovdf_tool.h"
 
+/* ------------------------------------------------------------------ */
+/* Messages and exit statuses (kcovdf_tool.h, KCOVDF_EXIT_*)           */
+/* ------------------------------------------------------------------ */
+
+/* "kcovdf: message" on stderr. */
+static void vmsg(const char *fmt, va_list ap)
+{
+	fputs("kcovdf: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(KCOVDF_EXIT_FAIL);
+}
+
 void fatal(const char *fmt, ...)
 {
 	va_list ap;
 
 	fflush(stdout);
-	fputs("kcovdf: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	exit(KCOVDF_EXIT_USAGE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Where kcovdf is; symbol options                                     */
+/* ------------------------------------------------------------------ */
+
+const char *tool_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		die("cannot find my own executable: %s", strerror(errno));
+	exe[n] = 0;
+	snprintf(dir, sizeof(dir), "%s", dirname(exe));
+	return dir;
+}
+
+const char *repo_root(void)
+{
+	static char root[PATH_MAX];
+	const char *env = getenv("KCOVDF_ROOT");
+
+	if (env && *env)
+		return env;
+	if (!root[0]) {
+		char tmp[PATH_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s", tool_dir());
+		snprintf(root, sizeof(root), "%s", dirname(tmp));
+	}
+	return root;
+}
+
+int symargs_parse(struct symargs *sa, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	const char **slot = NULL;
+
+	if (!strcmp(a, "--vmlinux"))
+		slot = &sa->vmlinux;
+	else if (!strcmp(a, "--kallsyms"))
+		slot = &sa->kallsyms;
+	else if (!strcmp(a, "--sysroot"))
+		slot = &sa->sysroot;
+	else if (!strcmp(a, "--modules")) {
+		if (sa->nmodule_dirs == 16)
+			die("too many --modules");
+		slot = &sa->module_dirs[sa->nmodule_dirs++];
+	} else
+		return 0;
+	if (*i + 1 >= argc)
+		die("%s needs a value", a);
+	*slot = argv[++*i];
+	return 1;
+}
+
+struct kcovdf_sym *symargs_open(struct symargs *sa,
+				const struct kcovdf_trace *t,
+				const char *path)
+{
+	struct kcovdf_symopts o = {
+		.vmlinux = sa->vmlinux,
+		.kallsyms = sa->kallsyms,
+		.sysroot = sa->sysroot,
+		.module_dirs = sa->module_dirs,
+		.nmodule_dirs = sa->nmodule_dirs,
+		.search = 1,
+	};
+	const char *src = kcovdf_trace_meta(t, "source");
+	const char *roots[2], *dirs[1], *dbg[32];
+	char tdir[PATH_MAX], tpath[PATH_MAX], *env = NULL;
+	struct kcovdf_sym *s;
+
+	/* Live kernel traces read in the guest: use what the guest has. */
+	if (src && !strcmp(src, "kernel") && !o.kallsyms && !o.vmlinux &&
+	    !t->nsyms && !access("/proc/kallsyms", R_OK))
+		o.kallsyms = "/proc/kallsyms";
+	/* The trace's directory; the kcovdf tree, when it is one (this
+	 * executable in its build/). */
+	snprintf(tpath, sizeof(tpath), "%s", path ? path : ".");
+	snprintf(tdir, sizeof(tdir), "%s", dirname(tpath));
+	roots[o.nroots++] = repo_root();
+	if (strcmp(tdir, repo_root()))
+		roots[o.nroots++] = tdir;
+	dirs[o.ndirs++] = tdir;
+	o.roots = roots;
+	o.dirs = dirs;
+	/* KCOVDF_DEBUG_PATH: files and directories, separated by ':'. */
+	if (getenv("KCOVDF_DEBUG_PATH")) {
+		env = strdup(getenv("KCOVDF_DEBUG_PATH"));
+		if (!env)
+			die("out of memory");
+		for (char *save = NULL, *p = strtok_r(env, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
+			if (*p && o.ndebug_path < sizeof(dbg) / sizeof(*dbg))
+				dbg[o.ndebug_path++] = p;
+		o.debug_path = dbg;
+	}
+	s = kcovdf_sym_new(t, &o);
+	free(env);
+	return s;
 }
 
 /* ------------------------------------------------------------------ */
@@ -642,4 +783,41 @@ unsigned long tool_number(const char *opt, const char *v)
 	if (*end)
 		fatal("%s: '%s' is not a number", opt, v);
 	return n;
+}
+
+int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
+		    char **argv, tool_own_opt own, void *ctx,
+		    void (*usage)(FILE *f), int maxpaths, const char *toomany)
+{
+	const char *val;
+
+	for (int i = 1; i < argc; i++) {
+		if (own && own(ctx, argc, argv, &i))
+			;
+		else if (a->json && !strcmp(argv[i], "--json"))
+			*a->json = 1;
+		else if (!strcmp(argv[i], "--strict"))
+			tool_strict = 1;
+		else if (a->funcs &&
+			 tool_opt(argc, argv, &i, "-f", "--func", &val))
+			tool_filter_add(a->funcs, val);
+		else if (a->tasks &&
+			 tool_opt(argc, argv, &i, NULL, "--task", &val))
+			tool_tasks_add(a->tasks, val);
+		else if (a->color && tool_color_opt(argc, argv, &i, a->color))
+			;
+		else if (symargs_parse(&a->sa, argc, argv, &i))
+			;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			usage(stderr);
+			fatal("%s: unknown option '%s'", cmd, argv[i]);
+		} else if (a->npaths < maxpaths)
+			a->paths[a->npaths++] = argv[i];
+		else
+			fatal("%s: %s", cmd, toomany);
+	}
+	return 0;
 }

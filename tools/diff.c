@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 struct ent {
@@ -54,13 +53,30 @@ static void push_ent(struct frame *f, size_t *cap, struct ent e)
 	f->v[f->n++] = e;
 }
 
+/* The calls of B with one name, in order. */
+struct blist {
+	const struct kcovdf_call **v;
+	size_t n;
+};
+
+static void free_blist(void *p)
+{
+	struct blist *l = p;
+
+	if (l) {
+		free(l->v);
+		free(l);
+	}
+}
+
 /* Align two sibling lists: the k-th call of a function in A with the k-th
  * call of the same function in B. A's calls come in order (matched or
  * not), then B's calls that matched nothing. */
 static void align(struct frame *f, const struct kcovdf_call *a,
 		  const struct kcovdf_call *b)
 {
-	struct hmap nb = { 0 }, na = { 0 };	/* name -> calls in B, in A */
+	/* name -> calls in B, in A */
+	struct kcovdf_hmap nb = { 0 }, na = { 0 };
 	size_t cap = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -68,16 +84,12 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 		const char *name = tool_fn_name(c);
 
 		if (!c->lost)
-			(*(uintptr_t *)hmap_slot(&nb, name, strlen(name),
-						 NULL))++;
+			(*(uintptr_t *)kcovdf_hmap_slot(&nb, name,
+							strlen(name), NULL))++;
 	}
 	{
 		/* The calls of B by name, to find the k-th. */
-		struct hmap lists = { 0 };
-		struct blist {
-			const struct kcovdf_call **v;
-			size_t n;
-		};
+		struct kcovdf_hmap lists = { 0 };
 
 		for (const struct kcovdf_call *c = b; c; c = c->next) {
 			const char *name = tool_fn_name(c);
@@ -87,14 +99,16 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			slot = hmap_slot(&lists, name, strlen(name), &created);
+			slot = kcovdf_hmap_slot(&lists, name, strlen(name),
+						&created);
 			if (created) {
 				*slot = calloc(1, sizeof(struct blist));
 				l = *slot;
 				if (!l)
 					fatal("out of memory");
 				l->v = xrealloc(NULL, (size_t)(uintptr_t)
-						hmap_get(&nb, name, strlen(name)) *
+						kcovdf_hmap_get(&nb, name,
+								strlen(name)) *
 						sizeof(*l->v));
 			}
 			l = *slot;
@@ -107,27 +121,19 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)hmap_slot(&na,
-					name, strlen(name), NULL))++;
-			l = hmap_get(&lists, name, strlen(name));
+			e.occ = (unsigned int)(*(uintptr_t *)
+				kcovdf_hmap_slot(&na, name, strlen(name),
+						 NULL))++;
+			l = kcovdf_hmap_get(&lists, name, strlen(name));
 			if (l && e.occ < l->n)
 				e.b = l->v[e.occ];
 			push_ent(f, &cap, e);
 		}
-		for (size_t i = 0; i < lists.cap; i++) {
-			struct blist *l = lists.e[i].key ? lists.e[i].val :
-					  NULL;
-
-			if (l) {
-				free(l->v);
-				free(l);
-			}
-		}
-		hmap_free(&lists, NULL);
+		kcovdf_hmap_free(&lists, free_blist);
 	}
 	/* B's calls beyond the number A has of the same function. */
 	{
-		struct hmap seen = { 0 };
+		struct kcovdf_hmap seen = { 0 };
 
 		for (const struct kcovdf_call *c = b; c; c = c->next) {
 			const char *name = tool_fn_name(c);
@@ -135,16 +141,17 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)hmap_slot(&seen,
-					name, strlen(name), NULL))++;
-			if (e.occ >= (uintptr_t)hmap_get(&na, name,
-							 strlen(name)))
+			e.occ = (unsigned int)(*(uintptr_t *)
+				kcovdf_hmap_slot(&seen, name, strlen(name),
+						 NULL))++;
+			if (e.occ >= (uintptr_t)kcovdf_hmap_get(&na, name,
+								strlen(name)))
 				push_ent(f, &cap, e);
 		}
-		hmap_free(&seen, NULL);
+		kcovdf_hmap_free(&seen, NULL);
 	}
-	hmap_free(&nb, NULL);
-	hmap_free(&na, NULL);
+	kcovdf_hmap_free(&nb, NULL);
+	kcovdf_hmap_free(&na, NULL);
 }
 
 static void path(struct diff *d, struct kcovdf_buf *b)
@@ -540,45 +547,39 @@ static void usage(FILE *f)
 	      "                     files are found by their build ids)\n", f);
 }
 
+/* diff's own options (tool_args_parse() the common ones). */
+static int diff_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct diff *d = ctx;
+
+	(void)argc;
+	if (!strcmp(argv[*i], "--pointers"))
+		d->pointers = 1;
+	else
+		return 0;
+	return 1;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff d = { 0 };
-	struct symargs sa = { 0 };
-	const char *paths[2] = { NULL, NULL };
-	int color = COLOR_AUTO, npaths = 0;
+	int color = COLOR_AUTO;
+	struct tool_args a = { .json = &d.json, .color = &color };
+	const char *const *paths = a.paths;
 	struct kcovdf_buf key = { 0 };
-	struct hmap bytask = { 0 };
+	struct kcovdf_hmap bytask = { 0 };
 	char *usedb;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			d.json = 1;
-		else if (!strcmp(argv[i], "--pointers"))
-			d.pointers = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("diff: unknown option '%s'", argv[i]);
-		} else if (npaths < 2)
-			paths[npaths++] = argv[i];
-		else
-			fatal("diff: too many arguments: A B");
-	}
-	if (npaths != 2) {
+	if (tool_args_parse(&a, "diff", argc, argv, diff_opt, &d, usage, 2,
+			    "too many arguments: A B"))
+		return 0;
+	if (a.npaths != 2) {
 		usage(stderr);
 		fatal("diff: need two trace files");
 	}
 	tool_color_init(d.json ? COLOR_NEVER : color);
-	tool_trace_open(&d.ta, paths[0], &sa, 0);
-	tool_trace_open(&d.tb, paths[1], &sa, 0);
+	tool_trace_open(&d.ta, paths[0], &a.sa, 0);
+	tool_trace_open(&d.tb, paths[1], &a.sa, 0);
 	kcovdf_fmt_errno_names(d.ta.kernel);
 	if (d.json) {
 		kcovdf_buf_printf(&d.out, "{\"a\":");
@@ -600,8 +601,8 @@ int cmd_diff(int argc, char **argv)
 		task_key(&key, &d.ta.tasks[i]);
 		{
 			/* The how-many-th task of this key in A. */
-			uintptr_t *k = (uintptr_t *)hmap_slot(&bytask, key.s,
-							      key.len, NULL);
+			uintptr_t *k = (uintptr_t *)kcovdf_hmap_slot(&bytask,
+							key.s, key.len, NULL);
 
 			nth = (size_t)(*k)++;
 		}
@@ -647,10 +648,11 @@ int cmd_diff(int argc, char **argv)
 	fflush(stdout);
 	free(usedb);
 	free(d.fr);
-	hmap_free(&bytask, NULL);
+	kcovdf_hmap_free(&bytask, NULL);
 	kcovdf_buf_free(&key);
 	kcovdf_buf_free(&d.out);
 	tool_trace_close(&d.ta);
 	tool_trace_close(&d.tb);
-	return d.changed || d.only_a || d.only_b ? 1 : 0;
+	return d.changed || d.only_a || d.only_b ? KCOVDF_EXIT_FOUND
+						   : KCOVDF_EXIT_OK;
 }

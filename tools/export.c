@@ -243,46 +243,47 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* export's own options (tool_args_parse() the common ones). */
+struct export_opts {
+	int chrome;
+	const char *out;
+};
+
+static int export_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct export_opts *o = ctx;
+	const char *val;
+
+	if (!strcmp(argv[*i], "--chrome"))
+		o->chrome = 1;
+	else if (tool_opt(argc, argv, i, "-o", "--output", &val))
+		o->out = val;
+	else
+		return 0;
+	return 1;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct exporter x = { 0 };
-	struct symargs sa = { 0 };
-	const char *path = NULL, *out = NULL, *val, *src;
+	struct export_opts o = { 0 };
+	struct tool_args a = { .funcs = &x.funcs, .tasks = &x.tasks };
+	const char *path, *out, *src;
 	struct kcovdf_buf meta = { 0 };
-	int chrome = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--chrome"))
-			chrome = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (tool_opt(argc, argv, &i, "-o", "--output", &val))
-			out = val;
-		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
-			tool_filter_add(&x.funcs, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
-			tool_tasks_add(&x.tasks, val);
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("export: unknown option '%s'", argv[i]);
-		} else if (!path)
-			path = argv[i];
-		else
-			fatal("export: more than one trace file given");
-	}
-	if (!chrome) {
+	if (tool_args_parse(&a, "export", argc, argv, export_opt, &o, usage, 1,
+			    "more than one trace file given"))
+		return 0;
+	path = a.paths[0];
+	out = o.out;
+	if (!o.chrome) {
 		usage(stderr);
 		fatal("export: say which format: --chrome");
 	}
 	if (!path)
 		fatal("export: no trace file given");
 	tool_color_init(COLOR_NEVER);
-	tool_trace_open(&x.tt, path, &sa, 0);
+	tool_trace_open(&x.tt, path, &a.sa, 0);
 	x.f = stdout;
 	if (out && strcmp(out, "-")) {
 		x.f = fopen(out, "w");

@@ -3,7 +3,7 @@
 #ifndef KCOVDF_TOOL_H
 #define KCOVDF_TOOL_H
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 #define KCOVDF_VERSION "0.1"
 
@@ -17,11 +17,39 @@ int cmd_check(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/*
+ * Exit statuses of every command (docs/tools.md, "Common to all of them"):
+ *
+ *   0  KCOVDF_EXIT_OK     done; check: every rule holds, diff: no
+ *                         difference
+ *   1  KCOVDF_EXIT_FOUND  check: a rule is violated; diff: the traces
+ *                         differ
+ *   1  KCOVDF_EXIT_FAIL   die(): the command could not be done (cc, record,
+ *                         vm: a file missing, a system call failed; also
+ *                         the symbol options' errors, --modules given too
+ *                         often or without a value)
+ *   2  KCOVDF_EXIT_USAGE  fatal(): a usage error, an unreadable or invalid
+ *                         input (trace, rules); a reading command's
+ *                         --strict on a truncated trace
+ *
+ * `record` otherwise exits with the status of the command it ran, `cc`
+ * with the compiler's. Messages go to stderr as "kcovdf: message".
+ */
+enum {
+	KCOVDF_EXIT_OK = 0,
+	KCOVDF_EXIT_FOUND = 1,
+	KCOVDF_EXIT_FAIL = 1,
+	KCOVDF_EXIT_USAGE = 2,
+};
+/* "kcovdf: message": exit KCOVDF_EXIT_FAIL (die), flush stdout and exit
+ * KCOVDF_EXIT_USAGE (fatal), or go on (warnx_). */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Directory holding the kcovdf executable (build/), and the source tree. */
 const char *tool_dir(void);
 const char *repo_root(void);
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Options shared by commands that symbolise. */
 struct symargs {
@@ -42,9 +70,6 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 				const char *path);
 
 /* ---- common.c: what the reading commands share ---- */
-
-/* Print "kcovdf: message" and exit 2: bad input, bad usage. */
-void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* A stream with its call tree. */
 struct tool_task {
@@ -153,5 +178,42 @@ int tool_opt(int argc, char **argv, int *i, const char *shortname,
 /* --color[=auto|always|never], --no-color */
 int tool_color_opt(int argc, char **argv, int *i, int *mode);
 unsigned long tool_number(const char *opt, const char *v);
+
+/*
+ * The command line of a reading command (view, report, check, diff,
+ * export): the options they have in common, each accepted where its
+ * pointer is set, and the trace (or rules) files:
+ *
+ *   --strict                 always: sets tool_strict
+ *   --vmlinux, --modules, --kallsyms, --sysroot
+ *                            always: into sa (symargs_parse())
+ *   -h, --help               always: usage(stdout), and tool_args_parse()
+ *                            returns 1 (the command returns 0)
+ *   --json                   json: sets *json
+ *   --color[=WHEN], --colour[=WHEN], --no-color
+ *                            color: *color (tool_color_opt())
+ *   -f, --func GLOBS         funcs: tool_filter_add()
+ *   --task IDS               tasks: tool_tasks_add()
+ *
+ * The command's own options come from own(ctx, argc, argv, &i), which
+ * returns 1 when argv[i] was one (consuming its value) and 0 when not; own
+ * may be NULL. Any other argument starting with '-' (but "-") is usage(
+ * stderr) and "CMD: unknown option 'X'" (exit 2); the others are files,
+ * up to maxpaths of them, then "CMD: TOOMANY" (exit 2). What each command
+ * requires of them (how many, which options go together) it checks itself.
+ */
+struct tool_args {
+	int *json;
+	int *color;
+	struct tool_filter *funcs;
+	struct tool_tasks *tasks;
+	struct symargs sa;
+	const char *paths[2];
+	int npaths;
+};
+typedef int (*tool_own_opt)(void *ctx, int argc, char **argv, int *i);
+int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
+		    char **argv, tool_own_opt own, void *ctx,
+		    void (*usage)(FILE *f), int maxpaths, const char *toomany);
 
 #endif

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 struct vstat {
@@ -30,7 +29,7 @@ struct istat {
 	struct kcovdf_item it;	/* the first one seen: names, type */
 	unsigned int sortkey_arg, sortkey_order;
 	uint64_t count;
-	struct hmap values;	/* state + number -> struct vstat */
+	struct kcovdf_hmap values;	/* state + number -> struct vstat */
 	struct vstat **vals;	/* the same, in insertion order */
 	size_t nvals;
 	int minmax;		/* an integer or float: min and max */
@@ -47,10 +46,10 @@ struct fstat {
 	char *name;
 	const struct kcovdf_fn *fn;
 	uint64_t calls, returns, no_entry, no_return;
-	struct hmap byname;	/* path -> struct istat */
+	struct kcovdf_hmap byname;	/* path -> struct istat */
 	struct istat **items;
 	size_t nitems;
-	struct hmap errs;	/* name -> struct estat */
+	struct kcovdf_hmap errs;	/* name -> struct estat */
 	struct estat **errors;
 	size_t nerrors;
 };
@@ -61,7 +60,7 @@ struct report {
 	struct tool_tasks tasks;
 	int json, by_name;
 	size_t max_values;
-	struct hmap byname;	/* function name -> struct fstat */
+	struct kcovdf_hmap byname;	/* function name -> struct fstat */
 	struct fstat **fns;
 	size_t nfns;
 	uint64_t ncalls;
@@ -101,7 +100,8 @@ static struct fstat *fstat_of(struct report *r, const struct kcovdf_call *c)
 {
 	const char *name = tool_fn_name(c);
 	int created;
-	void **slot = hmap_slot(&r->byname, name, strlen(name), &created);
+	void **slot = kcovdf_hmap_slot(&r->byname, name, strlen(name),
+				       &created);
 
 	if (created) {
 		struct fstat *f = xcalloc(1, sizeof(*f));
@@ -156,9 +156,9 @@ static void add_value(struct istat *s, const struct kcovdf_item *it)
 		kcovdf_item_text(&tk, it, 0);
 	}
 	if (tk.len)
-		slot = hmap_slot(&s->values, tk.s, tk.len, &created);
+		slot = kcovdf_hmap_slot(&s->values, tk.s, tk.len, &created);
 	else
-		slot = hmap_slot(&s->values, key, sizeof(key), &created);
+		slot = kcovdf_hmap_slot(&s->values, key, sizeof(key), &created);
 	kcovdf_buf_free(&tk);
 	if (created) {
 		struct vstat *nv = xcalloc(1, sizeof(*nv));
@@ -204,7 +204,7 @@ static void add_error(struct fstat *f, const struct kcovdf_item *it)
 	if (!e)
 		return;
 	snprintf(name, sizeof(name), n.is_ptr ? "ERR_PTR(-%s)" : "-%s", e);
-	slot = hmap_slot(&f->errs, name, strlen(name), &created);
+	slot = kcovdf_hmap_slot(&f->errs, name, strlen(name), &created);
 	if (created) {
 		struct estat *es = xcalloc(1, sizeof(*es));
 
@@ -241,7 +241,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 		path.len = 0;
 		kcovdf_buf_printf(&path, "%s", "");
 		kcovdf_item_path(&path, &items[i]);
-		slot = hmap_slot(&f->byname, path.s, path.len, &created);
+		slot = kcovdf_hmap_slot(&f->byname, path.s, path.len, &created);
 		if (created) {
 			s = xcalloc(1, sizeof(*s));
 			s->path = xstrdup(path.s);
@@ -521,7 +521,7 @@ static void free_all(struct report *r)
 		struct fstat *f = r->fns[i];
 
 		for (size_t j = 0; j < f->nitems; j++) {
-			hmap_free(&f->items[j]->values, free_vstat);
+			kcovdf_hmap_free(&f->items[j]->values, free_vstat);
 			free(f->items[j]->vals);
 			free(f->items[j]->path);
 			free((char *)f->items[j]->it.param);
@@ -532,15 +532,15 @@ static void free_all(struct report *r)
 			free(f->errors[j]->name);
 			free(f->errors[j]);
 		}
-		hmap_free(&f->byname, NULL);
-		hmap_free(&f->errs, NULL);
+		kcovdf_hmap_free(&f->byname, NULL);
+		kcovdf_hmap_free(&f->errs, NULL);
 		free(f->items);
 		free(f->errors);
 		free(f->name);
 		free(f);
 	}
 	free(r->fns);
-	hmap_free(&r->byname, NULL);
+	kcovdf_hmap_free(&r->byname, NULL);
 }
 
 static void usage(FILE *f)
@@ -562,52 +562,43 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* report's own options (tool_args_parse() the common ones). */
+static int report_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct report *r = ctx;
+	const char *val;
+
+	if (tool_opt(argc, argv, i, NULL, "--sort", &val)) {
+		if (!strcmp(val, "name"))
+			r->by_name = 1;
+		else if (strcmp(val, "calls"))
+			fatal("report: --sort: '%s' is not calls or "
+			      "name", val);
+	} else if (tool_opt(argc, argv, i, NULL, "--max-values", &val)) {
+		r->max_values = tool_number("--max-values", val);
+		if (!r->max_values)
+			r->max_values = (size_t)-1;	/* 0: all */
+	} else
+		return 0;
+	return 1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report r = { .max_values = 8 };
-	struct symargs sa = { 0 };
-	const char *path = NULL, *val;
 	int color = COLOR_AUTO;
+	struct tool_args a = { .json = &r.json, .color = &color,
+			       .funcs = &r.funcs, .tasks = &r.tasks };
+	const char *path;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			r.json = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
-			tool_filter_add(&r.funcs, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
-			tool_tasks_add(&r.tasks, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--sort", &val)) {
-			if (!strcmp(val, "name"))
-				r.by_name = 1;
-			else if (strcmp(val, "calls"))
-				fatal("report: --sort: '%s' is not calls or "
-				      "name", val);
-		} else if (tool_opt(argc, argv, &i, NULL, "--max-values", &val)) {
-			r.max_values = tool_number("--max-values", val);
-			if (!r.max_values)
-				r.max_values = (size_t)-1;	/* 0: all */
-		}
-		else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("report: unknown option '%s'", argv[i]);
-		} else if (!path)
-			path = argv[i];
-		else
-			fatal("report: more than one trace file given");
-	}
+	if (tool_args_parse(&a, "report", argc, argv, report_opt, &r, usage,
+			    1, "more than one trace file given"))
+		return 0;
+	path = a.paths[0];
 	if (!path)
 		fatal("report: no trace file given");
 	tool_color_init(r.json ? COLOR_NEVER : color);
-	tool_trace_open(&r.tt, path, &sa, 0);
+	tool_trace_open(&r.tt, path, &a.sa, 0);
 	for (size_t i = 0; i < r.tt.ntasks; i++) {
 		const struct tool_task *tk = &r.tt.tasks[i];
 

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hmap.h"
 #include "kcovdf_tool.h"
 
 /* Levels of indentation (two columns each); a deeper line is indented as
@@ -52,7 +51,7 @@ struct objseen {
 };
 
 struct delta {
-	struct hmap objs;	/* struct objkey -> struct objseen * */
+	struct kcovdf_hmap objs;	/* struct objkey -> struct objseen * */
 	struct kcovdf_fieldval *keep;	/* the fields shown */
 	size_t cap;
 	char note[128];
@@ -79,7 +78,7 @@ struct view_opts {
 
 static void delta_reset(struct delta *d)
 {
-	hmap_free(&d->objs, free);
+	kcovdf_hmap_free(&d->objs, free);
 	memset(&d->objs, 0, sizeof(d->objs));
 }
 
@@ -103,7 +102,7 @@ static void delta_hook(void *ctx, const struct kcovdf_rec *r,
 		key.type = (uint64_t)(uintptr_t)val->type;
 	if (d->objs.n >= DELTA_MAX_OBJECTS)
 		delta_reset(d);
-	slot = hmap_slot(&d->objs, &key, sizeof(key), &created);
+	slot = kcovdf_hmap_slot(&d->objs, &key, sizeof(key), &created);
 	o = *slot;
 	if (o && o->n != val->nfields) {
 		free(o);
@@ -463,53 +462,45 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* view's own options (tool_args_parse() the common ones). */
+static int view_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct view_opts *v = ctx;
+	const char *val;
+
+	if (!strcmp(argv[*i], "--full"))
+		v->full = 1;
+	else if (tool_opt(argc, argv, i, NULL, "--depth", &val))
+		v->maxdepth = (long)tool_number("--depth", val);
+	else if (tool_opt(argc, argv, i, NULL, "--style", &val)) {
+		if (!strcmp(val, "multiline"))
+			v->multiline = 1;
+		else if (strcmp(val, "compact"))
+			fatal("view: --style: '%s' is not compact or "
+			      "multiline", val);
+	} else
+		return 0;
+	return 1;
+}
+
 int cmd_view(int argc, char **argv)
 {
 	struct view_opts v = { .maxdepth = -1 };
-	struct symargs sa = { 0 };
-	const char *path = NULL, *val;
 	int color = COLOR_AUTO, rc = 0;
+	struct tool_args a = { .json = &v.json, .color = &color,
+			       .funcs = &v.funcs, .tasks = &v.tasks };
+	const char *path;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			v.json = 1;
-		else if (!strcmp(argv[i], "--strict"))
-			tool_strict = 1;
-		else if (!strcmp(argv[i], "--full"))
-			v.full = 1;
-		else if (tool_opt(argc, argv, &i, "-f", "--func", &val))
-			tool_filter_add(&v.funcs, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--depth", &val))
-			v.maxdepth = (long)tool_number("--depth", val);
-		else if (tool_opt(argc, argv, &i, NULL, "--task", &val))
-			tool_tasks_add(&v.tasks, val);
-		else if (tool_opt(argc, argv, &i, NULL, "--style", &val)) {
-			if (!strcmp(val, "multiline"))
-				v.multiline = 1;
-			else if (strcmp(val, "compact"))
-				fatal("view: --style: '%s' is not compact or "
-				      "multiline", val);
-		} else if (tool_color_opt(argc, argv, &i, &color))
-			;
-		else if (symargs_parse(&sa, argc, argv, &i))
-			;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			fatal("view: unknown option '%s'", argv[i]);
-		} else if (!path)
-			path = argv[i];
-		else
-			fatal("view: more than one trace file given");
-	}
+	if (tool_args_parse(&a, "view", argc, argv, view_opt, &v, usage, 1,
+			    "more than one trace file given"))
+		return 0;
+	path = a.paths[0];
 	if (!path)
 		fatal("view: no trace file given");
 	if (v.maxdepth == 0)
 		fatal("view: --depth must be at least 1");
 	tool_color_init(v.json ? COLOR_NEVER : color);
-	tool_trace_open_stream(&v.tt, path, &sa);
+	tool_trace_open_stream(&v.tt, path, &a.sa);
 	if (!v.full && !v.json) {
 		v.tt.show_hook = delta_hook;
 		v.tt.show_ctx = &v.delta;
@@ -525,7 +516,7 @@ int cmd_view(int argc, char **argv)
 			fprintf(stderr, "kcovdf: %s: stream %u/%u: %s "
 				"(showing the calls before it)\n", path,
 				tk->st->pid, tk->st->tid, tk->err);
-			rc = 2;
+			rc = KCOVDF_EXIT_USAGE;
 		}
 		fflush(stdout);
 		tool_task_warn_unknown(&v.tt, tk);

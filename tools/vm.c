@@ -28,7 +28,7 @@ int cmd_vm(int argc, char **argv)
 		      "[--add HOST[:GUEST]] -- SHELL-COMMAND\n"
 		      "(kernel/build.sh --help, kernel/vm.sh --help)\n",
 		      stderr);
-		return argc < 2 ? 2 : 0;
+		return argc < 2 ? KCOVDF_EXIT_USAGE : KCOVDF_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "build"))
 		which = "build.sh";

@@ -46,7 +46,7 @@ have_zstd=0; command -v zstd >/dev/null && have_zstd=1
 note() { echo "$*" >&2; }
 
 clang-22 -O2 -std=c11 -D_GNU_SOURCE -I"$root/include/uapi" -I"$root/include" \
-	-I"$root/lib" "$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" \
+	"$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" \
 	-ldw -lelf -o "$out/tracestat"
 clang-22 -O2 -std=c11 "$root/bench/user/peakrss.c" -o "$out/peakrss"
 

@@ -10,7 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 static int count_rec(const struct kcovdf_rec *r, void *arg)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 static int failures;
 

@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 #include "kcovdf_rt.h"
 
 /* The convention the plugin calls them with (header: "Calling convention"). */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 __attribute__((format(printf, 1, 2), noreturn))
 static void fz_fail(const char *fmt, ...)

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 #define V2(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/fuzz
 mkdir -p "$out"
 clang-22 -std=c11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	"$root/tests/fuzz/gen_corpus.c" "$root/lib/trace.c" \
 	"$root/lib/wpack.c" "$root/lib/record.c" \
 	-o "$out/gen_corpus"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 #ifndef NW
 #define NW(a) (sizeof(a) / sizeof((a)[0]))

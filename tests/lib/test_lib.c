@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 static int ntest, nfail;
 

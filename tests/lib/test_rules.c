@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 #include "rules_fixture.h"
 
 static int ntest, nfail;

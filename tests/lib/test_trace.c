@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 static int ntest, nfail;
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 static int failed;
 

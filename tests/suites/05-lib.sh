@@ -11,7 +11,7 @@ out=$root/build/tests
 mkdir -p "$out/lib-asan"
 cflags=(-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib")
+	-I"$root/include/uapi" -I"$root/include")
 rm -f "$out"/lib-asan/*.o
 objs=()
 for f in "$root"/lib/*.c; do

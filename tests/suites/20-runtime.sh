@@ -156,10 +156,10 @@ if [ -f "$plugin" ] && [ -f "$root/runtime/tests/e2e.c" ]; then
 	e2e=$BUILD/tests/runtime/e2e
 	if clang-22 -O2 -g -fpass-plugin="$plugin" -mllvm -kcov-df-args \
 		-mllvm -kcov-df-ret -I"$root/include/uapi" -I"$root/include" \
-		-I"$root/lib" -c "$root/runtime/tests/e2e.c" -o "$e2e.o" \
+		-c "$root/runtime/tests/e2e.c" -o "$e2e.o" \
 		>"$tmp/e2e.log" 2>&1 &&
 	   clang-22 -O2 -g -c "$root/runtime/tests/e2e_check.c" \
-		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+		-I"$root/include/uapi" -I"$root/include" \
 		-o "$e2e-check.o" >>"$tmp/e2e.log" 2>&1 &&
 	   clang-22 "$e2e.o" -o "$e2e" "$BUILD/libkcovdf-rt.a" -lpthread \
 		>>"$tmp/e2e.log" 2>&1 &&

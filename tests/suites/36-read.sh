@@ -136,7 +136,7 @@ if clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 -Wl,--build-id=sha1 \
 	-Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567 \
 	tests/tools/kernel-funcs.c -o "$kd/other.elf" >>"$kd/log" 2>&1 &&
    clang-22 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	tests/tools/mktrace.c "$BUILD/libkcovdf.a" -ldw -lelf \
 	-o "$kd/mktrace" >>"$kd/log" 2>&1 &&
    syms=$("$NM" "$kd/kf.elf" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
@@ -255,7 +255,7 @@ fi
 asan=$BUILD/tests/kcovdf-asan-read
 if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
 	-o "$asan" >"$out/asan-build.log" 2>&1; then
 	bad=0

@@ -49,7 +49,7 @@ else
 fi
 mk=$out/mkmerge
 if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	tests/merge/mkmerge.c "$BUILD/libkcovdf.a" -ldw -lelf -o "$mk" \
 	>"$out/mkmerge.log" 2>&1; then
 	ok "build tests/merge/mkmerge.c"
@@ -59,7 +59,7 @@ fi
 asan=$BUILD/tests/kcovdf-asan-merge
 if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
 	-o "$asan" >"$out/asan-build.log" 2>&1; then
 	ok "build kcovdf with ASan and UBSan"
@@ -72,7 +72,7 @@ fi
 td=$out/test_decode
 if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+	-I"$root/include/uapi" -I"$root/include" \
 	tests/merge/test_decode.c "$root"/lib/*.c -ldw -lelf -o "$td" \
 	>"$out/test_decode.log" 2>&1; then
 	"$td" >"$out/test_decode.out" 2>&1

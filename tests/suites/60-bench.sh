@@ -20,7 +20,7 @@ check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
 if [ -f "$root/build/libkcovdf.a" ]; then
 	check "user/tracestat.c builds, -Wall -Wextra -Werror" \
 		clang-22 -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
-		-I"$root/include/uapi" -I"$root/include" -I"$root/lib" \
+		-I"$root/include/uapi" -I"$root/include" \
 		"$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" -ldw -lelf \
 		-o "$tmp/tracestat"
 fi

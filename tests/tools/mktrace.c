@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kcovdf.h"
+#include "kcovdf/kcovdf.h"
 
 #define V1(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)

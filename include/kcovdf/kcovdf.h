@@ -2,44 +2,22 @@
 /*
  * libkcovdf: the one decoder of kcov-dataflow records, the trace file
  * reader and writer, and symbolisation. Every tool uses this library.
+ *
+ * The public API: what tools/, tests/ and bench/ use as library users
+ * (compiled with -Iinclude -Iinclude/uapi; #include "kcovdf/kcovdf.h").
+ * What only the library sources share is in lib/kcovdf_int.h.
  */
-#ifndef KCOVDF_H
-#define KCOVDF_H
+#ifndef KCOVDF_KCOVDF_H
+#define KCOVDF_KCOVDF_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include <linux/kcov_dataflow_abi.h>
+#include "kcovdf/pcext.h"
 #include "kcovdf/trace_file.h"
 #include "kcovdf/wpack.h"
-
-/*
- * Remote sections and KCOV_TRACE_PC_EXT words (docs/trace-format.md). The
- * uapi header gains these with the kernel series; until then they are
- * defined here with the values the series uses.
- */
-#ifndef KCOV_DF_KIND_SECTION
-#define KCOV_DF_KIND_SECTION	4	/* start (FIRST) or end (VOID) of a
-					 * remote section: value = handle,
-					 * one extra word = pid */
-#endif
-#ifndef KCOV_RECORD_IP_MASK
-#define KCOV_RECORD_IP_MASK		0x00ffffffffffffffULL
-#define KCOV_RECORDFLAG_TYPEMASK	0xf000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_NORMAL	0xf000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_ENTRY	0x0000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_EXIT	0x1000000000000000ULL
-#endif
-#ifndef KCOV_RECORDFLAG_TYPE_DEPTH
-#define KCOV_RECORDFLAG_TYPE_DEPTH	0xe000000000000000ULL
-#endif
-/*
- * The depth record as the series wrote it before the RFC v3 review: type
- * 0x2 (a value Jann Horn's series may use otherwise), the net change alone
- * in the low 56 bits. Still read from old trace files.
- */
-#define KCOVDF_PCEXT_TYPE_DEPTH_NET	0x2000000000000000ULL
 
 /*
  * Record format revision 1 (tag 0xD1): no longer written (KCOV_DF_ENABLE
@@ -816,4 +794,30 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		       int kernel, kcovdf_violation_cb cb, void *arg,
 		       char *err, size_t errlen);
 
-#endif /* KCOVDF_H */
+/* ------------------------------------------------------------------ */
+/* Hash maps: byte strings to pointers                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A hash map from byte strings to pointers, for the analysis code and the
+ * tools: distinct values, unique keys, call paths. Keys are copied. Start
+ * from a zeroed struct; the members are the implementation's. Not
+ * thread-safe.
+ */
+struct kcovdf_hmap_ent;
+struct kcovdf_hmap {
+	struct kcovdf_hmap_ent *e;
+	size_t n, cap;
+};
+
+/* The value slot of key, inserted (as NULL) when missing; *created says
+ * which (created may be NULL). Aborts when out of memory. */
+void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+			int *created);
+/* The value of key, or NULL. */
+void *kcovdf_hmap_get(const struct kcovdf_hmap *m, const void *key,
+		      size_t klen);
+/* Free the table and the copied keys; free_val (may be NULL) on values. */
+void kcovdf_hmap_free(struct kcovdf_hmap *m, void (*free_val)(void *));
+
+#endif /* KCOVDF_KCOVDF_H */

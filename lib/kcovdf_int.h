@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libkcovdf internals: what the library's sources share and no library
+ * user needs (the public API is include/kcovdf/kcovdf.h). Not installed,
+ * not included by tools/.
+ */
+#ifndef KCOVDF_INT_H
+#define KCOVDF_INT_H
+
+#include <stddef.h>
+
+#include "kcovdf/kcovdf.h"
+
+/* Allocation that aborts when out of memory (arena.c). */
+void *kcovdf_xrealloc(void *p, size_t n);	/* n == 0: one byte */
+
+/* A bump allocator: everything symbolisation builds is freed at once
+ * (arena.c). */
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t used, cap;
+};
+
+void *arena_alloc(struct arena *a, size_t n);	/* zeroed, aborts on OOM */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void arena_free(struct arena *a);
+
+/* The slots of struct kcovdf_hmap (hmap.c). */
+struct kcovdf_hmap_ent {
+	uint64_t hash;
+	void *key;		/* NULL: empty slot */
+	size_t klen;
+	void *val;
+};
+
+#endif /* KCOVDF_INT_H */
