@@ -550,6 +550,16 @@ if [ -n "$opt_ksrc" ]; then
 		git -C "$utop" worktree add -q -f --detach "$src" "$base" ||
 			die "git worktree add $src failed"
 	fi
+	# git copies a sparse checkout of the user's into new worktrees (into
+	# the worktree's own config): the build needs every file. Turning it
+	# off here leaves the user's checkout as it is.
+	if [ "$(git -C "$src" config --worktree --get core.sparseCheckout 2>/dev/null)" = true ]; then
+		[ "$(git -C "$src" config --get extensions.worktreeConfig)" = true ] ||
+			die "$opt_ksrc is a sparse checkout configured for the whole repository (core.sparseCheckout without extensions.worktreeConfig): turning it off for the build would change your checkout too; use a full checkout, or run 'git sparse-checkout set' there again (git 2.35+ keeps it in the worktree's own config)"
+		note "your checkout is sparse: the build's worktree gets every file"
+		git -C "$src" sparse-checkout disable ||
+			die "git sparse-checkout disable in $src failed"
+	fi
 fi
 
 # ---------------------------------------------------------------------

@@ -180,7 +180,7 @@ if git clone -q --shared --no-checkout "$top/src" "$utree" &&
 		--name 53-bad --kernel-src "$utree" --configure-only
 	git -C "$utree" -c user.name=t -c user.email=t@t.invalid commit -q -am "kcov: rename in_softirq_really()"
 	refused "--kernel-src the series does not apply to, naming the patch and git's reason" \
-		'000[0-9]-kcov-[a-z-]*\.patch fails' \
+		'000[0-9]-kcov-[a-zA-Z0-9_-]*\.patch fails' \
 		--name 53-bad --kernel-src "$utree" --configure-only
 	grep -q 'patch failed: kernel/kcov.c' "$tmp/r.err" &&
 		ok "refused: ... git's reason: patch failed: kernel/kcov.c:LINE" ||
