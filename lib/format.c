@@ -13,17 +13,28 @@
 
 #include "kcovdf_int.h"
 
-static struct arena val_arena;
-static int errno_names;
-
-void kcovdf_fmt_errno_names(int on)
+struct kcovdf_fmt *kcovdf_fmt_new(void)
 {
-	errno_names = on;
+	return calloc(1, sizeof(struct kcovdf_fmt));
 }
 
-void kcovdf_val_reset(void)
+void kcovdf_fmt_free(struct kcovdf_fmt *f)
 {
-	arena_free(&val_arena);
+	if (!f)
+		return;
+	arena_free(&f->items);
+	arena_free(&f->vals);
+	free(f);
+}
+
+void kcovdf_fmt_errno_names(struct kcovdf_fmt *f, int on)
+{
+	f->errno_names = on;
+}
+
+void kcovdf_val_reset(struct kcovdf_fmt *f)
+{
+	arena_free(&f->vals);
 }
 
 void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
@@ -225,15 +236,16 @@ static void mark_ptr_aliases(struct kcovdf_val *v)
 	}
 }
 
-void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
-			 const struct kcovdf_rec *r, int format,
-			 struct kcovdf_val *out)
+int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
+			int format, struct kcovdf_val *out)
 {
 	const struct kcovdf_type *t = NULL;
 	const struct kcovdf_layout *lay = NULL;
-	struct arena *a = &val_arena;
+	struct arena *a = &f->vals;
 
 	memset(out, 0, sizeof(*out));
+	out->errno_names = f->errno_names;
 	if (r->kind == KCOVDF_REC_ARG) {
 		if (fn && r->argidx < fn->nparams) {
 			t = fn->params[r->argidx].type;
@@ -257,13 +269,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			out->wide = r->fields;
 			out->wide_words = r->nfields;
 			out->wide_trunc = (uint64_t)r->nfields * 8 < t->size;
-			return;
+			return 0;
 		}
 		if (!t || !t->fields) {
 			/* Scalar: the value word has all 64 bits, the meta
 			 * word only 48. */
 			out->value = r->nfields ? r->fields[0] : r->value;
-			return;
+			return 0;
 		}
 		out->has_object = 1;
 		out->byval = t->kind == KCOVDF_T_STRUCT ||
@@ -272,7 +284,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		out->is_errptr = !out->byval && is_errptr(r->value);
 		out->object_name = t->object_name;
 		if (out->is_null || out->is_errptr)
-			return;
+			return 0;
 		/* A writer of the documented format records the pointer
 		 * alone (N = 1) for an object the function does not read
 		 * (NOTREAD): one value equal to the pointer, for a type with
@@ -283,7 +295,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			out->has_object = 0;
 			out->not_read = 1;
 			out->value = r->fields[0];
-			return;
+			return 0;
 		}
 		out->nfields = r->nfields;
 		out->fields = arena_alloc(a, (r->nfields + 1) *
@@ -305,7 +317,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		}
 		out->fields_trunc = t->nfields > r->nfields;
 		mark_ptr_aliases(out);
-		return;
+		return 0;
 	}
 
 	out->not_read = !!(r->flags & KCOV_DF_F_NOTREAD);
@@ -316,17 +328,17 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		out->str_len = r->str_len;
 		out->str_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
 		out->str_fault = !!(r->flags & KCOV_DF_F_FAULT);
-		return;
+		return 0;
 	}
 	if (r->flags & KCOV_DF_F_WIDE) {
 		out->wide = r->wide;
 		out->wide_words = r->wide_words;
 		out->wide_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
 		out->wide_fault = !!(r->flags & KCOV_DF_F_FAULT);
-		return;
+		return 0;
 	}
 	if (!(r->flags & KCOV_DF_F_FIELDS))
-		return;
+		return 0;
 	out->has_object = 1;
 	out->byval = !!(r->flags & KCOV_DF_F_BYVAL);
 	out->is_null = !!(r->flags & KCOV_DF_F_NULL);
@@ -373,6 +385,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		}
 	}
 	mark_ptr_aliases(out);
+	return 0;
 }
 
 static int64_t sext(uint64_t v, unsigned int bits)
@@ -1151,7 +1164,7 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 
 /* Extra JSON keys that explain a scalar: enum constant, error code. */
 static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
-			 uint64_t v, int is_ret)
+			 uint64_t v, int is_ret, int errno_names)
 {
 	if (!t)
 		return;
@@ -1223,7 +1236,7 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			if (wide_type(f->type))
 				kcovdf_buf_printf(b, ",\"truncated\":true");
 			else
-				json_explain(b, f->type, f->value, 0);
+				json_explain(b, f->type, f->value, 0, 0);
 			kcovdf_buf_printf(b, "}");
 		} else {
 			kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", f->name);
@@ -1349,7 +1362,7 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 		return;
 	}
 	/* Without DWARF the record's SIGNED flag and size say as much. */
-	if (errno_names && is_ret &&
+	if (v->errno_names && is_ret &&
 	    ((t && t->kind == KCOVDF_T_INT && t->is_signed) ||
 	     (!t && v->rec_signed && v->size && v->size <= 8))) {
 		int64_t sv = sext(v->value,
@@ -1451,7 +1464,8 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 	}
 	if (!v->has_object) {
 		if (!v->optout && !v->is_void && !v->wide_fault)
-			json_explain(b, v->type, v->value, is_ret);
+			json_explain(b, v->type, v->value, is_ret,
+				     v->errno_names);
 		return;
 	}
 	if (v->object_name) {

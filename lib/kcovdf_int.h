@@ -29,6 +29,14 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
 
+/* A formatting context (kcovdf.h): the memory of the values and items it
+ * described, and its settings. */
+struct kcovdf_fmt {
+	struct arena vals;	/* kcovdf_val_describe() */
+	struct arena items;	/* kcovdf_call_items() */
+	int errno_names;
+};
+
 /* The slots of struct kcovdf_hmap (hmap.c). */
 struct kcovdf_hmap_ent {
 	uint64_t hash;

@@ -12,20 +12,18 @@
 
 #include "kcovdf_int.h"
 
-static struct arena item_arena;
-
-void kcovdf_items_reset(void)
+void kcovdf_items_reset(struct kcovdf_fmt *f)
 {
-	arena_free(&item_arena);
-	kcovdf_val_reset();
+	arena_free(&f->items);
+	kcovdf_val_reset(f);
 }
 
-static struct kcovdf_item *add(struct kcovdf_item **v, size_t *n, size_t *cap)
+static struct kcovdf_item *add(struct arena *a, struct kcovdf_item **v,
+			       size_t *n, size_t *cap)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 16;
-		struct kcovdf_item *nv = arena_alloc(&item_arena,
-						     nc * sizeof(*nv));
+		struct kcovdf_item *nv = arena_alloc(a, nc * sizeof(*nv));
 
 		if (*n)
 			memcpy(nv, *v, *n * sizeof(*nv));
@@ -36,7 +34,8 @@ static struct kcovdf_item *add(struct kcovdf_item **v, size_t *n, size_t *cap)
 	return &(*v)[(*n)++];
 }
 
-static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
+static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
+		    size_t *cap,
 		    const struct kcovdf_val *val, const char *param,
 		    unsigned int argidx, int is_ret)
 {
@@ -47,13 +46,14 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 	/* The value of an object passed by value is the address of a copy:
 	 * meaningless; its fields carry the values. */
 	if (!(val->has_object && val->byval)) {
-		it = add(v, n, cap);
+		it = add(a, v, n, cap);
 		it->param = param;
 		it->is_ret = is_ret;
 		it->argidx = argidx;
 		it->type = val->type;
 		it->value = val->value;
 		it->size = val->size;
+		it->errno_names = val->errno_names;
 		it->fflags = val->has_object ? KCOV_DF_FIELD_PTR :
 			     val->rec_signed ? KCOV_DF_FIELD_SIGNED : 0;
 		it->state = val->optout ? KCOVDF_ITEM_OPTOUT :
@@ -76,7 +76,7 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		const struct kcovdf_type *t = val->type;
 
 		for (size_t i = 0; i < t->nfields; i++) {
-			it = add(v, n, cap);
+			it = add(a, v, n, cap);
 			it->param = param;
 			it->field = t->fields[i].name;
 			it->arrow = 1;
@@ -94,7 +94,7 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 	for (size_t i = 0; i < val->nfields; i++) {
 		const struct kcovdf_fieldval *f = &val->fields[i];
 
-		it = add(v, n, cap);
+		it = add(a, v, n, cap);
 		it->param = param;
 		it->field = f->name;
 		it->arrow = !val->byval;
@@ -114,9 +114,10 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 	}
 }
 
-size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
-			 const struct kcovdf_rec *ret, int format,
-			 struct kcovdf_item **out)
+ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			  const struct kcovdf_call *c,
+			  const struct kcovdf_rec *ret, int format,
+			  struct kcovdf_item **out)
 {
 	struct kcovdf_item *v = NULL;
 	size_t n = 0, cap = 0;
@@ -125,17 +126,18 @@ size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
 	if (!ret && c->has_ret)
 		ret = &c->ret;
 	for (size_t i = 0; i < c->nargs; i++) {
-		kcovdf_val_describe(sym, c->fn, &c->args[i], format, &val);
-		add_val(&v, &n, &cap, &val,
-			arena_strdup(&item_arena, val.name), c->args[i].argidx,
+		kcovdf_val_describe(f, sym, c->fn, &c->args[i], format, &val);
+		add_val(&f->items, &v, &n, &cap, &val,
+			arena_strdup(&f->items, val.name), c->args[i].argidx,
 			0);
 	}
 	if (ret) {
-		kcovdf_val_describe(sym, c->fn, ret, format, &val);
-		add_val(&v, &n, &cap, &val, "ret", KCOV_DF_ARGIDX_NONE, 1);
+		kcovdf_val_describe(f, sym, c->fn, ret, format, &val);
+		add_val(&f->items, &v, &n, &cap, &val, "ret",
+			KCOV_DF_ARGIDX_NONE, 1);
 	}
 	*out = v;
-	return n;
+	return (ssize_t)n;
 }
 
 void kcovdf_item_path(struct kcovdf_buf *b, const struct kcovdf_item *it)
@@ -177,6 +179,7 @@ void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 		struct kcovdf_val val = {
 			.type = it->type, .value = it->value, .size = it->size,
 			.rec_signed = !!(it->fflags & KCOV_DF_FIELD_SIGNED),
+			.errno_names = it->errno_names,
 		};
 
 		if (it->fflags & KCOV_DF_FIELD_PTR)

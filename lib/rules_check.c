@@ -392,7 +392,7 @@ static void check_call(struct checker *k, const struct lcall *lc, int format)
 			check_order(k, i, lc, m[i]);
 		}
 	}
-	kcovdf_items_reset();
+	kcovdf_items_reset(k->x.fmt);
 }
 
 /* DOC streams are flat: returns are entries of their own. Pair each
@@ -516,7 +516,8 @@ static void finish_balances(struct checker *k)
 	}
 }
 
-int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
+int kcovdf_rules_check(struct kcovdf_rules *rs,
+		       const struct kcovdf_fmt *fmt, struct kcovdf_sym *sym,
 		       const struct kcovdf_check_task *tasks, size_t ntasks,
 		       int kernel, kcovdf_violation_cb cb, void *arg,
 		       char *err, size_t errlen)
@@ -540,6 +541,13 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		for (size_t j = 0; j < r->nnames; j++)
 			r->names[j]->resolved = r->names[j]->used = 0;
 	}
+	k.x.fmt = kcovdf_fmt_new();
+	if (!k.x.fmt) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (fmt)
+		kcovdf_fmt_errno_names(k.x.fmt, fmt->errno_names);
 	for (size_t t = 0; t < ntasks; t++) {
 		const struct kcovdf_stream *st = tasks[t].st;
 
@@ -588,5 +596,6 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 	kcovdf_hmap_free(&k.uniq, free);
 	kcovdf_hmap_free(&k.seen, NULL);
 	kcovdf_buf_free(&k.x.why);
+	kcovdf_fmt_free(k.x.fmt);
 	return rc;
 }

@@ -201,6 +201,7 @@ struct lcall {
 /* Evaluating expressions of one call. why collects the values that
  * decided ("ret = 0, max = 4096"), for the violation's message. */
 struct ctx {
+	struct kcovdf_fmt *fmt;	/* the check's own: items of one call */
 	struct kcovdf_sym *sym;
 	int format;
 	const struct lcall *lc;

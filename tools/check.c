@@ -160,6 +160,7 @@ static void on_violation(const struct kcovdf_violation *v, void *arg)
 		fatal("out of memory");
 	o->shown = ns;
 	o->shown[o->nshown++] = b.s;
+	tool_items_reset(&k->tt);
 }
 
 enum { ST_PASS, ST_FAIL, ST_NOCALLS, ST_UNCHECKED };
@@ -370,8 +371,9 @@ int cmd_check(int argc, char **argv)
 		ct[k.ntk].calls = &k.tt.tasks[i].calls;
 		k.ntk++;
 	}
-	if (kcovdf_rules_check(k.rules, k.tt.sym, ct, k.ntk, k.tt.kernel,
-			       on_violation, &k, err, sizeof(err))) {
+	if (kcovdf_rules_check(k.rules, k.tt.fmt, k.tt.sym, ct, k.ntk,
+			       k.tt.kernel, on_violation, &k, err,
+			       sizeof(err))) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
 		exit(KCOVDF_EXIT_USAGE);

@@ -360,8 +360,8 @@ static void compare(struct diff *d, const struct ent *e)
 	char *usedb;
 	uint64_t before = d->changed;
 
-	na = kcovdf_call_items(d->ta.sym, e->a, NULL, d->ka->format, &ia);
-	nb = kcovdf_call_items(d->tb.sym, e->b, NULL, d->kb->format, &ib);
+	na = tool_call_items(&d->ta, e->a, NULL, d->ka->format, &ia);
+	nb = tool_call_items(&d->tb, e->b, NULL, d->kb->format, &ib);
 	usedb = calloc(nb + 1, 1);
 	if (!usedb)
 		fatal("out of memory");
@@ -399,7 +399,8 @@ static void compare(struct diff *d, const struct ent *e)
 	kcovdf_buf_free(&where);
 	kcovdf_buf_free(&pa);
 	kcovdf_buf_free(&pb);
-	kcovdf_items_reset();
+	tool_items_reset(&d->ta);
+	tool_items_reset(&d->tb);
 }
 
 static void only(struct diff *d, const struct ent *e)
@@ -440,7 +441,7 @@ static void only(struct diff *d, const struct ent *e)
 		kcovdf_buf_printf(&d->out, "\n");
 	}
 	kcovdf_buf_free(&where);
-	kcovdf_items_reset();
+	tool_items_reset(tt);
 }
 
 static void flush(struct diff *d)
@@ -580,7 +581,8 @@ int cmd_diff(int argc, char **argv)
 	tool_color_init(d.json ? COLOR_NEVER : color);
 	tool_trace_open(&d.ta, paths[0], &a.sa, 0);
 	tool_trace_open(&d.tb, paths[1], &a.sa, 0);
-	kcovdf_fmt_errno_names(d.ta.kernel);
+	/* Both traces' values as the first trace's kind names them. */
+	kcovdf_fmt_errno_names(d.tb.fmt, d.ta.kernel);
 	if (d.json) {
 		kcovdf_buf_printf(&d.out, "{\"a\":");
 		kcovdf_json_str(&d.out, paths[0]);

@@ -221,7 +221,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 {
 	struct fstat *f = fstat_of(r, c);
 	struct kcovdf_item *items;
-	size_t n = kcovdf_call_items(r->tt.sym, c, NULL, tk->format, &items);
+	size_t n = tool_call_items(&r->tt, c, NULL, tk->format, &items);
 	struct kcovdf_buf path = { 0 };
 
 	if (tk->format == KCOVDF_FMT_DOC && c->no_entry) {
@@ -264,7 +264,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 			add_error(f, &items[i]);
 	}
 	kcovdf_buf_free(&path);
-	kcovdf_items_reset();
+	tool_items_reset(&r->tt);
 }
 
 static int cmp_item(const void *a, const void *b)

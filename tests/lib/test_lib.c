@@ -17,6 +17,19 @@
 
 static int ntest, nfail;
 
+/* The formatting context of the test's values (the library has none of
+ * its own). */
+static struct kcovdf_fmt *tfmt(void)
+{
+	static struct kcovdf_fmt *f;
+
+	if (!f && !(f = kcovdf_fmt_new())) {
+		fputs("out of memory\n", stderr);
+		abort();
+	}
+	return f;
+}
+
 static void ok(int cond, const char *name)
 {
 	ntest++;
@@ -693,7 +706,7 @@ static void wide_val(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		kcovdf_buf_printf(b, "decode: %s", err);
 		return;
 	}
-	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	kcovdf_fmt_val(b, &v, json);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
@@ -797,7 +810,7 @@ static void test_wide(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_DOC, d, 5, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "3"), "documented format: long double from 2 values");
 	}
@@ -833,7 +846,7 @@ static void str_val(struct kcovdf_buf *b, const char *str, unsigned int n,
 		kcovdf_buf_printf(b, "(decode failed)");
 		return;
 	}
-	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
 	else
@@ -929,7 +942,7 @@ static void test_format(void)
 		r.kind = KCOVDF_REC_ARG;
 		r.flags = KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR;
 		r.value = 0x8000000000000000ULL;
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(v.is_errptr && buf_is(&b, "ERR_PTR(-?)"),
 		   "text: ERR_PTR flag on INT64_MIN");
@@ -938,7 +951,7 @@ static void test_format(void)
 		   "JSON: ERR_PTR flag on INT64_MIN");
 		w[2] = (uint64_t)-12;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, NULL, 0);
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "ERR_PTR(-ENOMEM)"), "text: ERR_PTR(-ENOMEM)");
 	}
@@ -953,16 +966,16 @@ static void test_format(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN");
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
 		kcovdf_buf_free(&b);
-		kcovdf_fmt_errno_names(1);
+		kcovdf_fmt_errno_names(tfmt(), 1);
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN, errno names on");
@@ -972,15 +985,15 @@ static void test_format(void)
 		kcovdf_buf_free(&b);
 		w[2] = (uint64_t)-22;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-EINVAL"), "text: a long return of -EINVAL");
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(buf_is(&b, ",\"errno\":\"EINVAL\""),
 		   "JSON: errno of a long return of -22");
-		kcovdf_fmt_errno_names(0);
+		kcovdf_fmt_errno_names(tfmt(), 0);
 	}
-	kcovdf_val_reset();
+	kcovdf_val_reset(tfmt());
 }
 
 /* PC_EXT words: the depth record (lowest depth and net change; the old
