@@ -530,7 +530,7 @@ static int nonzero_bytes(const unsigned char *p, unsigned int n)
 static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 			 unsigned int mlen, int e2, int prec)
 {
-	static char dg[BIG_LIMBS * 9 + 16];
+	char dg[BIG_LIMBS * 9 + 16];
 	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
 	int nd, e10, x, i;
 
@@ -725,7 +725,7 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 			  unsigned int n, int is_signed)
 {
 	unsigned char m[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
-	static char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
+	char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
 	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
 	int neg = is_signed && n && (p[n - 1] & 0x80);
 	unsigned int carry = 1;
