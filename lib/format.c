@@ -3,6 +3,7 @@
  * Values: a record plus the function's DWARF becomes named, typed values;
  * values become text ("f(a=1, p=0x... {x=2, y=3}) = 5") or JSON.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -37,35 +38,58 @@ void kcovdf_val_reset(struct kcovdf_fmt *f)
 	arena_free(&f->vals);
 }
 
-void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+/* Memory ran out while b was written: the error stays, s is a string. */
+static void buf_fail(struct kcovdf_buf *b)
+{
+	if (!b->cap) {
+		b->none[0] = 0;
+		b->s = b->none;
+		b->len = 0;
+	}
+	b->err = ENOMEM;
+	errno = ENOMEM;
+}
+
+int kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
+	if (b->err)
+		return -1;
 	for (;;) {
 		size_t room = b->cap - b->len;
+		char *ns;
 
 		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+		n = vsnprintf(b->cap ? b->s + b->len : NULL, room, fmt, ap);
 		va_end(ap);
 		if (n < 0)
-			return;
+			return -1;
 		if ((size_t)n < room) {
 			b->len += (size_t)n;
-			return;
+			return 0;
 		}
 		size_t nc = b->cap ? b->cap * 2 : 256;
 
 		while (nc - b->len <= (size_t)n)
 			nc *= 2;
-		b->s = kcovdf_xrealloc(b->s, nc);
+		ns = realloc(b->cap ? b->s : NULL, nc);
+		if (!ns) {
+			buf_fail(b);
+			return -1;
+		}
+		if (!b->cap)
+			ns[0] = 0;
+		b->s = ns;
 		b->cap = nc;
 	}
 }
 
 void kcovdf_buf_free(struct kcovdf_buf *b)
 {
-	free(b->s);
+	if (b->cap)
+		free(b->s);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -251,8 +275,9 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			t = fn->params[r->argidx].type;
 			out->name = fn->params[r->argidx].name;
 		}
-		if (!out->name)
-			out->name = arena_printf(a, "arg%u", r->argidx);
+		if (!out->name &&
+		    !(out->name = arena_try_printf(a, "arg%u", r->argidx)))
+			return -1;
 	} else if (fn) {
 		t = fn->ret;
 	}
@@ -298,8 +323,10 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			return 0;
 		}
 		out->nfields = r->nfields;
-		out->fields = arena_alloc(a, (r->nfields + 1) *
-					  sizeof(*out->fields));
+		out->fields = arena_try_alloc(a, (r->nfields + 1) *
+					      sizeof(*out->fields));
+		if (!out->fields)
+			return -1;
 		for (unsigned int i = 0; i < r->nfields; i++) {
 			struct kcovdf_fieldval *fv = &out->fields[i];
 
@@ -312,7 +339,9 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 				fv->offset = t->fields[i].offset;
 				fv->bytes = t->fields[i].size;
 			} else {
-				fv->name = arena_printf(a, "f%u", i);
+				fv->name = arena_try_printf(a, "f%u", i);
+				if (!fv->name)
+					return -1;
 			}
 		}
 		out->fields_trunc = t->nfields > r->nfields;
@@ -348,7 +377,10 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 		lay = kcovdf_sym_layout(sym, r->type_id);
 	out->object_name = lay ? lay->name : t ? t->object_name : NULL;
 	out->nfields = r->nfields;
-	out->fields = arena_alloc(a, (r->nfields + 1) * sizeof(*out->fields));
+	out->fields = arena_try_alloc(a, (r->nfields + 1) *
+				      sizeof(*out->fields));
+	if (!out->fields)
+		return -1;
 	for (unsigned int i = 0; i < r->nfields; i++) {
 		struct kcovdf_fieldval *fv = &out->fields[i];
 
@@ -367,12 +399,16 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 				fv->name = x->name;
 				fv->type = x->type;
 			} else if (lf->bit_size) {
-				fv->name = arena_printf(a, "+%u:%u:%u",
+				fv->name = arena_try_printf(a, "+%u:%u:%u",
 							lf->offset,
 							lf->bit_offset,
 							lf->bit_size);
+				if (!fv->name)
+					return -1;
 			} else {
-				fv->name = arena_printf(a, "+%u", lf->offset);
+				fv->name = arena_try_printf(a, "+%u", lf->offset);
+				if (!fv->name)
+					return -1;
 			}
 		} else if (t && i < t->nfields) {
 			fv->name = t->fields[i].name;
@@ -381,7 +417,9 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			fv->offset = t->fields[i].offset;
 			fv->bytes = t->fields[i].size;
 		} else {
-			fv->name = arena_printf(a, "f%u", i);
+			fv->name = arena_try_printf(a, "f%u", i);
+			if (!fv->name)
+				return -1;
 		}
 	}
 	mark_ptr_aliases(out);
@@ -531,13 +569,12 @@ static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 			 unsigned int mlen, int e2, int prec)
 {
 	char dg[BIG_LIMBS * 9 + 16];
-	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
+	struct big big, *a = &big;	/* 5 KiB: no allocation to fail */
 	int nd, e10, x, i;
 
 	big_from_bytes(a, m, mlen);
 	if (a->n == 0) {
 		kcovdf_buf_printf(b, "%s0", neg ? "-" : "");
-		free(a);
 		return;
 	}
 	if (e2 >= 0) {
@@ -548,7 +585,6 @@ static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 		e10 = e2;
 	}
 	nd = big_digits(a, dg);
-	free(a);
 	if (nd > prec) {
 		/* Round half to even on the exact digits. */
 		int up = dg[prec] > '5';
@@ -709,7 +745,9 @@ static int fmt_complex(struct kcovdf_buf *b, const unsigned char *p,
 
 	if (rc == 0)
 		rc = fmt_float_bytes(&im, p + part, part, fmt, 0);
-	if (rc == 0) {
+	if (re.err || im.err) {
+		buf_fail(b);	/* the parts are incomplete */
+	} else if (rc == 0) {
 		if (im.s[0] == '-')
 			kcovdf_buf_printf(b, "%s - %si", re.s, im.s + 1);
 		else
@@ -726,7 +764,7 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 {
 	unsigned char m[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
 	char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
-	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
+	struct big big, *a = &big;
 	int neg = is_signed && n && (p[n - 1] & 0x80);
 	unsigned int carry = 1;
 
@@ -742,7 +780,6 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 	}
 	big_from_bytes(a, m, n);
 	big_digits(a, dg);
-	free(a);
 	kcovdf_buf_printf(b, "%s%s", neg ? "-" : "", dg);
 }
 
@@ -1187,6 +1224,8 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 			kcovdf_buf_printf(b, ",\"enum_flags\":");
 			kcovdf_json_str(b, fl.s);
 		}
+		if (fl.err)
+			buf_fail(b);
 		kcovdf_buf_free(&fl);
 	}
 	if (errno_names && is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {

@@ -23,8 +23,10 @@ static struct kcovdf_item *add(struct arena *a, struct kcovdf_item **v,
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 16;
-		struct kcovdf_item *nv = arena_alloc(a, nc * sizeof(*nv));
+		struct kcovdf_item *nv = arena_try_alloc(a, nc * sizeof(*nv));
 
+		if (!nv)
+			return NULL;
 		if (*n)
 			memcpy(nv, *v, *n * sizeof(*nv));
 		*v = nv;
@@ -34,7 +36,7 @@ static struct kcovdf_item *add(struct arena *a, struct kcovdf_item **v,
 	return &(*v)[(*n)++];
 }
 
-static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
+static int add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
 		    size_t *cap,
 		    const struct kcovdf_val *val, const char *param,
 		    unsigned int argidx, int is_ret)
@@ -42,11 +44,13 @@ static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
 	struct kcovdf_item *it;
 
 	if (val->is_void)
-		return;
+		return 0;
 	/* The value of an object passed by value is the address of a copy:
 	 * meaningless; its fields carry the values. */
 	if (!(val->has_object && val->byval)) {
 		it = add(a, v, n, cap);
+		if (!it)
+			return -1;
 		it->param = param;
 		it->is_ret = is_ret;
 		it->argidx = argidx;
@@ -77,6 +81,8 @@ static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
 
 		for (size_t i = 0; i < t->nfields; i++) {
 			it = add(a, v, n, cap);
+			if (!it)
+				return -1;
 			it->param = param;
 			it->field = t->fields[i].name;
 			it->arrow = 1;
@@ -87,14 +93,16 @@ static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
 			it->fflags = t->fields[i].flags;
 			it->state = KCOVDF_ITEM_NOTREAD;
 		}
-		return;
+		return 0;
 	}
 	if (!val->has_object || val->is_null || val->is_errptr || val->optout)
-		return;
+		return 0;
 	for (size_t i = 0; i < val->nfields; i++) {
 		const struct kcovdf_fieldval *f = &val->fields[i];
 
 		it = add(a, v, n, cap);
+		if (!it)
+			return -1;
 		it->param = param;
 		it->field = f->name;
 		it->arrow = !val->byval;
@@ -112,6 +120,7 @@ static void add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
 			it->alias_value = val->fields[f->ptr_alias - 1].value;
 		}
 	}
+	return 0;
 }
 
 ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
@@ -126,16 +135,19 @@ ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 	if (!ret && c->has_ret)
 		ret = &c->ret;
 	for (size_t i = 0; i < c->nargs; i++) {
-		kcovdf_val_describe(f, sym, c->fn, &c->args[i], format, &val);
-		add_val(&f->items, &v, &n, &cap, &val,
-			arena_strdup(&f->items, val.name), c->args[i].argidx,
-			0);
+		const char *name;
+
+		if (kcovdf_val_describe(f, sym, c->fn, &c->args[i], format,
+					&val) ||
+		    !(name = arena_try_strdup(&f->items, val.name)) ||
+		    add_val(&f->items, &v, &n, &cap, &val, name,
+			    c->args[i].argidx, 0))
+			return -1;
 	}
-	if (ret) {
-		kcovdf_val_describe(f, sym, c->fn, ret, format, &val);
-		add_val(&f->items, &v, &n, &cap, &val, "ret",
-			KCOV_DF_ARGIDX_NONE, 1);
-	}
+	if (ret && (kcovdf_val_describe(f, sym, c->fn, ret, format, &val) ||
+		    add_val(&f->items, &v, &n, &cap, &val, "ret",
+			    KCOV_DF_ARGIDX_NONE, 1)))
+		return -1;
 	*out = v;
 	return (ssize_t)n;
 }

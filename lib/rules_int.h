@@ -209,6 +209,7 @@ struct ctx {
 	size_t nitems;
 	int have_items;
 	int na;			/* a name meant nothing in this call */
+	int oom;		/* memory ran out: the check fails */
 	struct kcovdf_buf why;
 	const char *seen[16];
 	size_t nseen;

@@ -353,6 +353,22 @@ size_t tool_call_items(const struct tool_trace *tt,
 	return (size_t)n;
 }
 
+void **tool_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+		      int *created)
+{
+	void **slot = kcovdf_hmap_slot(m, key, klen, created);
+
+	if (!slot)
+		fatal("out of memory");
+	return slot;
+}
+
+void tool_buf_check(const struct kcovdf_buf *b)
+{
+	if (b->err)
+		fatal("out of memory");
+}
+
 void tool_items_reset(const struct tool_trace *tt)
 {
 	kcovdf_items_reset(tt->fmt);

@@ -84,7 +84,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 		const char *name = tool_fn_name(c);
 
 		if (!c->lost)
-			(*(uintptr_t *)kcovdf_hmap_slot(&nb, name,
+			(*(uintptr_t *)tool_hmap_slot(&nb, name,
 							strlen(name), NULL))++;
 	}
 	{
@@ -99,7 +99,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			slot = kcovdf_hmap_slot(&lists, name, strlen(name),
+			slot = tool_hmap_slot(&lists, name, strlen(name),
 						&created);
 			if (created) {
 				*slot = calloc(1, sizeof(struct blist));
@@ -122,7 +122,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 			if (c->lost)
 				continue;
 			e.occ = (unsigned int)(*(uintptr_t *)
-				kcovdf_hmap_slot(&na, name, strlen(name),
+				tool_hmap_slot(&na, name, strlen(name),
 						 NULL))++;
 			l = kcovdf_hmap_get(&lists, name, strlen(name));
 			if (l && e.occ < l->n)
@@ -142,7 +142,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 			if (c->lost)
 				continue;
 			e.occ = (unsigned int)(*(uintptr_t *)
-				kcovdf_hmap_slot(&seen, name, strlen(name),
+				tool_hmap_slot(&seen, name, strlen(name),
 						 NULL))++;
 			if (e.occ >= (uintptr_t)kcovdf_hmap_get(&na, name,
 								strlen(name)))
@@ -446,6 +446,7 @@ static void only(struct diff *d, const struct ent *e)
 
 static void flush(struct diff *d)
 {
+	tool_buf_check(&d->out);
 	if (d->out.len)
 		fwrite(d->out.s, 1, d->out.len, stdout);
 	d->out.len = 0;
@@ -603,7 +604,7 @@ int cmd_diff(int argc, char **argv)
 		task_key(&key, &d.ta.tasks[i]);
 		{
 			/* The how-many-th task of this key in A. */
-			uintptr_t *k = (uintptr_t *)kcovdf_hmap_slot(&bytask,
+			uintptr_t *k = (uintptr_t *)tool_hmap_slot(&bytask,
 							key.s, key.len, NULL);
 
 			nth = (size_t)(*k)++;

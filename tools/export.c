@@ -37,6 +37,7 @@ static void sep(struct exporter *x)
 
 static void flush(struct exporter *x)
 {
+	tool_buf_check(&x->b);
 	if (x->b.len && fwrite(x->b.s, 1, x->b.len, x->f) != x->b.len)
 		fatal("write failed: %s", strerror(errno));
 	x->b.len = 0;

@@ -128,6 +128,12 @@ size_t tool_call_items(const struct tool_trace *tt,
 		       const struct kcovdf_rec *ret, int format,
 		       struct kcovdf_item **out);
 void tool_items_reset(const struct tool_trace *tt);
+/* kcovdf_hmap_slot(); out of memory is fatal. */
+void **tool_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+		      int *created);
+/* Before a buffer's text is used: memory ran out while it was written
+ * (b->err) is fatal. */
+void tool_buf_check(const struct kcovdf_buf *b);
 /* --strict (every reading command): a truncated trace (warned about when
  * it is opened, read up to the cut) makes the command exit 2 after its
  * output; main() applies it. tool_cut: a trace was cut. */

@@ -102,7 +102,7 @@ static void delta_hook(void *ctx, const struct kcovdf_rec *r,
 		key.type = (uint64_t)(uintptr_t)val->type;
 	if (d->objs.n >= DELTA_MAX_OBJECTS)
 		delta_reset(d);
-	slot = kcovdf_hmap_slot(&d->objs, &key, sizeof(key), &created);
+	slot = tool_hmap_slot(&d->objs, &key, sizeof(key), &created);
 	o = *slot;
 	if (o && o->n != val->nfields) {
 		free(o);
@@ -159,6 +159,7 @@ static void indent(int depth, int extra)
 
 static void flush_line(struct view_opts *v, int depth)
 {
+	tool_buf_check(&v->line);
 	indent(depth, 0);
 	printf("%s\n", v->line.s ? v->line.s : "");
 	v->line.len = 0;
@@ -202,6 +203,7 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 			kcovdf_fmt_val(&v->tmp, &val, 0);
 			kcovdf_buf_printf(&v->line, "%s = ", val.name);
 			tool_put_value(&v->line, v->tmp.s);
+			tool_buf_check(&v->line);
 			printf("%*s%s\n", ind, "", v->line.s);
 			v->line.len = 0;
 			continue;

@@ -6,6 +6,12 @@
  * The public API: what tools/, tests/ and bench/ use as library users
  * (compiled with -Iinclude -Iinclude/uapi; #include "kcovdf/kcovdf.h").
  * What only the library sources share is in lib/kcovdf_int.h.
+ *
+ * The library keeps no global state: what it builds lives in the objects
+ * the caller owns and passes in (trace, symboliser, formatting context),
+ * each documented with who owns what it returns and until when. Errors
+ * are returned (-1 or NULL with errno set, or a message in err); see
+ * docs/ARCHITECTURE.md for the allocation paths that still abort.
  */
 #ifndef KCOVDF_KCOVDF_H
 #define KCOVDF_KCOVDF_H
@@ -631,13 +637,23 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 /* Free what f's values use (not the items). */
 void kcovdf_val_reset(struct kcovdf_fmt *f);
 
-/* Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
- * JSON to a growing string. */
+/*
+ * Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
+ * JSON to a growing string. Start from a zeroed struct. When memory runs
+ * out, err becomes ENOMEM and stays (like ferror()): the text is then
+ * incomplete, every later append does nothing, and s is still a string
+ * ("" when nothing could be allocated). kcovdf_buf_printf() returns 0, or
+ * -1 (errno set) when it could not append; the kcovdf_fmt_*() and
+ * kcovdf_item_*() functions that append to a buffer leave the error in
+ * err. Check err before using the text.
+ */
 struct kcovdf_buf {
 	char *s;
 	size_t len, cap;
+	int err;		/* 0, or ENOMEM: the text is incomplete */
+	char none[1];		/* s when nothing could be allocated */
 };
-void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+int kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void kcovdf_buf_free(struct kcovdf_buf *b);
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
@@ -840,7 +856,8 @@ struct kcovdf_hmap {
 };
 
 /* The value slot of key, inserted (as NULL) when missing; *created says
- * which (created may be NULL). Aborts when out of memory. */
+ * which (created may be NULL). NULL with errno set (ENOMEM) when out of
+ * memory; the map is then as before. */
 void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
 			int *created);
 /* The value of key, or NULL. */
