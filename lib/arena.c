@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +23,23 @@ struct arena_block {
 
 #define BLOCK_BYTES (64 * 1024)
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_try_alloc(struct arena *a, size_t n)
 {
 	size_t align = sizeof(max_align_t);
 	void *p;
 
+	if (n > SIZE_MAX / 2) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	n = (n + align - 1) & ~(align - 1);
 	if (!a->head || a->used + n > a->cap) {
 		size_t cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
 		struct arena_block *b = malloc(sizeof(*b) + cap);
 
 		if (!b) {
-			fputs("kcovdf: out of memory\n", stderr);
-			abort();
+			errno = ENOMEM;
+			return NULL;
 		}
 		b->next = a->head;
 		a->head = b;
@@ -46,29 +52,74 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = arena_try_alloc(a, n);
+
+	if (!p) {
+		fputs("kcovdf: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *strdup_in(struct arena *a, const char *s, int try)
 {
 	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(a, n);
+	char *p = try ? arena_try_alloc(a, n) : arena_alloc(a, n);
 
-	memcpy(p, s, n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return strdup_in(a, s, 0);
+}
+
+char *arena_try_strdup(struct arena *a, const char *s)
+{
+	return strdup_in(a, s, 1);
+}
+
+static char *vprintf_in(struct arena *a, int try, const char *fmt,
+			va_list ap)
+{
+	va_list aq;
+	int n;
+	char *p;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		n = 0;
+	p = try ? arena_try_alloc(a, (size_t)n + 1) :
+		  arena_alloc(a, (size_t)n + 1);
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	p = vprintf_in(a, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	p = arena_alloc(a, (size_t)n + 1);
+	return p;
+}
+
+char *arena_try_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	p = vprintf_in(a, 1, fmt, ap);
 	va_end(ap);
 	return p;
 }

@@ -3,6 +3,7 @@
  * Values: a record plus the function's DWARF becomes named, typed values;
  * values become text ("f(a=1, p=0x... {x=2, y=3}) = 5") or JSON.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,48 +14,82 @@
 
 #include "kcovdf_int.h"
 
-static struct arena val_arena;
-static int errno_names;
-
-void kcovdf_fmt_errno_names(int on)
+struct kcovdf_fmt *kcovdf_fmt_new(void)
 {
-	errno_names = on;
+	return calloc(1, sizeof(struct kcovdf_fmt));
 }
 
-void kcovdf_val_reset(void)
+void kcovdf_fmt_free(struct kcovdf_fmt *f)
 {
-	arena_free(&val_arena);
+	if (!f)
+		return;
+	arena_free(&f->items);
+	arena_free(&f->vals);
+	free(f);
 }
 
-void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+void kcovdf_fmt_errno_names(struct kcovdf_fmt *f, int on)
+{
+	f->errno_names = on;
+}
+
+void kcovdf_val_reset(struct kcovdf_fmt *f)
+{
+	arena_free(&f->vals);
+}
+
+/* Memory ran out while b was written: the error stays, s is a string. */
+static void buf_fail(struct kcovdf_buf *b)
+{
+	if (!b->cap) {
+		b->none[0] = 0;
+		b->s = b->none;
+		b->len = 0;
+	}
+	b->err = ENOMEM;
+	errno = ENOMEM;
+}
+
+int kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
+	if (b->err)
+		return -1;
 	for (;;) {
 		size_t room = b->cap - b->len;
+		char *ns;
 
 		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+		n = vsnprintf(b->cap ? b->s + b->len : NULL, room, fmt, ap);
 		va_end(ap);
 		if (n < 0)
-			return;
+			return -1;
 		if ((size_t)n < room) {
 			b->len += (size_t)n;
-			return;
+			return 0;
 		}
 		size_t nc = b->cap ? b->cap * 2 : 256;
 
 		while (nc - b->len <= (size_t)n)
 			nc *= 2;
-		b->s = kcovdf_xrealloc(b->s, nc);
+		ns = realloc(b->cap ? b->s : NULL, nc);
+		if (!ns) {
+			buf_fail(b);
+			return -1;
+		}
+		if (!b->cap)
+			ns[0] = 0;
+		b->s = ns;
 		b->cap = nc;
 	}
 }
 
 void kcovdf_buf_free(struct kcovdf_buf *b)
 {
-	free(b->s);
+	if (b->cap)
+		free(b->s);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -225,22 +260,24 @@ static void mark_ptr_aliases(struct kcovdf_val *v)
 	}
 }
 
-void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
-			 const struct kcovdf_rec *r, int format,
-			 struct kcovdf_val *out)
+int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
+			int format, struct kcovdf_val *out)
 {
 	const struct kcovdf_type *t = NULL;
 	const struct kcovdf_layout *lay = NULL;
-	struct arena *a = &val_arena;
+	struct arena *a = &f->vals;
 
 	memset(out, 0, sizeof(*out));
+	out->errno_names = f->errno_names;
 	if (r->kind == KCOVDF_REC_ARG) {
 		if (fn && r->argidx < fn->nparams) {
 			t = fn->params[r->argidx].type;
 			out->name = fn->params[r->argidx].name;
 		}
-		if (!out->name)
-			out->name = arena_printf(a, "arg%u", r->argidx);
+		if (!out->name &&
+		    !(out->name = arena_try_printf(a, "arg%u", r->argidx)))
+			return -1;
 	} else if (fn) {
 		t = fn->ret;
 	}
@@ -257,13 +294,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			out->wide = r->fields;
 			out->wide_words = r->nfields;
 			out->wide_trunc = (uint64_t)r->nfields * 8 < t->size;
-			return;
+			return 0;
 		}
 		if (!t || !t->fields) {
 			/* Scalar: the value word has all 64 bits, the meta
 			 * word only 48. */
 			out->value = r->nfields ? r->fields[0] : r->value;
-			return;
+			return 0;
 		}
 		out->has_object = 1;
 		out->byval = t->kind == KCOVDF_T_STRUCT ||
@@ -272,7 +309,7 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		out->is_errptr = !out->byval && is_errptr(r->value);
 		out->object_name = t->object_name;
 		if (out->is_null || out->is_errptr)
-			return;
+			return 0;
 		/* A writer of the documented format records the pointer
 		 * alone (N = 1) for an object the function does not read
 		 * (NOTREAD): one value equal to the pointer, for a type with
@@ -283,11 +320,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			out->has_object = 0;
 			out->not_read = 1;
 			out->value = r->fields[0];
-			return;
+			return 0;
 		}
 		out->nfields = r->nfields;
-		out->fields = arena_alloc(a, (r->nfields + 1) *
-					  sizeof(*out->fields));
+		out->fields = arena_try_alloc(a, (r->nfields + 1) *
+					      sizeof(*out->fields));
+		if (!out->fields)
+			return -1;
 		for (unsigned int i = 0; i < r->nfields; i++) {
 			struct kcovdf_fieldval *fv = &out->fields[i];
 
@@ -300,12 +339,14 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 				fv->offset = t->fields[i].offset;
 				fv->bytes = t->fields[i].size;
 			} else {
-				fv->name = arena_printf(a, "f%u", i);
+				fv->name = arena_try_printf(a, "f%u", i);
+				if (!fv->name)
+					return -1;
 			}
 		}
 		out->fields_trunc = t->nfields > r->nfields;
 		mark_ptr_aliases(out);
-		return;
+		return 0;
 	}
 
 	out->not_read = !!(r->flags & KCOV_DF_F_NOTREAD);
@@ -316,17 +357,17 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		out->str_len = r->str_len;
 		out->str_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
 		out->str_fault = !!(r->flags & KCOV_DF_F_FAULT);
-		return;
+		return 0;
 	}
 	if (r->flags & KCOV_DF_F_WIDE) {
 		out->wide = r->wide;
 		out->wide_words = r->wide_words;
 		out->wide_trunc = !!(r->flags & KCOV_DF_F_TRUNC);
 		out->wide_fault = !!(r->flags & KCOV_DF_F_FAULT);
-		return;
+		return 0;
 	}
 	if (!(r->flags & KCOV_DF_F_FIELDS))
-		return;
+		return 0;
 	out->has_object = 1;
 	out->byval = !!(r->flags & KCOV_DF_F_BYVAL);
 	out->is_null = !!(r->flags & KCOV_DF_F_NULL);
@@ -336,7 +377,10 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 		lay = kcovdf_sym_layout(sym, r->type_id);
 	out->object_name = lay ? lay->name : t ? t->object_name : NULL;
 	out->nfields = r->nfields;
-	out->fields = arena_alloc(a, (r->nfields + 1) * sizeof(*out->fields));
+	out->fields = arena_try_alloc(a, (r->nfields + 1) *
+				      sizeof(*out->fields));
+	if (!out->fields)
+		return -1;
 	for (unsigned int i = 0; i < r->nfields; i++) {
 		struct kcovdf_fieldval *fv = &out->fields[i];
 
@@ -355,12 +399,16 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 				fv->name = x->name;
 				fv->type = x->type;
 			} else if (lf->bit_size) {
-				fv->name = arena_printf(a, "+%u:%u:%u",
+				fv->name = arena_try_printf(a, "+%u:%u:%u",
 							lf->offset,
 							lf->bit_offset,
 							lf->bit_size);
+				if (!fv->name)
+					return -1;
 			} else {
-				fv->name = arena_printf(a, "+%u", lf->offset);
+				fv->name = arena_try_printf(a, "+%u", lf->offset);
+				if (!fv->name)
+					return -1;
 			}
 		} else if (t && i < t->nfields) {
 			fv->name = t->fields[i].name;
@@ -369,10 +417,13 @@ void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
 			fv->offset = t->fields[i].offset;
 			fv->bytes = t->fields[i].size;
 		} else {
-			fv->name = arena_printf(a, "f%u", i);
+			fv->name = arena_try_printf(a, "f%u", i);
+			if (!fv->name)
+				return -1;
 		}
 	}
 	mark_ptr_aliases(out);
+	return 0;
 }
 
 static int64_t sext(uint64_t v, unsigned int bits)
@@ -517,14 +568,13 @@ static int nonzero_bytes(const unsigned char *p, unsigned int n)
 static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 			 unsigned int mlen, int e2, int prec)
 {
-	static char dg[BIG_LIMBS * 9 + 16];
-	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
+	char dg[BIG_LIMBS * 9 + 16];
+	struct big big, *a = &big;	/* 5 KiB: no allocation to fail */
 	int nd, e10, x, i;
 
 	big_from_bytes(a, m, mlen);
 	if (a->n == 0) {
 		kcovdf_buf_printf(b, "%s0", neg ? "-" : "");
-		free(a);
 		return;
 	}
 	if (e2 >= 0) {
@@ -535,7 +585,6 @@ static void fmt_binfloat(struct kcovdf_buf *b, int neg, const unsigned char *m,
 		e10 = e2;
 	}
 	nd = big_digits(a, dg);
-	free(a);
 	if (nd > prec) {
 		/* Round half to even on the exact digits. */
 		int up = dg[prec] > '5';
@@ -696,7 +745,9 @@ static int fmt_complex(struct kcovdf_buf *b, const unsigned char *p,
 
 	if (rc == 0)
 		rc = fmt_float_bytes(&im, p + part, part, fmt, 0);
-	if (rc == 0) {
+	if (re.err || im.err) {
+		buf_fail(b);	/* the parts are incomplete */
+	} else if (rc == 0) {
 		if (im.s[0] == '-')
 			kcovdf_buf_printf(b, "%s - %si", re.s, im.s + 1);
 		else
@@ -712,8 +763,8 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 			  unsigned int n, int is_signed)
 {
 	unsigned char m[KCOV_DF_WIDE_MAX_EXTRA * 8 + 8];
-	static char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
-	struct big *a = kcovdf_xrealloc(NULL, sizeof(*a));
+	char dg[(KCOV_DF_WIDE_MAX_EXTRA * 8 + 8) * 3 + 16];
+	struct big big, *a = &big;
 	int neg = is_signed && n && (p[n - 1] & 0x80);
 	unsigned int carry = 1;
 
@@ -729,7 +780,6 @@ static void fmt_int_bytes(struct kcovdf_buf *b, const unsigned char *p,
 	}
 	big_from_bytes(a, m, n);
 	big_digits(a, dg);
-	free(a);
 	kcovdf_buf_printf(b, "%s%s", neg ? "-" : "", dg);
 }
 
@@ -1151,7 +1201,7 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 
 /* Extra JSON keys that explain a scalar: enum constant, error code. */
 static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
-			 uint64_t v, int is_ret)
+			 uint64_t v, int is_ret, int errno_names)
 {
 	if (!t)
 		return;
@@ -1174,6 +1224,8 @@ static void json_explain(struct kcovdf_buf *b, const struct kcovdf_type *t,
 			kcovdf_buf_printf(b, ",\"enum_flags\":");
 			kcovdf_json_str(b, fl.s);
 		}
+		if (fl.err)
+			buf_fail(b);
 		kcovdf_buf_free(&fl);
 	}
 	if (errno_names && is_ret && t->kind == KCOVDF_T_INT && t->is_signed) {
@@ -1223,7 +1275,7 @@ static void fmt_fields(struct kcovdf_buf *b, const struct kcovdf_val *v,
 			if (wide_type(f->type))
 				kcovdf_buf_printf(b, ",\"truncated\":true");
 			else
-				json_explain(b, f->type, f->value, 0);
+				json_explain(b, f->type, f->value, 0, 0);
 			kcovdf_buf_printf(b, "}");
 		} else {
 			kcovdf_buf_printf(b, "%s%s=", i ? ", " : "", f->name);
@@ -1349,7 +1401,7 @@ static void text_scalar(struct kcovdf_buf *b, const struct kcovdf_val *v,
 		return;
 	}
 	/* Without DWARF the record's SIGNED flag and size say as much. */
-	if (errno_names && is_ret &&
+	if (v->errno_names && is_ret &&
 	    ((t && t->kind == KCOVDF_T_INT && t->is_signed) ||
 	     (!t && v->rec_signed && v->size && v->size <= 8))) {
 		int64_t sv = sext(v->value,
@@ -1451,7 +1503,8 @@ void kcovdf_fmt_val_json_extra(struct kcovdf_buf *b, const struct kcovdf_val *v)
 	}
 	if (!v->has_object) {
 		if (!v->optout && !v->is_void && !v->wide_fault)
-			json_explain(b, v->type, v->value, is_ret);
+			json_explain(b, v->type, v->value, is_ret,
+				     v->errno_names);
 		return;
 	}
 	if (v->object_name) {

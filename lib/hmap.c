@@ -20,13 +20,13 @@ static uint64_t hash_key(const void *key, size_t klen)
 	return h;
 }
 
-static void grow(struct kcovdf_hmap *m)
+static int grow(struct kcovdf_hmap *m)
 {
 	size_t nc = m->cap ? 2 * m->cap : 64;
 	struct kcovdf_hmap_ent *ne = calloc(nc, sizeof(*ne));
 
 	if (!ne)
-		abort();
+		return -1;
 	for (size_t i = 0; i < m->cap; i++) {
 		size_t j;
 
@@ -40,6 +40,7 @@ static void grow(struct kcovdf_hmap *m)
 	free(m->e);
 	m->e = ne;
 	m->cap = nc;
+	return 0;
 }
 
 static struct kcovdf_hmap_ent *find(const struct kcovdf_hmap *m,
@@ -65,13 +66,20 @@ void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
 	uint64_t h = hash_key(key, klen);
 	struct kcovdf_hmap_ent *e;
 
-	if (2 * (m->n + 1) > m->cap)
-		grow(m);
+	if (2 * (m->n + 1) > m->cap && grow(m))
+		return NULL;
 	e = find(m, key, klen, h);
 	if (created)
 		*created = !e->key;
 	if (!e->key) {
-		e->key = kcovdf_xrealloc(NULL, klen);
+		void *k = malloc(klen ? klen : 1);
+
+		if (!k) {
+			if (created)
+				*created = 0;
+			return NULL;
+		}
+		e->key = k;
 		memcpy(e->key, key, klen);
 		e->klen = klen;
 		e->hash = h;

@@ -11,7 +11,8 @@
 
 #include "kcovdf/kcovdf.h"
 
-/* Allocation that aborts when out of memory (arena.c). */
+/* Allocation that aborts when out of memory (arena.c): only for the code
+ * not yet converted to return errors (calls.c). */
 void *kcovdf_xrealloc(void *p, size_t n);	/* n == 0: one byte */
 
 /* A bump allocator: everything symbolisation builds is freed at once
@@ -23,11 +24,26 @@ struct arena {
 	size_t used, cap;
 };
 
-void *arena_alloc(struct arena *a, size_t n);	/* zeroed, aborts on OOM */
+/* Zeroed memory, or NULL with errno ENOMEM (the _try_ functions). */
+void *arena_try_alloc(struct arena *a, size_t n);
+char *arena_try_strdup(struct arena *a, const char *s);
+char *arena_try_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The same, aborting when out of memory: only for the code not yet
+ * converted to return errors (sym.c, calls.c). */
+void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
+
+/* A formatting context (kcovdf.h): the memory of the values and items it
+ * described, and its settings. */
+struct kcovdf_fmt {
+	struct arena vals;	/* kcovdf_val_describe() */
+	struct arena items;	/* kcovdf_call_items() */
+	int errno_names;
+};
 
 /* The slots of struct kcovdf_hmap (hmap.c). */
 struct kcovdf_hmap_ent {

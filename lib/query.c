@@ -12,21 +12,21 @@
 
 #include "kcovdf_int.h"
 
-static struct arena item_arena;
-
-void kcovdf_items_reset(void)
+void kcovdf_items_reset(struct kcovdf_fmt *f)
 {
-	arena_free(&item_arena);
-	kcovdf_val_reset();
+	arena_free(&f->items);
+	kcovdf_val_reset(f);
 }
 
-static struct kcovdf_item *add(struct kcovdf_item **v, size_t *n, size_t *cap)
+static struct kcovdf_item *add(struct arena *a, struct kcovdf_item **v,
+			       size_t *n, size_t *cap)
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 16;
-		struct kcovdf_item *nv = arena_alloc(&item_arena,
-						     nc * sizeof(*nv));
+		struct kcovdf_item *nv = arena_try_alloc(a, nc * sizeof(*nv));
 
+		if (!nv)
+			return NULL;
 		if (*n)
 			memcpy(nv, *v, *n * sizeof(*nv));
 		*v = nv;
@@ -36,24 +36,28 @@ static struct kcovdf_item *add(struct kcovdf_item **v, size_t *n, size_t *cap)
 	return &(*v)[(*n)++];
 }
 
-static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
+static int add_val(struct arena *a, struct kcovdf_item **v, size_t *n,
+		    size_t *cap,
 		    const struct kcovdf_val *val, const char *param,
 		    unsigned int argidx, int is_ret)
 {
 	struct kcovdf_item *it;
 
 	if (val->is_void)
-		return;
+		return 0;
 	/* The value of an object passed by value is the address of a copy:
 	 * meaningless; its fields carry the values. */
 	if (!(val->has_object && val->byval)) {
-		it = add(v, n, cap);
+		it = add(a, v, n, cap);
+		if (!it)
+			return -1;
 		it->param = param;
 		it->is_ret = is_ret;
 		it->argidx = argidx;
 		it->type = val->type;
 		it->value = val->value;
 		it->size = val->size;
+		it->errno_names = val->errno_names;
 		it->fflags = val->has_object ? KCOV_DF_FIELD_PTR :
 			     val->rec_signed ? KCOV_DF_FIELD_SIGNED : 0;
 		it->state = val->optout ? KCOVDF_ITEM_OPTOUT :
@@ -76,7 +80,9 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 		const struct kcovdf_type *t = val->type;
 
 		for (size_t i = 0; i < t->nfields; i++) {
-			it = add(v, n, cap);
+			it = add(a, v, n, cap);
+			if (!it)
+				return -1;
 			it->param = param;
 			it->field = t->fields[i].name;
 			it->arrow = 1;
@@ -87,14 +93,16 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 			it->fflags = t->fields[i].flags;
 			it->state = KCOVDF_ITEM_NOTREAD;
 		}
-		return;
+		return 0;
 	}
 	if (!val->has_object || val->is_null || val->is_errptr || val->optout)
-		return;
+		return 0;
 	for (size_t i = 0; i < val->nfields; i++) {
 		const struct kcovdf_fieldval *f = &val->fields[i];
 
-		it = add(v, n, cap);
+		it = add(a, v, n, cap);
+		if (!it)
+			return -1;
 		it->param = param;
 		it->field = f->name;
 		it->arrow = !val->byval;
@@ -112,11 +120,13 @@ static void add_val(struct kcovdf_item **v, size_t *n, size_t *cap,
 			it->alias_value = val->fields[f->ptr_alias - 1].value;
 		}
 	}
+	return 0;
 }
 
-size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
-			 const struct kcovdf_rec *ret, int format,
-			 struct kcovdf_item **out)
+ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			  const struct kcovdf_call *c,
+			  const struct kcovdf_rec *ret, int format,
+			  struct kcovdf_item **out)
 {
 	struct kcovdf_item *v = NULL;
 	size_t n = 0, cap = 0;
@@ -125,17 +135,21 @@ size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
 	if (!ret && c->has_ret)
 		ret = &c->ret;
 	for (size_t i = 0; i < c->nargs; i++) {
-		kcovdf_val_describe(sym, c->fn, &c->args[i], format, &val);
-		add_val(&v, &n, &cap, &val,
-			arena_strdup(&item_arena, val.name), c->args[i].argidx,
-			0);
+		const char *name;
+
+		if (kcovdf_val_describe(f, sym, c->fn, &c->args[i], format,
+					&val) ||
+		    !(name = arena_try_strdup(&f->items, val.name)) ||
+		    add_val(&f->items, &v, &n, &cap, &val, name,
+			    c->args[i].argidx, 0))
+			return -1;
 	}
-	if (ret) {
-		kcovdf_val_describe(sym, c->fn, ret, format, &val);
-		add_val(&v, &n, &cap, &val, "ret", KCOV_DF_ARGIDX_NONE, 1);
-	}
+	if (ret && (kcovdf_val_describe(f, sym, c->fn, ret, format, &val) ||
+		    add_val(&f->items, &v, &n, &cap, &val, "ret",
+			    KCOV_DF_ARGIDX_NONE, 1)))
+		return -1;
 	*out = v;
-	return n;
+	return (ssize_t)n;
 }
 
 void kcovdf_item_path(struct kcovdf_buf *b, const struct kcovdf_item *it)
@@ -177,6 +191,7 @@ void kcovdf_item_text(struct kcovdf_buf *b, const struct kcovdf_item *it,
 		struct kcovdf_val val = {
 			.type = it->type, .value = it->value, .size = it->size,
 			.rec_signed = !!(it->fflags & KCOV_DF_FIELD_SIGNED),
+			.errno_names = it->errno_names,
 		};
 
 		if (it->fflags & KCOV_DF_FIELD_PTR)

@@ -5,6 +5,7 @@
  * `before` and `balances` pairs within their scope, and the names that
  * meant nothing in any call (an error in the rules, usually a typo).
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -77,6 +78,10 @@ static const unsigned char *matches(struct checker *k, uint32_t pid,
 	int created;
 	void **slot = kcovdf_hmap_slot(&k->match, key, sizeof(key), &created);
 
+	if (!slot) {
+		k->x.oom = 1;
+		return NULL;
+	}
 	if (created) {
 		unsigned char *m = rules_calloc(k->rs->n, 1);
 		char buf[32];
@@ -218,6 +223,10 @@ static void check_unique(struct checker *k, size_t ri, const struct lcall *lc)
 	r->checked++;
 	slot = kcovdf_hmap_slot(&k->uniq, key, (3 + 2 * r->a.nkeys) * 8,
 				&created);
+	if (!slot) {
+		k->x.oom = 1;
+		return;
+	}
 	if (created) {
 		struct occ *o = rules_calloc(1, sizeof(*o));
 
@@ -243,6 +252,10 @@ static struct bal *bal_of(struct checker *k, size_t ri, const uint64_t *key,
 	int created;
 	void **slot = kcovdf_hmap_slot(&k->balmap, key, klen, &created);
 
+	if (!slot) {
+		k->x.oom = 1;
+		return NULL;
+	}
 	if (created) {
 		struct bal *b = rules_calloc(1, sizeof(*b));
 
@@ -306,7 +319,9 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 		} else {
 			struct bal *b = bal_of(k, ri, key, klen);
 
-			if (b->open.n)
+			if (!b)
+				;	/* out of memory: the check fails */
+			else if (b->open.n)
 				b->open.n--;
 			else if (!per_task)
 				occ_push(&b->extra, lc);
@@ -337,9 +352,17 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 	if (rc <= 0)
 		return;
 	if (r->kind == R_BEFORE) {
-		*kcovdf_hmap_slot(&k->seen, key, klen, NULL) = (void *)1;
+		void **slot = kcovdf_hmap_slot(&k->seen, key, klen, NULL);
+
+		if (slot)
+			*slot = (void *)1;
+		else
+			k->x.oom = 1;
 	} else {
 		struct bal *b = bal_of(k, ri, key, klen);
+
+		if (!b)
+			return;
 
 		if (!(m & 2))
 			r->checked++;
@@ -354,6 +377,8 @@ static void check_call(struct checker *k, const struct lcall *lc, int format)
 {
 	const unsigned char *m = matches(k, k->tasks[lc->task].st->pid, lc->c);
 
+	if (!m)
+		return;
 	for (size_t i = 0; i < k->rs->n; i++) {
 		struct rule *r = &k->rs->v[i];
 		int t;
@@ -392,7 +417,7 @@ static void check_call(struct checker *k, const struct lcall *lc, int format)
 			check_order(k, i, lc, m[i]);
 		}
 	}
-	kcovdf_items_reset();
+	kcovdf_items_reset(k->x.fmt);
 }
 
 /* DOC streams are flat: returns are entries of their own. Pair each
@@ -516,7 +541,8 @@ static void finish_balances(struct checker *k)
 	}
 }
 
-int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
+int kcovdf_rules_check(struct kcovdf_rules *rs,
+		       const struct kcovdf_fmt *fmt, struct kcovdf_sym *sym,
 		       const struct kcovdf_check_task *tasks, size_t ntasks,
 		       int kernel, kcovdf_violation_cb cb, void *arg,
 		       char *err, size_t errlen)
@@ -540,6 +566,13 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		for (size_t j = 0; j < r->nnames; j++)
 			r->names[j]->resolved = r->names[j]->used = 0;
 	}
+	k.x.fmt = kcovdf_fmt_new();
+	if (!k.x.fmt) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (fmt)
+		kcovdf_fmt_errno_names(k.x.fmt, fmt->errno_names);
 	for (size_t t = 0; t < ntasks; t++) {
 		const struct kcovdf_stream *st = tasks[t].st;
 
@@ -556,6 +589,11 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 		}
 	}
 	finish_balances(&k);
+	if (k.x.oom || k.x.why.err) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		rc = -1;
+	}
 	/* A name that meant nothing in any call the rule applied to is a
 	 * mistake in the rule (a typo), not a property of the trace. */
 	for (size_t i = 0; i < rs->n && !rc; i++) {
@@ -588,5 +626,6 @@ int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
 	kcovdf_hmap_free(&k.uniq, free);
 	kcovdf_hmap_free(&k.seen, NULL);
 	kcovdf_buf_free(&k.x.why);
+	kcovdf_fmt_free(k.x.fmt);
 	return rc;
 }

@@ -52,8 +52,13 @@ static void items(struct ctx *x)
 {
 	if (x->have_items)
 		return;
-	x->nitems = kcovdf_call_items(x->sym, x->lc->c, x->lc->ret, x->format,
-				      &x->items);
+	ssize_t n;
+
+	n = kcovdf_call_items(x->fmt, x->sym, x->lc->c, x->lc->ret,
+			      x->format, &x->items);
+	x->nitems = n < 0 ? 0 : (size_t)n;
+	if (n < 0)
+		x->oom = 1;
 	x->have_items = 1;
 }
 

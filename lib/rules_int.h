@@ -201,6 +201,7 @@ struct lcall {
 /* Evaluating expressions of one call. why collects the values that
  * decided ("ret = 0, max = 4096"), for the violation's message. */
 struct ctx {
+	struct kcovdf_fmt *fmt;	/* the check's own: items of one call */
 	struct kcovdf_sym *sym;
 	int format;
 	const struct lcall *lc;
@@ -208,6 +209,7 @@ struct ctx {
 	size_t nitems;
 	int have_items;
 	int na;			/* a name meant nothing in this call */
+	int oom;		/* memory ran out: the check fails */
 	struct kcovdf_buf why;
 	const char *seen[16];
 	size_t nseen;

@@ -81,6 +81,8 @@ struct fncache_ent {
 	struct kcovdf_fn *fn;	/* NULL: looked up, not found */
 };
 
+struct bid_ent;
+
 struct kcovdf_sym {
 	struct arena a;
 	struct obj *objs;
@@ -97,6 +99,9 @@ struct kcovdf_sym {
 	size_t warn_len;
 	char *notes;
 	size_t notes_len;
+	struct bid_ent *bids;	/* build ids of the files looked at */
+	size_t nbids;
+	char cwd[4096];		/* shown(): "" until needed */
 };
 
 static void warn(struct kcovdf_sym *s, const char *fmt, ...)
@@ -524,10 +529,8 @@ struct bid_ent {
 	uint8_t id[32];
 };
 
-static struct bid_ent *bid_cache;
-static size_t bid_n;
-
-static int file_build_id(const char *path, const uint8_t **id)
+static int file_build_id(struct kcovdf_sym *s, const char *path,
+			 const uint8_t **id)
 {
 	struct stat st;
 	struct bid_ent *e = NULL, *n;
@@ -536,10 +539,10 @@ static int file_build_id(const char *path, const uint8_t **id)
 
 	if (stat(path, &st) || !S_ISREG(st.st_mode))
 		return -1;
-	for (size_t i = 0; i < bid_n; i++) {
-		if (strcmp(bid_cache[i].path, path))
+	for (size_t i = 0; i < s->nbids; i++) {
+		if (strcmp(s->bids[i].path, path))
 			continue;
-		e = &bid_cache[i];
+		e = &s->bids[i];
 		if (e->dev == st.st_dev && e->ino == st.st_ino &&
 		    e->size == st.st_size &&
 		    e->mtime.tv_sec == st.st_mtim.tv_sec &&
@@ -550,16 +553,16 @@ static int file_build_id(const char *path, const uint8_t **id)
 		break;		/* the file changed: read it again */
 	}
 	if (!e) {
-		n = realloc(bid_cache, (bid_n + 1) * sizeof(*n));
+		n = realloc(s->bids, (s->nbids + 1) * sizeof(*n));
 		if (!n)
 			return -1;
-		bid_cache = n;
-		e = &bid_cache[bid_n];
+		s->bids = n;
+		e = &s->bids[s->nbids];
 		memset(e, 0, sizeof(*e));
 		e->path = strdup(path);
 		if (!e->path)
 			return -1;
-		bid_n++;
+		s->nbids++;
 	}
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
@@ -587,10 +590,11 @@ static int file_build_id(const char *path, const uint8_t **id)
 	return e->len;
 }
 
-static int bid_matches(const char *path, const uint8_t *bid, uint32_t len)
+static int bid_matches(struct kcovdf_sym *s, const char *path,
+		       const uint8_t *bid, uint32_t len)
 {
 	const uint8_t *id;
-	int n = file_build_id(path, &id);
+	int n = file_build_id(s, path, &id);
 
 	return n > 0 && (uint32_t)n == len && !memcmp(id, bid, len);
 }
@@ -623,15 +627,14 @@ static uint32_t unhex(const char *h, uint8_t *out, size_t cap)
 
 /* A path as the user sees it: relative to the working directory when
  * below it. */
-static const char *shown(const char *p)
+static const char *shown(struct kcovdf_sym *s, const char *p)
 {
-	static char cwd[4096];
 	size_t n;
 
-	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+	if (!s->cwd[0] && !getcwd(s->cwd, sizeof(s->cwd)))
 		return p;
-	n = strlen(cwd);
-	if (!strncmp(p, cwd, n) && p[n] == '/')
+	n = strlen(s->cwd);
+	if (!strncmp(p, s->cwd, n) && p[n] == '/')
 		return p + n + 1;
 	return p;
 }
@@ -696,7 +699,7 @@ static char *try_glob(struct finder *f, const char *pattern,
 	if (glob(pattern, GLOB_NOSORT, NULL, &g))
 		return NULL;
 	for (size_t i = 0; i < g.gl_pathc && !found; i++)
-		if (bid_matches(g.gl_pathv[i], bid, len))
+		if (bid_matches(f->s, g.gl_pathv[i], bid, len))
 			found = arena_strdup(&f->s->a, g.gl_pathv[i]);
 	globfree(&g);
 	return found;
@@ -705,8 +708,8 @@ static char *try_glob(struct finder *f, const char *pattern,
 static char *try_path(struct finder *f, const char *path,
 		      const uint8_t *bid, uint32_t len)
 {
-	return bid_matches(path, bid, len) ? arena_strdup(&f->s->a, path)
-					   : NULL;
+	return bid_matches(f->s, path, bid, len) ?
+	       arena_strdup(&f->s->a, path) : NULL;
 }
 
 /* DIR/.build-id/NN/REST.debug (or REST): the debuginfo convention. */
@@ -929,7 +932,7 @@ static char *find_module_by_id(struct finder *f, const char *name,
 	want = mod_name(&f->s->a, name);
 	for (size_t i = 0; i < f->nkos; i++)
 		if (!strcmp(f->kos[i].name, want) &&
-		    bid_matches(f->kos[i].path, bid, len))
+		    bid_matches(f->s, f->kos[i].path, bid, len))
 			return f->kos[i].path;
 	return NULL;
 }
@@ -1042,7 +1045,7 @@ static const char *pick_vmlinux(struct kcovdf_sym *s, struct finder *f,
 	looked_reset(f);
 	path = find_vmlinux(f, bid, len);
 	if (path) {
-		note(s, "symbols from %s (build id %s)", shown(path),
+		note(s, "symbols from %s (build id %s)", shown(s, path),
 		     hex(s, bid, len));
 		return path;
 	}
@@ -1106,13 +1109,14 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 				 opt->sysroot ? opt->sysroot : "", m->path);
 			if (opt->search && m->build_id_len &&
 			    m->build_id_len <= 32 &&
-			    !bid_matches(path, m->build_id, m->build_id_len)) {
+			    !bid_matches(s, path, m->build_id,
+					 m->build_id_len)) {
 				char *alt = find_user(&f, m->path, m->build_id,
 						      m->build_id_len);
 
 				if (alt) {
 					note(s, "symbols of %s from %s (build "
-					     "id %s)", m->path, shown(alt),
+					     "id %s)", m->path, shown(s, alt),
 					     hex(s, m->build_id,
 						 m->build_id_len));
 					p = alt;
@@ -1140,7 +1144,7 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 			uint32_t bl = m->build_id_len <= 32 ?
 				      m->build_id_len : 0;
 
-			if (p && bl && !bid_matches(p, m->build_id, bl)) {
+			if (p && bl && !bid_matches(s, p, m->build_id, bl)) {
 				warn(s, "%s: build id differs from the traced "
 				     "module's; not used", p);
 				p = NULL;
@@ -1154,13 +1158,13 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 				if (p && bl)
 					note(s, "symbols of module %s from %s "
 					     "(build id %s)", m->path,
-					     shown(p), hex(s, m->build_id, bl));
+					     shown(s, p), hex(s, m->build_id, bl));
 				else if (p)
 					note(s, "symbols of module %s from %s "
 					     "(the trace records no build id "
 					     "of modules: the file of that "
 					     "name next to the vmlinux)",
-					     m->path, shown(p));
+					     m->path, shown(s, p));
 			}
 			/* bias: run-time address of the module's .text,
 			 * to which its ET_REL symbols are relative. */
@@ -1232,6 +1236,9 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 	free(s->fns);
 	free(s->warnings);
 	free(s->notes);
+	for (size_t i = 0; i < s->nbids; i++)
+		free(s->bids[i].path);
+	free(s->bids);
 	arena_free(&s->a);
 	free(s);
 }

@@ -159,7 +159,9 @@ static void on_violation(const struct kcovdf_violation *v, void *arg)
 	if (!ns)
 		fatal("out of memory");
 	o->shown = ns;
+	tool_buf_check(&b);
 	o->shown[o->nshown++] = b.s;
+	tool_items_reset(&k->tt);
 }
 
 enum { ST_PASS, ST_FAIL, ST_NOCALLS, ST_UNCHECKED };
@@ -220,6 +222,7 @@ static int print_text(struct check *k, const char *rules_path)
 						  st == ST_PASS ? C_OK : C_WARN),
 		       status_name[st], tc(C_RESET), rules_path, ri.line,
 		       ri.text);
+		tool_buf_check(&b);
 		if (st == ST_FAIL)
 			printf("          %" PRIu64 " violation%s in %s\n",
 			       ri.violations, ri.violations == 1 ? "" : "s",
@@ -284,6 +287,7 @@ static int print_json(struct check *k, const char *rules_path)
 			  "\"status\":\"%s\"}\n", nst[ST_PASS], nst[ST_FAIL],
 			  nst[ST_NOCALLS], nst[ST_UNCHECKED],
 			  failed ? "fail" : "pass");
+	tool_buf_check(&b);
 	fputs(b.s, stdout);
 	kcovdf_buf_free(&b);
 	return failed;
@@ -370,8 +374,9 @@ int cmd_check(int argc, char **argv)
 		ct[k.ntk].calls = &k.tt.tasks[i].calls;
 		k.ntk++;
 	}
-	if (kcovdf_rules_check(k.rules, k.tt.sym, ct, k.ntk, k.tt.kernel,
-			       on_violation, &k, err, sizeof(err))) {
+	if (kcovdf_rules_check(k.rules, k.tt.fmt, k.tt.sym, ct, k.ntk,
+			       k.tt.kernel, on_violation, &k, err,
+			       sizeof(err))) {
 		fprintf(stderr, "kcovdf: %s\n", err);
 		show_error_line(paths[0], text, len, err);
 		exit(KCOVDF_EXIT_USAGE);

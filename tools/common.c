@@ -239,7 +239,10 @@ static void tasks_setup(struct tool_trace *tt, struct symargs *sa)
 
 	warn_cut(tt);
 	tt->kernel = src && !strcmp(src, "kernel");
-	kcovdf_fmt_errno_names(tt->kernel);
+	tt->fmt = kcovdf_fmt_new();
+	if (!tt->fmt)
+		fatal("out of memory");
+	kcovdf_fmt_errno_names(tt->fmt, tt->kernel);
 	tt->sym = symargs_open(sa, tt->t, tt->path);
 	if (!tt->sym)
 		fatal("out of memory");
@@ -330,12 +333,53 @@ void tool_trace_open_stream(struct tool_trace *tt, const char *path,
 	tasks_setup(tt, sa);
 }
 
+void tool_val_describe(const struct tool_trace *tt,
+		       const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
+		       int format, struct kcovdf_val *out)
+{
+	if (kcovdf_val_describe(tt->fmt, tt->sym, fn, r, format, out))
+		fatal("out of memory");
+}
+
+size_t tool_call_items(const struct tool_trace *tt,
+		       const struct kcovdf_call *c,
+		       const struct kcovdf_rec *ret, int format,
+		       struct kcovdf_item **out)
+{
+	ssize_t n = kcovdf_call_items(tt->fmt, tt->sym, c, ret, format, out);
+
+	if (n < 0)
+		fatal("out of memory");
+	return (size_t)n;
+}
+
+void **tool_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+		      int *created)
+{
+	void **slot = kcovdf_hmap_slot(m, key, klen, created);
+
+	if (!slot)
+		fatal("out of memory");
+	return slot;
+}
+
+void tool_buf_check(const struct kcovdf_buf *b)
+{
+	if (b->err)
+		fatal("out of memory");
+}
+
+void tool_items_reset(const struct tool_trace *tt)
+{
+	kcovdf_items_reset(tt->fmt);
+}
+
 void tool_trace_close(struct tool_trace *tt)
 {
 	for (size_t i = 0; i < tt->ntasks; i++)
 		kcovdf_calls_free(&tt->tasks[i].calls);
 	free(tt->tasks);
-	kcovdf_items_reset();
+	kcovdf_fmt_free(tt->fmt);
 	if (tt->sym)
 		kcovdf_sym_free(tt->sym);
 	if (tt->t)
@@ -526,7 +570,7 @@ void tool_call_args(struct kcovdf_buf *b, const struct tool_trace *tt,
 	for (size_t i = 0; i < c->nargs; i++) {
 		struct kcovdf_val val;
 
-		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
+		tool_val_describe(tt, c->fn, &c->args[i], tk->format,
 				    &val);
 		if (tt->show_hook)
 			tt->show_hook(tt->show_ctx, &c->args[i], &val);
@@ -588,7 +632,7 @@ void tool_call_ret(struct kcovdf_buf *b, const struct tool_trace *tt,
 		merge_notes(b, tk, c);
 		return;
 	}
-	kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+	tool_val_describe(tt, c->fn, ret, tk->format, &val);
 	if (tt->show_hook)
 		tt->show_hook(tt->show_ctx, ret, &val);
 	if (!val.is_void) {
@@ -670,7 +714,7 @@ void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
 	for (size_t i = 0; i < c->nargs; i++) {
 		struct kcovdf_val val;
 
-		kcovdf_val_describe(tt->sym, c->fn, &c->args[i], tk->format,
+		tool_val_describe(tt, c->fn, &c->args[i], tk->format,
 				    &val);
 		kcovdf_buf_printf(b, "%s{\"name\":", i ? "," : "");
 		kcovdf_json_str(b, val.name);
@@ -684,7 +728,7 @@ void tool_call_json(struct kcovdf_buf *b, const struct tool_trace *tt,
 	if (ret) {
 		struct kcovdf_val val;
 
-		kcovdf_val_describe(tt->sym, c->fn, ret, tk->format, &val);
+		tool_val_describe(tt, c->fn, ret, tk->format, &val);
 		kcovdf_fmt_val(b, &val, 1);
 		if (!val.is_void) {
 			kcovdf_buf_printf(b, ",\"ret_detail\":{");

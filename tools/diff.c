@@ -84,7 +84,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 		const char *name = tool_fn_name(c);
 
 		if (!c->lost)
-			(*(uintptr_t *)kcovdf_hmap_slot(&nb, name,
+			(*(uintptr_t *)tool_hmap_slot(&nb, name,
 							strlen(name), NULL))++;
 	}
 	{
@@ -99,7 +99,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			slot = kcovdf_hmap_slot(&lists, name, strlen(name),
+			slot = tool_hmap_slot(&lists, name, strlen(name),
 						&created);
 			if (created) {
 				*slot = calloc(1, sizeof(struct blist));
@@ -122,7 +122,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 			if (c->lost)
 				continue;
 			e.occ = (unsigned int)(*(uintptr_t *)
-				kcovdf_hmap_slot(&na, name, strlen(name),
+				tool_hmap_slot(&na, name, strlen(name),
 						 NULL))++;
 			l = kcovdf_hmap_get(&lists, name, strlen(name));
 			if (l && e.occ < l->n)
@@ -142,7 +142,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 			if (c->lost)
 				continue;
 			e.occ = (unsigned int)(*(uintptr_t *)
-				kcovdf_hmap_slot(&seen, name, strlen(name),
+				tool_hmap_slot(&seen, name, strlen(name),
 						 NULL))++;
 			if (e.occ >= (uintptr_t)kcovdf_hmap_get(&na, name,
 								strlen(name)))
@@ -360,8 +360,8 @@ static void compare(struct diff *d, const struct ent *e)
 	char *usedb;
 	uint64_t before = d->changed;
 
-	na = kcovdf_call_items(d->ta.sym, e->a, NULL, d->ka->format, &ia);
-	nb = kcovdf_call_items(d->tb.sym, e->b, NULL, d->kb->format, &ib);
+	na = tool_call_items(&d->ta, e->a, NULL, d->ka->format, &ia);
+	nb = tool_call_items(&d->tb, e->b, NULL, d->kb->format, &ib);
 	usedb = calloc(nb + 1, 1);
 	if (!usedb)
 		fatal("out of memory");
@@ -399,7 +399,8 @@ static void compare(struct diff *d, const struct ent *e)
 	kcovdf_buf_free(&where);
 	kcovdf_buf_free(&pa);
 	kcovdf_buf_free(&pb);
-	kcovdf_items_reset();
+	tool_items_reset(&d->ta);
+	tool_items_reset(&d->tb);
 }
 
 static void only(struct diff *d, const struct ent *e)
@@ -440,11 +441,12 @@ static void only(struct diff *d, const struct ent *e)
 		kcovdf_buf_printf(&d->out, "\n");
 	}
 	kcovdf_buf_free(&where);
-	kcovdf_items_reset();
+	tool_items_reset(tt);
 }
 
 static void flush(struct diff *d)
 {
+	tool_buf_check(&d->out);
 	if (d->out.len)
 		fwrite(d->out.s, 1, d->out.len, stdout);
 	d->out.len = 0;
@@ -580,7 +582,8 @@ int cmd_diff(int argc, char **argv)
 	tool_color_init(d.json ? COLOR_NEVER : color);
 	tool_trace_open(&d.ta, paths[0], &a.sa, 0);
 	tool_trace_open(&d.tb, paths[1], &a.sa, 0);
-	kcovdf_fmt_errno_names(d.ta.kernel);
+	/* Both traces' values as the first trace's kind names them. */
+	kcovdf_fmt_errno_names(d.tb.fmt, d.ta.kernel);
 	if (d.json) {
 		kcovdf_buf_printf(&d.out, "{\"a\":");
 		kcovdf_json_str(&d.out, paths[0]);
@@ -601,7 +604,7 @@ int cmd_diff(int argc, char **argv)
 		task_key(&key, &d.ta.tasks[i]);
 		{
 			/* The how-many-th task of this key in A. */
-			uintptr_t *k = (uintptr_t *)kcovdf_hmap_slot(&bytask,
+			uintptr_t *k = (uintptr_t *)tool_hmap_slot(&bytask,
 							key.s, key.len, NULL);
 
 			nth = (size_t)(*k)++;

@@ -37,6 +37,7 @@ static void sep(struct exporter *x)
 
 static void flush(struct exporter *x)
 {
+	tool_buf_check(&x->b);
 	if (x->b.len && fwrite(x->b.s, 1, x->b.len, x->f) != x->b.len)
 		fatal("write failed: %s", strerror(errno));
 	x->b.len = 0;
@@ -111,7 +112,7 @@ static void event(struct exporter *x, const struct tool_task *tk,
 			  PRIu64 ",\"dur\":%" PRIu64 ",\"pid\":%u,\"tid\":%u,"
 			  "\"args\":{", ts, end - ts, tk->st->pid,
 			  track_tid(tk));
-	n = kcovdf_call_items(x->tt.sym, c, NULL, tk->format, &items);
+	n = tool_call_items(&x->tt, c, NULL, tk->format, &items);
 	for (size_t i = 0; i < n; i++) {
 		p.len = 0;
 		kcovdf_buf_printf(&p, "%s", "");
@@ -128,7 +129,7 @@ static void event(struct exporter *x, const struct tool_task *tk,
 				  n || c->no_entry ? "," : "");
 	kcovdf_buf_printf(&x->b, "}}");
 	kcovdf_buf_free(&p);
-	kcovdf_items_reset();
+	tool_items_reset(&x->tt);
 }
 
 /*

@@ -88,6 +88,7 @@ struct tool_trace {
 	const char *path;
 	struct kcovdf_trace *t;
 	struct kcovdf_sym *sym;
+	struct kcovdf_fmt *fmt;	/* the values described for this trace */
 	int kernel;		/* META source=kernel */
 	struct tool_task *tasks;	/* record streams, each merged with
 					 * the PC_EXT stream of its task */
@@ -116,6 +117,23 @@ void tool_trace_open_stream(struct tool_trace *tt, const char *path,
 void tool_task_warn_unknown(const struct tool_trace *tt,
 			    const struct tool_task *tk);
 void tool_trace_close(struct tool_trace *tt);
+/* kcovdf_val_describe() and kcovdf_call_items() with the trace's symbols
+ * and formatting context; out of memory is fatal. What they give lives
+ * until tool_items_reset() or tool_trace_close(). */
+void tool_val_describe(const struct tool_trace *tt,
+		       const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
+		       int format, struct kcovdf_val *out);
+size_t tool_call_items(const struct tool_trace *tt,
+		       const struct kcovdf_call *c,
+		       const struct kcovdf_rec *ret, int format,
+		       struct kcovdf_item **out);
+void tool_items_reset(const struct tool_trace *tt);
+/* kcovdf_hmap_slot(); out of memory is fatal. */
+void **tool_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
+		      int *created);
+/* Before a buffer's text is used: memory ran out while it was written
+ * (b->err) is fatal. */
+void tool_buf_check(const struct kcovdf_buf *b);
 /* --strict (every reading command): a truncated trace (warned about when
  * it is opened, read up to the cut) makes the command exit 2 after its
  * output; main() applies it. tool_cut: a trace was cut. */

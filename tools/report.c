@@ -100,7 +100,7 @@ static struct fstat *fstat_of(struct report *r, const struct kcovdf_call *c)
 {
 	const char *name = tool_fn_name(c);
 	int created;
-	void **slot = kcovdf_hmap_slot(&r->byname, name, strlen(name),
+	void **slot = tool_hmap_slot(&r->byname, name, strlen(name),
 				       &created);
 
 	if (created) {
@@ -156,9 +156,9 @@ static void add_value(struct istat *s, const struct kcovdf_item *it)
 		kcovdf_item_text(&tk, it, 0);
 	}
 	if (tk.len)
-		slot = kcovdf_hmap_slot(&s->values, tk.s, tk.len, &created);
+		slot = tool_hmap_slot(&s->values, tk.s, tk.len, &created);
 	else
-		slot = kcovdf_hmap_slot(&s->values, key, sizeof(key), &created);
+		slot = tool_hmap_slot(&s->values, key, sizeof(key), &created);
 	kcovdf_buf_free(&tk);
 	if (created) {
 		struct vstat *nv = xcalloc(1, sizeof(*nv));
@@ -204,7 +204,7 @@ static void add_error(struct fstat *f, const struct kcovdf_item *it)
 	if (!e)
 		return;
 	snprintf(name, sizeof(name), n.is_ptr ? "ERR_PTR(-%s)" : "-%s", e);
-	slot = kcovdf_hmap_slot(&f->errs, name, strlen(name), &created);
+	slot = tool_hmap_slot(&f->errs, name, strlen(name), &created);
 	if (created) {
 		struct estat *es = xcalloc(1, sizeof(*es));
 
@@ -221,7 +221,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 {
 	struct fstat *f = fstat_of(r, c);
 	struct kcovdf_item *items;
-	size_t n = kcovdf_call_items(r->tt.sym, c, NULL, tk->format, &items);
+	size_t n = tool_call_items(&r->tt, c, NULL, tk->format, &items);
 	struct kcovdf_buf path = { 0 };
 
 	if (tk->format == KCOVDF_FMT_DOC && c->no_entry) {
@@ -241,7 +241,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 		path.len = 0;
 		kcovdf_buf_printf(&path, "%s", "");
 		kcovdf_item_path(&path, &items[i]);
-		slot = kcovdf_hmap_slot(&f->byname, path.s, path.len, &created);
+		slot = tool_hmap_slot(&f->byname, path.s, path.len, &created);
 		if (created) {
 			s = xcalloc(1, sizeof(*s));
 			s->path = xstrdup(path.s);
@@ -264,7 +264,7 @@ static void add_call(struct report *r, const struct tool_task *tk,
 			add_error(f, &items[i]);
 	}
 	kcovdf_buf_free(&path);
-	kcovdf_items_reset();
+	tool_items_reset(&r->tt);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -407,6 +407,7 @@ static void print_text(struct report *r)
 			if (s->nvals > shown)
 				kcovdf_buf_printf(&b, ", ... %zu more",
 						  s->nvals - shown);
+			tool_buf_check(&b);
 			printf("%s\n", b.s);
 		}
 		if (f->nerrors) {
@@ -506,6 +507,7 @@ static void print_json(struct report *r)
 		kcovdf_buf_printf(&b, "]}");
 	}
 	kcovdf_buf_printf(&b, "]}\n");
+	tool_buf_check(&b);
 	fputs(b.s, stdout);
 	kcovdf_buf_free(&b);
 }

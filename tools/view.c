@@ -102,7 +102,7 @@ static void delta_hook(void *ctx, const struct kcovdf_rec *r,
 		key.type = (uint64_t)(uintptr_t)val->type;
 	if (d->objs.n >= DELTA_MAX_OBJECTS)
 		delta_reset(d);
-	slot = kcovdf_hmap_slot(&d->objs, &key, sizeof(key), &created);
+	slot = tool_hmap_slot(&d->objs, &key, sizeof(key), &created);
 	o = *slot;
 	if (o && o->n != val->nfields) {
 		free(o);
@@ -159,6 +159,7 @@ static void indent(int depth, int extra)
 
 static void flush_line(struct view_opts *v, int depth)
 {
+	tool_buf_check(&v->line);
 	indent(depth, 0);
 	printf("%s\n", v->line.s ? v->line.s : "");
 	v->line.len = 0;
@@ -191,7 +192,7 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 	for (size_t i = 0; i < c->nargs; i++) {
 		struct kcovdf_val val;
 
-		kcovdf_val_describe(v->tt.sym, c->fn, &c->args[i],
+		tool_val_describe(&v->tt, c->fn, &c->args[i],
 				    v->tk->format, &val);
 		if (v->tt.show_hook)
 			v->tt.show_hook(v->tt.show_ctx, &c->args[i], &val);
@@ -202,6 +203,7 @@ static void multiline_args(struct view_opts *v, const struct kcovdf_call *c,
 			kcovdf_fmt_val(&v->tmp, &val, 0);
 			kcovdf_buf_printf(&v->line, "%s = ", val.name);
 			tool_put_value(&v->line, v->tmp.s);
+			tool_buf_check(&v->line);
 			printf("%*s%s\n", ind, "", v->line.s);
 			v->line.len = 0;
 			continue;
@@ -280,7 +282,7 @@ static const char *ret_text(struct view_opts *v, const struct kcovdf_call *c,
 static void print_open_line(struct view_opts *v, const struct kcovdf_call *c)
 {
 	call_lines(v, c, c->depth - v->base, " {");
-	kcovdf_items_reset();
+	tool_items_reset(&v->tt);
 }
 
 static void on_open(void *arg, const struct kcovdf_call *c)
@@ -329,7 +331,7 @@ static void on_close(void *arg, const struct kcovdf_call *c)
 		kcovdf_buf_printf(&v->line, "}%s", ret_text(v, c, 0));
 		flush_line(v, d);
 	}
-	kcovdf_items_reset();
+	tool_items_reset(&v->tt);
 	if (c == v->root)
 		v->root = NULL;
 }
@@ -365,7 +367,7 @@ static void print_json(struct view_opts *v, const struct kcovdf_call *root)
 		if (v->maxdepth < 0 || d < v->maxdepth) {
 			tool_call_json(&v->line, &v->tt, v->tk, c, NULL);
 			flush_line(v, 0);
-			kcovdf_items_reset();
+			tool_items_reset(&v->tt);
 		}
 		if (c->child && (v->maxdepth < 0 || d + 1 < v->maxdepth)) {
 			c = c->child;

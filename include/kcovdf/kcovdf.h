@@ -6,6 +6,12 @@
  * The public API: what tools/, tests/ and bench/ use as library users
  * (compiled with -Iinclude -Iinclude/uapi; #include "kcovdf/kcovdf.h").
  * What only the library sources share is in lib/kcovdf_int.h.
+ *
+ * The library keeps no global state: what it builds lives in the objects
+ * the caller owns and passes in (trace, symboliser, formatting context),
+ * each documented with who owns what it returns and until when. Errors
+ * are returned (-1 or NULL with errno set, or a message in err); see
+ * docs/ARCHITECTURE.md for the allocation paths that still abort.
  */
 #ifndef KCOVDF_KCOVDF_H
 #define KCOVDF_KCOVDF_H
@@ -13,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <linux/kcov_dataflow_abi.h>
 #include "kcovdf/pcext.h"
@@ -594,29 +601,59 @@ struct kcovdf_val {
 	/* Text shown after the fields, inside the braces (view's note
 	 * that the other fields are as before), or NULL. */
 	const char *note;
+	/* Show a negative int/long return as an error name (-EINVAL): the
+	 * setting of the kcovdf_fmt that described the value. */
+	int errno_names;
 };
 
 /* The float format of a DWARF base type of this name and size (of one
  * part of a complex). */
 int kcovdf_float_fmt(const char *name, uint64_t size);
 
-/* Describe an ARG or RET record (memory from an internal arena that lives
- * until kcovdf_val_reset()). */
-void kcovdf_val_describe(struct kcovdf_sym *sym, const struct kcovdf_fn *fn,
-			 const struct kcovdf_rec *r, int format,
-			 struct kcovdf_val *out);
-void kcovdf_val_reset(void);
+/*
+ * A formatting context: owns the memory of the values and items described
+ * with it (kcovdf_val_describe(), kcovdf_call_items()) and holds the
+ * formatting settings. The library keeps no state of its own: two contexts
+ * never affect each other. A context is not thread-safe; use one per
+ * thread. kcovdf_fmt_new() returns NULL with errno set (ENOMEM) when out
+ * of memory; kcovdf_fmt_free() frees everything described with it (f may
+ * be NULL).
+ */
+struct kcovdf_fmt;
+struct kcovdf_fmt *kcovdf_fmt_new(void);
+void kcovdf_fmt_free(struct kcovdf_fmt *f);
 /* Show negative int/long returns as error names (-EINVAL): on for kernel
- * traces, where that is the convention, off for user space. */
-void kcovdf_fmt_errno_names(int on);
+ * traces, where that is the convention, off (the default) for user
+ * space. Applies to values described after the call. */
+void kcovdf_fmt_errno_names(struct kcovdf_fmt *f, int on);
 
-/* Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
- * JSON to a growing string. */
+/* Describe an ARG or RET record. The names and fields out points to are
+ * f's: they live until kcovdf_val_reset(f), kcovdf_items_reset(f) or
+ * kcovdf_fmt_free(f). Returns 0, or -1 with errno set (ENOMEM; out is
+ * then not usable). */
+int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
+			int format, struct kcovdf_val *out);
+/* Free what f's values use (not the items). */
+void kcovdf_val_reset(struct kcovdf_fmt *f);
+
+/*
+ * Append a value as text ("5", "-EINVAL", "0x7ffd... {x=1, y=2}") or
+ * JSON to a growing string. Start from a zeroed struct. When memory runs
+ * out, err becomes ENOMEM and stays (like ferror()): the text is then
+ * incomplete, every later append does nothing, and s is still a string
+ * ("" when nothing could be allocated). kcovdf_buf_printf() returns 0, or
+ * -1 (errno set) when it could not append; the kcovdf_fmt_*() and
+ * kcovdf_item_*() functions that append to a buffer leave the error in
+ * err. Check err before using the text.
+ */
 struct kcovdf_buf {
 	char *s;
 	size_t len, cap;
+	int err;		/* 0, or ENOMEM: the text is incomplete */
+	char none[1];		/* s when nothing could be allocated */
 };
-void kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
+int kcovdf_buf_printf(struct kcovdf_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void kcovdf_buf_free(struct kcovdf_buf *b);
 void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
@@ -684,6 +721,7 @@ struct kcovdf_item {
 	 * (kcovdf_fieldval.ptr_alias): that pointer's value, when readable. */
 	int has_alias;
 	uint64_t alias_value;
+	int errno_names;	/* the return's kcovdf_val.errno_names */
 };
 
 /*
@@ -691,13 +729,16 @@ struct kcovdf_item {
  * passed by value: its fields carry the values), then its fields, then the
  * return value and its fields (none for void). ret, when not NULL, is used
  * as the call's return (DOC streams keep returns apart from entries).
- * Memory lives until kcovdf_items_reset(), which also does
- * kcovdf_val_reset(). Returns the number of items.
+ * The items and what they point to (but the types, which are sym's) are
+ * f's: they live until kcovdf_items_reset(f) or kcovdf_fmt_free(f).
+ * Returns the number of items, or -1 with errno set (ENOMEM).
  */
-size_t kcovdf_call_items(struct kcovdf_sym *sym, const struct kcovdf_call *c,
-			 const struct kcovdf_rec *ret, int format,
-			 struct kcovdf_item **out);
-void kcovdf_items_reset(void);
+ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
+			  const struct kcovdf_call *c,
+			  const struct kcovdf_rec *ret, int format,
+			  struct kcovdf_item **out);
+/* Free f's items and values (kcovdf_val_reset() too). */
+void kcovdf_items_reset(struct kcovdf_fmt *f);
 /* The item's name: "max", "p->refcnt", "m.lo.x", "ret". */
 void kcovdf_item_path(struct kcovdf_buf *b, const struct kcovdf_item *it);
 /* The value as `kcovdf view` shows it ("-EINVAL" for a kernel return,
@@ -778,7 +819,7 @@ struct kcovdf_violation {
 	const struct kcovdf_rec *other_ret;
 	const char *message;		/* the values that decided */
 };
-/* Called for each violation; must not call kcovdf_items_reset(). */
+/* Called for each violation. What v points to is valid during the call. */
 typedef void (*kcovdf_violation_cb)(const struct kcovdf_violation *v,
 				    void *arg);
 
@@ -787,9 +828,13 @@ typedef void (*kcovdf_violation_cb)(const struct kcovdf_violation *v,
  * calls in the order they began). kernel selects the default scope of
  * unique() (the whole trace; else per process). Returns 0, or -1 with
  * "FILE:LINE:COLUMN: message" in err when a rule names something that is
- * no parameter, field, enumerator or error name of any call it applies to.
+ * no parameter, field, enumerator or error name of any call it applies to
+ * ("out of memory", errno ENOMEM, when memory ran out). The values are
+ * described in a context of the check's own, with fmt's settings (NULL:
+ * the defaults); fmt's memory is not touched.
  */
-int kcovdf_rules_check(struct kcovdf_rules *rs, struct kcovdf_sym *sym,
+int kcovdf_rules_check(struct kcovdf_rules *rs,
+		       const struct kcovdf_fmt *fmt, struct kcovdf_sym *sym,
 		       const struct kcovdf_check_task *tasks, size_t ntasks,
 		       int kernel, kcovdf_violation_cb cb, void *arg,
 		       char *err, size_t errlen);
@@ -811,7 +856,8 @@ struct kcovdf_hmap {
 };
 
 /* The value slot of key, inserted (as NULL) when missing; *created says
- * which (created may be NULL). Aborts when out of memory. */
+ * which (created may be NULL). NULL with errno set (ENOMEM) when out of
+ * memory; the map is then as before. */
 void **kcovdf_hmap_slot(struct kcovdf_hmap *m, const void *key, size_t klen,
 			int *created);
 /* The value of key, or NULL. */

@@ -519,9 +519,8 @@ static void check_over_trace(struct kcovdf_rules *rs, const char *text,
 	for (int pass = 0; pass < 2; pass++) {
 		run.nviol = 0;
 		err[0] = 0;
-		rc = kcovdf_rules_check(rs, NULL, fx_tasks, NTASKS, kernel,
+		rc = kcovdf_rules_check(rs, NULL, NULL, fx_tasks, NTASKS, kernel,
 					on_violation, &run, err, sizeof(err));
-		kcovdf_items_reset();
 		if (rc) {
 			if (getenv("FUZZ_RULES_VERBOSE"))
 				fprintf(stderr, "check: %s\n", err);

@@ -5,6 +5,7 @@
  * and the call-tree builder. Built with ASan/UBSan by tests/suites/05-lib.sh.
  * TAP output.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,39 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "kcovdf/kcovdf.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+
+/* Under ASan, an allocation it cannot make returns NULL (as malloc does)
+ * instead of ending the test, and one above 16 GiB is one it cannot make
+ * (test_fmt_oom()). */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1:max_allocation_size_mb=16384";
+}
+
 static int ntest, nfail;
+
+/* The formatting context of the test's values (the library has none of
+ * its own). */
+static struct kcovdf_fmt *tfmt(void)
+{
+	static struct kcovdf_fmt *f;
+
+	if (!f && !(f = kcovdf_fmt_new())) {
+		fputs("out of memory\n", stderr);
+		abort();
+	}
+	return f;
+}
 
 static void ok(int cond, const char *name)
 {
@@ -693,7 +723,7 @@ static void wide_val(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		kcovdf_buf_printf(b, "decode: %s", err);
 		return;
 	}
-	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	kcovdf_fmt_val(b, &v, json);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
@@ -797,7 +827,7 @@ static void test_wide(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_DOC, d, 5, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "3"), "documented format: long double from 2 values");
 	}
@@ -833,7 +863,7 @@ static void str_val(struct kcovdf_buf *b, const char *str, unsigned int n,
 		kcovdf_buf_printf(b, "(decode failed)");
 		return;
 	}
-	kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
 	else
@@ -929,7 +959,8 @@ static void test_format(void)
 		r.kind = KCOVDF_REC_ARG;
 		r.flags = KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR;
 		r.value = 0x8000000000000000ULL;
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, NULL, &r,
+				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(v.is_errptr && buf_is(&b, "ERR_PTR(-?)"),
 		   "text: ERR_PTR flag on INT64_MIN");
@@ -938,7 +969,8 @@ static void test_format(void)
 		   "JSON: ERR_PTR flag on INT64_MIN");
 		w[2] = (uint64_t)-12;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, NULL, 0);
-		kcovdf_val_describe(NULL, NULL, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, NULL, &r,
+				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "ERR_PTR(-ENOMEM)"), "text: ERR_PTR(-ENOMEM)");
 	}
@@ -953,16 +985,18 @@ static void test_format(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN");
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
 		kcovdf_buf_free(&b);
-		kcovdf_fmt_errno_names(1);
+		kcovdf_fmt_errno_names(tfmt(), 1);
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
 		   "text: a long return of INT64_MIN, errno names on");
@@ -972,15 +1006,16 @@ static void test_format(void)
 		kcovdf_buf_free(&b);
 		w[2] = (uint64_t)-22;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-EINVAL"), "text: a long return of -EINVAL");
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(buf_is(&b, ",\"errno\":\"EINVAL\""),
 		   "JSON: errno of a long return of -22");
-		kcovdf_fmt_errno_names(0);
+		kcovdf_fmt_errno_names(tfmt(), 0);
 	}
-	kcovdf_val_reset();
+	kcovdf_val_reset(tfmt());
 }
 
 /* PC_EXT words: the depth record (lowest depth and net change; the old
@@ -1014,6 +1049,111 @@ static void test_pcext(void)
 	   "pcext: unknown type 5 refused, its nibble kept");
 }
 
+/* Two formatting contexts: their settings and memory are their own. */
+static void test_fmt_contexts(void)
+{
+	struct kcovdf_type long_t = { .kind = KCOVDF_T_INT, .name = "long",
+				      .size = 8, .is_signed = 1 };
+	struct kcovdf_fn fn = { .name = "f", .ret = &long_t };
+	uint64_t w[] = { V2(KCOV_DF_KIND_RET, 0, 0xff, 0, 8), 0x1000,
+			 (uint64_t)-22 };
+	uint64_t wf[] = { V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS, 0, 3, 8),
+			  0x1000, 0x7fff0000, 1, 2, 3 };
+	struct kcovdf_fmt *a = kcovdf_fmt_new(), *b = kcovdf_fmt_new();
+	struct kcovdf_rec r, rf;
+	struct kcovdf_val va, vb, vf;
+	struct kcovdf_item *items;
+	struct kcovdf_call c = { .pc = 0x1000, .fn = &fn };
+	struct kcovdf_buf t = { 0 }, obj = { 0 };
+	ssize_t n;
+
+	ok(a && b, "fmt: two contexts");
+	if (!a || !b)
+		return;
+	kcovdf_fmt_errno_names(a, 1);
+	kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
+	ok(!kcovdf_val_describe(a, NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &va) &&
+	   !kcovdf_val_describe(b, NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &vb),
+	   "fmt: the same return described in both");
+	kcovdf_fmt_val(&t, &va, 0);
+	ok(buf_is(&t, "-EINVAL"), "fmt: errno names on in one context");
+	kcovdf_fmt_val(&t, &vb, 0);
+	ok(buf_is(&t, "-22"), "fmt: off in the other");
+	/* Values with memory of their own (field names) in b outlive a
+	 * reset of a (ASan would see a use after free). */
+	ok(kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, wf, 6, &rf, NULL, 0) > 0 &&
+	   !kcovdf_val_describe(b, NULL, NULL, &rf, KCOVDF_FMT_VERSIONED, &vf),
+	   "fmt: an object described in the second context");
+	kcovdf_fmt_val(&obj, &vf, 0);
+	c.has_ret = 1;
+	c.ret = r;
+	n = kcovdf_call_items(a, NULL, &c, NULL, KCOVDF_FMT_VERSIONED, &items);
+	ok(n == 1 && items[0].is_ret, "fmt: items in the first context");
+	if (n == 1) {
+		kcovdf_item_text(&t, &items[0], 0);
+		ok(buf_is(&t, "-EINVAL"), "fmt: an item names the error");
+	}
+	kcovdf_items_reset(a);
+	kcovdf_fmt_free(a);
+	kcovdf_fmt_val(&t, &vf, 0);
+	ok(obj.s && !strcmp(obj.s, "0x7fff0000 {f0=0x2, f1=0x3}") &&
+	   buf_is(&t, obj.s),
+	   "fmt: the second context's values survive the first one's end");
+	kcovdf_fmt_val(&t, &vb, 0);
+	ok(buf_is(&t, "-22"), "fmt: and its setting");
+	kcovdf_buf_free(&obj);
+	kcovdf_fmt_free(b);
+}
+
+/* Out of memory: an error comes back, nothing aborts. The request is
+ * one no allocator grants (about 120 GB: a record claiming 2^31 fields);
+ * in a child, under an address-space limit (ASan: its allocation size
+ * limit, see __asan_default_options()). */
+static void test_fmt_oom(void)
+{
+	uint64_t w[] = { V2(KCOV_DF_KIND_ARG, KCOV_DF_F_FIELDS, 0, 3, 8),
+			 0x1000, 0x7fff0000, 1, 2, 3 };
+	struct kcovdf_buf t = { 0 };
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct kcovdf_fmt *f = kcovdf_fmt_new();
+		struct kcovdf_rec r;
+		struct kcovdf_val v;
+		int rc, bad = 0;
+#ifndef __SANITIZE_ADDRESS__
+		struct rlimit rl = { 1UL << 32, 1UL << 32 };
+
+		setrlimit(RLIMIT_AS, &rl);
+#endif
+		if (!f || kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 6, &r,
+					    NULL, 0) <= 0)
+			_exit(3);
+		r.nfields = 0x7fffffffu;	/* fields never read */
+		errno = 0;
+		rc = kcovdf_val_describe(f, NULL, NULL, &r,
+					 KCOVDF_FMT_VERSIONED, &v);
+		bad |= !(rc == -1 && errno == ENOMEM);
+		/* The context is still usable. */
+		r.nfields = 2;
+		bad |= kcovdf_val_describe(f, NULL, NULL, &r,
+					   KCOVDF_FMT_VERSIONED, &v) != 0;
+		kcovdf_fmt_free(f);
+		_exit(bad ? 1 : 0);
+	}
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	   WEXITSTATUS(status) == 0,
+	   "fmt: out of memory is an error (ENOMEM), not an abort");
+	/* A buffer that cannot grow: the error stays, s is a string. */
+	t.err = ENOMEM;
+	ok(kcovdf_buf_printf(&t, "x") == -1 && t.len == 0,
+	   "buf: appending after an error does nothing");
+	kcovdf_buf_free(&t);
+}
+
 int main(void)
 {
 	test_pcext();
@@ -1030,6 +1170,8 @@ int main(void)
 	test_format();
 	test_wide();
 	test_strings();
+	test_fmt_contexts();
+	test_fmt_oom();
 	printf("1..%d\n", ntest);
 	return nfail ? 1 : 0;
 }

@@ -138,15 +138,14 @@ static void run(const char *rules, const struct task *tasks, size_t ntasks,
 		ct[i].st = &st[i];
 		ct[i].calls = &calls[i];
 	}
-	r->rc = kcovdf_rules_check(rs, NULL, ct, ntasks, kernel, on_viol, r,
-				   r->err, sizeof(r->err));
+	r->rc = kcovdf_rules_check(rs, NULL, NULL, ct, ntasks, kernel, on_viol,
+				   r, r->err, sizeof(r->err));
 	r->nrules = kcovdf_rules_count(rs);
 	for (size_t i = 0; i < r->nrules && i < NW(r->info); i++) {
 		kcovdf_rules_info(rs, i, &r->info[i]);
 		/* The text lives in the rules: keep a copy. */
 		r->info[i].text = strdup(r->info[i].text);
 	}
-	kcovdf_items_reset();
 	for (size_t i = 0; i < ntasks; i++)
 		kcovdf_calls_free(&calls[i]);
 	kcovdf_rules_free(rs);
@@ -1712,17 +1711,16 @@ static void test_check_twice(void)
 	attach_fns(&calls);
 	rs = kcovdf_rules_parse(txt, strlen(txt), "t.rules", err,
 				sizeof(err));
-	kcovdf_rules_check(rs, NULL, &ct, 1, 0, on_viol, &r1, err,
+	kcovdf_rules_check(rs, NULL, NULL, &ct, 1, 0, on_viol, &r1, err,
 			   sizeof(err));
 	kcovdf_rules_info(rs, 0, &a);
-	kcovdf_rules_check(rs, NULL, &ct, 1, 0, on_viol, &r2, err,
+	kcovdf_rules_check(rs, NULL, NULL, &ct, 1, 0, on_viol, &r2, err,
 			   sizeof(err));
 	kcovdf_rules_info(rs, 0, &b);
 	same = a.calls == b.calls && a.checked == b.checked &&
 	       a.violations == b.violations && a.violations == 1 &&
 	       r1.nv == r2.nv && r1.nv == 1;
 	ok(same, "checker: a second check starts from zero");
-	kcovdf_items_reset();
 	kcovdf_calls_free(&calls);
 	kcovdf_rules_free(rs);
 }
