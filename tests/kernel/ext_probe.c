@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	unsigned long long mismatch = 0, underflow = 0, shown = 0, unended = 0;
 	double secs = argc > 1 ? atof(argv[1]) : 10;
 	struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
-	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
 	static uint64_t stack[MAX_DEPTH];
 	struct timespec t0, t;
 	pthread_t th;
@@ -205,8 +205,10 @@ int main(int argc, char **argv)
 		__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
 		for (k = 0; k < 20; k++) {
 			if (write(pp[0][1], &c, 1) != 1 ||
-			    read(pp[1][0], &c, 1) != 1)
+			    read(pp[1][0], &c, 1) != 1) {
+				perror("ping-pong");
 				return 1;
+			}
 			sched_yield();
 			getppid();
 		}
