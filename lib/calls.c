@@ -27,7 +27,18 @@
  * the call stack (and the merge's look-ahead, below), not the length of
  * the stream; kcovdf_calls_build() and kcovdf_calls_merge() link the calls
  * into a tree instead. Both are the same code.
+ *
+ * Out of memory: the engine is some forty functions deep in places (a
+ * PC_EXT entry places dataflow calls, which reads records, which makes
+ * calls), and any of them may need memory. Rather than thread an error
+ * through each, an allocation that fails jumps back to run() (longjmp),
+ * which returns ENOMEM. Nothing between holds memory of its own at that
+ * point: every allocation is the engine's (its arrays, the arena, the
+ * stream reader) or a call's, and in streaming mode every call is on the
+ * engine's list of live calls, so engine_cleanup() frees all of it.
  */
+#include <errno.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +53,7 @@ struct node {
 	int refs;		/* streaming: dataflow, window, output */
 	int pushed;		/* on the dataflow stack */
 	int final;		/* its arguments are complete */
+	struct node *live_prev, *live_next;	/* streaming: every call */
 };
 
 /* How many calls of a function are on the stack. */
@@ -119,21 +131,41 @@ struct engine {
 	size_t nhold;
 	struct held *held;
 	size_t nheld, heldcap;
+	struct node **gs;	/* m_graft()'s stack */
+	size_t gcap;
+	struct kcovdf_stream_reader rd;	/* merge: the PC_EXT words */
+	int rd_live;
+	struct node *live;	/* streaming: calls not freed yet */
+	jmp_buf nomem;		/* run(): memory ran out */
 };
 
 /* ------------------------------------------------------------------ */
 /* Calls: memory and output                                            */
 /* ------------------------------------------------------------------ */
 
+static _Noreturn void nomem(struct engine *e)
+{
+	longjmp(e->nomem, 1);
+}
+
+/* Zeroed memory: the arena's (tree mode) or the caller's to free. */
 static void *e_alloc(struct engine *e, size_t n)
 {
-	void *p;
+	void *p = e->stream ? calloc(1, n) : arena_try_alloc(&e->a, n);
 
-	if (!e->stream)
-		return arena_alloc(&e->a, n);
-	p = calloc(1, n);
 	if (!p)
-		abort();
+		nomem(e);
+	return p;
+}
+
+/* realloc(), n elements of size bytes. */
+static void *e_realloc(struct engine *e, void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		nomem(e);
+	p = realloc(p, n * size);
+	if (!p)
+		nomem(e);
 	return p;
 }
 
@@ -142,15 +174,43 @@ static struct node *node_new(struct engine *e, uint64_t pc)
 	struct node *n = e_alloc(e, sizeof(*n));
 
 	n->c.pc = pc;
+	if (e->stream) {
+		n->live_next = e->live;
+		if (e->live)
+			e->live->live_prev = n;
+		e->live = n;
+	}
 	return n;
 }
 
-/* What rec_keep() copied. */
+/* The symbols of a function; out of memory in them is the engine's. */
+static const struct kcovdf_fn *fn_of(struct engine *e, uint32_t pid,
+				     uint64_t pc)
+{
+	const struct kcovdf_fn *fn;
+
+	errno = 0;
+	fn = kcovdf_sym_fn(e->sym, pid, pc);
+	if (!fn && errno == ENOMEM)
+		nomem(e);
+	return fn;
+}
+
+static int func_start(struct engine *e, uint64_t pc, uint64_t *fs)
+{
+	int rc;
+
+	errno = 0;
+	rc = kcovdf_sym_func_start(e->sym, e->pid, pc, fs);
+	if (rc && errno == ENOMEM)
+		nomem(e);
+	return rc;
+}
+
+/* What rec_keep() copied: one block, which the first of them begins. */
 static void rec_free(struct kcovdf_rec *r)
 {
-	free((void *)r->fields);
-	free((void *)r->str);
-	free((void *)r->wide);
+	free((void *)(r->fields ? r->fields : r->str ? r->str : r->wide));
 }
 
 static void node_free(struct engine *e, struct node *n)
@@ -162,6 +222,12 @@ static void node_free(struct engine *e, struct node *n)
 			rec_free(&n->c.ret);
 	}
 	free(n->c.args);
+	if (n->live_prev)
+		n->live_prev->live_next = n->live_next;
+	else
+		e->live = n->live_next;
+	if (n->live_next)
+		n->live_next->live_prev = n->live_prev;
 	free(n);
 }
 
@@ -172,32 +238,50 @@ static void node_put(struct engine *e, struct node *n)
 		node_free(e, n);
 }
 
-/* n words from w in memory of the engine's (NULL stays NULL; at least
- * one word, so that what was there stays non-NULL). */
-static const uint64_t *keep_words(struct engine *e, const uint64_t *w,
-				  size_t n)
+/* Words to keep of w (n of them; at least one, so that what was there
+ * stays non-NULL), 0 for NULL. */
+static size_t keep_len(const uint64_t *w, size_t n)
 {
-	uint64_t *p;
-
-	if (!w)
-		return NULL;
-	p = e_alloc(e, (n ? n : 1) * sizeof(*p));
-	memcpy(p, w, n * sizeof(*p));
-	return p;
+	return w ? (n ? n : 1) : 0;
 }
 
-/* A record kept in a call: what it points to (fields, string bytes, the
+/*
+ * A record kept in a call: what it points to (fields, string bytes, the
  * words of a wide value) copied when it points into a chunk buffer that
- * the next chunk overwrites. */
+ * the next chunk overwrites, all three in one block in that order (see
+ * rec_free()). Until the copy is made dst points to nothing, so a call
+ * freed after the allocation failed frees nothing of the chunk's.
+ */
 static void rec_keep(struct engine *e, struct kcovdf_rec *dst,
 		     const struct kcovdf_rec *r)
 {
+	size_t nf, ns, nw;
+	uint64_t *p;
+
 	*dst = *r;
 	if (!e->copy)
 		return;
-	dst->fields = r->nfields ? keep_words(e, r->fields, r->nfields) : NULL;
-	dst->str = keep_words(e, r->str, (r->str_len + 7) / 8);
-	dst->wide = keep_words(e, r->wide, r->wide_words);
+	dst->fields = dst->str = dst->wide = NULL;
+	nf = r->nfields ? keep_len(r->fields, r->nfields) : 0;
+	ns = keep_len(r->str, (r->str_len + 7) / 8);
+	nw = keep_len(r->wide, r->wide_words);
+	if (!nf && !ns && !nw)
+		return;
+	if (nf > SIZE_MAX / 8 - ns || nf + ns > SIZE_MAX / 8 - nw)
+		nomem(e);
+	p = e_alloc(e, (nf + ns + nw) * sizeof(*p));
+	if (nf) {
+		memcpy(p, r->fields, r->nfields * sizeof(*p));
+		dst->fields = p;
+	}
+	if (ns) {
+		memcpy(p + nf, r->str, (r->str_len + 7) / 8 * sizeof(*p));
+		dst->str = p + nf;
+	}
+	if (nw) {
+		memcpy(p + nf + ns, r->wide, r->wide_words * sizeof(*p));
+		dst->wide = p + nf + ns;
+	}
 }
 
 /* Append c as the last child of parent, or as the last top-level call. */
@@ -235,9 +319,10 @@ static void emit(struct engine *e, struct node *n, int close)
 {
 	if (e->nhold) {
 		if (e->nheld == e->heldcap) {
-			e->heldcap = e->heldcap ? 2 * e->heldcap : 64;
-			e->held = kcovdf_xrealloc(e->held, e->heldcap *
-						  sizeof(*e->held));
+			size_t nc = e->heldcap ? 2 * e->heldcap : 64;
+
+			e->held = e_realloc(e, e->held, nc, sizeof(*e->held));
+			e->heldcap = nc;
 		}
 		e->held[e->nheld].c = n;
 		e->held[e->nheld++].close = close;
@@ -307,7 +392,7 @@ static struct node *b_new(struct builder *b, uint64_t pc)
 	struct node *n = node_new(e, pc);
 	struct node *parent = b->depth ? b->stack[b->depth - 1] : NULL;
 
-	n->c.fn = e->sym && pc ? kcovdf_sym_fn(e->sym, b->st->pid, pc) : NULL;
+	n->c.fn = e->sym && pc ? fn_of(e, b->st->pid, pc) : NULL;
 	n->c.src = KCOVDF_SRC_DF;
 	n->c.remote = b->nsections > 0;
 	n->c.index = b->index;
@@ -347,7 +432,7 @@ static size_t *open_count(struct builder *b, uint64_t pc)
 		struct pc_count *nt = calloc(nc, sizeof(*nt));
 
 		if (!nt)
-			abort();
+			nomem(b->e);
 		for (size_t k = 0; k < b->open_cap; k++) {
 			if (!b->open[k].used)
 				continue;
@@ -388,9 +473,10 @@ static struct node *pop(struct builder *b)
 static void push(struct builder *b, struct node *n)
 {
 	if (b->depth == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 64;
-		b->stack = kcovdf_xrealloc(b->stack,
-					   b->cap * sizeof(*b->stack));
+		size_t nc = b->cap ? b->cap * 2 : 64;
+
+		b->stack = e_realloc(b->e, b->stack, nc, sizeof(*b->stack));
+		b->cap = nc;
 	}
 	b->stack[b->depth++] = n;
 	n->pushed = 1;
@@ -448,11 +534,11 @@ static void add_arg(struct engine *e, struct node *n,
 		/* Streaming: exactly a power of two, from 1 (calls on the
 		 * stack are what memory follows). */
 		if (!(k & (k - 1)))
-			c->args = kcovdf_xrealloc(c->args, (k ? 2 * k : 1) *
-						  sizeof(*c->args));
+			c->args = e_realloc(e, c->args, k ? 2 * k : 1,
+					    sizeof(*c->args));
 	} else if (k < 4 ? !c->args : !(k & (k - 1))) {
 		size_t nc = k < 4 ? 4 : 2 * k;
-		struct kcovdf_rec *na = arena_alloc(&e->a, nc * sizeof(*na));
+		struct kcovdf_rec *na = e_alloc(e, nc * sizeof(*na));
 
 		if (k)
 			memcpy(na, c->args, k * sizeof(*na));
@@ -576,7 +662,10 @@ static int df_step(struct engine *e)
 
 	if (e->df_done)
 		return 0;
+	errno = 0;
 	rc = kcovdf_rec_cursor_next(&e->cur, &r);
+	if (rc < 0 && errno == ENOMEM)
+		nomem(e);
 	if (rc > 0) {
 		if (e->b.st->format == KCOVDF_FMT_VERSIONED)
 			on_rec_v1(&e->b, &r);
@@ -658,7 +747,7 @@ static struct pcq *pcq_of(struct engine *e, uint64_t pc, int add)
 		struct pcq *nt = calloc(nc, sizeof(*nt));
 
 		if (!nt)
-			abort();
+			nomem(e);
 		for (size_t k = 0; k < e->qcap; k++) {
 			if (!e->q[k].used)
 				continue;
@@ -695,7 +784,7 @@ static void win_add(struct engine *e, struct node *n)
 
 	if (live == e->wcap) {
 		size_t nc = e->wcap ? 2 * e->wcap : 2048;
-		struct node **nw = kcovdf_xrealloc(NULL, nc * sizeof(*nw));
+		struct node **nw = e_realloc(e, NULL, nc, sizeof(*nw));
 
 		for (size_t k = e->j; k < n->idx; k++)
 			nw[k & (nc - 1)] = W(e, k);
@@ -715,8 +804,10 @@ static void win_add(struct engine *e, struct node *n)
 		q->head = 0;
 	}
 	if (q->len == q->cap) {
-		q->cap = q->cap ? 2 * q->cap : 4;
-		q->idx = kcovdf_xrealloc(q->idx, q->cap * sizeof(*q->idx));
+		size_t nc = q->cap ? 2 * q->cap : 4;
+
+		q->idx = e_realloc(e, q->idx, nc, sizeof(*q->idx));
+		q->cap = nc;
 	}
 	q->idx[q->len++] = n->idx;
 }
@@ -789,32 +880,32 @@ static void m_attach(struct engine *e, struct kcovdf_call *parent,
 /* Place D[j] and its dataflow subtree under parent, unmatched. */
 static void m_graft(struct engine *e, struct kcovdf_call *parent)
 {
-	struct node *root = W(e, e->j), **gs = NULL;
-	size_t ng = 0, gcap = 0;
+	struct node *root = W(e, e->j);
+	size_t ng = 0;
 
 	/* The nodes stay alive while they are open in the output. */
 	for (;;) {
 		struct node *n = W(e, e->j);
 
-		while (ng && gs[ng - 1]->idx + 1 != n->up) {
-			out_close(e, gs[--ng]);
-		}
-		m_attach(e, ng ? &gs[ng - 1]->c : parent, n);
+		while (ng && e->gs[ng - 1]->idx + 1 != n->up)
+			out_close(e, e->gs[--ng]);
+		m_attach(e, ng ? &e->gs[ng - 1]->c : parent, n);
 		take(e);
-		if (ng == gcap) {
-			gcap = gcap ? 2 * gcap : 16;
-			gs = kcovdf_xrealloc(gs, gcap * sizeof(*gs));
+		if (ng == e->gcap) {
+			size_t nc = e->gcap ? 2 * e->gcap : 16;
+
+			e->gs = e_realloc(e, e->gs, nc, sizeof(*e->gs));
+			e->gcap = nc;
 		}
-		gs[ng++] = n;
+		e->gs[ng++] = n;
 		/* The next one is in root's subtree while root is open. */
 		if (!ensure(e, e->j) || (root->end && e->j >= root->end))
 			break;
 	}
 	while (ng) {
-		ensure_closed(e, gs[ng - 1]);
-		out_close(e, gs[--ng]);
+		ensure_closed(e, e->gs[ng - 1]);
+		out_close(e, e->gs[--ng]);
 	}
-	free(gs);
 }
 
 static void m_push(struct engine *e, struct node *n, uint64_t fstart,
@@ -823,8 +914,10 @@ static void m_push(struct engine *e, struct node *n, uint64_t fstart,
 	struct mframe *f;
 
 	if (e->depth == e->scap) {
-		e->scap = e->scap ? 2 * e->scap : 64;
-		e->st = kcovdf_xrealloc(e->st, e->scap * sizeof(*e->st));
+		size_t nc = e->scap ? 2 * e->scap : 64;
+
+		e->st = e_realloc(e, e->st, nc, sizeof(*e->st));
+		e->scap = nc;
 	}
 	f = &e->st[e->depth];
 	f->c = n;
@@ -953,7 +1046,7 @@ static struct node *m_new(struct engine *e, uint64_t pc, int known)
 {
 	struct node *n = node_new(e, pc);
 
-	n->c.fn = e->sym && known ? kcovdf_sym_fn(e->sym, e->pid, pc) : NULL;
+	n->c.fn = e->sym && known ? fn_of(e, e->pid, pc) : NULL;
 	n->c.src = KCOVDF_SRC_PCEXT;
 	return n;
 }
@@ -967,7 +1060,7 @@ static void m_entry(struct engine *e, uint64_t pc)
 
 	m_close_done_sections(e);
 	m_flush_unmatchable(e);
-	known = kcovdf_sym_func_start(e->sym, e->pid, pc, &fs) == 0;
+	known = func_start(e, pc, &fs) == 0;
 	if (known && fs)
 		k = m_next_of(e, fs);
 	if (k != NONE && in_range(k, m_scope(e)))
@@ -1021,7 +1114,7 @@ static void m_exit(struct engine *e, uint64_t pc)
 	struct node *n, *dn = NULL;
 
 	m_close_done_sections(e);
-	known = kcovdf_sym_func_start(e->sym, e->pid, pc, &fs) == 0;
+	known = func_start(e, pc, &fs) == 0;
 	t = m_exit_target(e, fs, known);
 	/* A dataflow return without its entry, of this function, next:
 	 * the same call, seen by both. */
@@ -1057,7 +1150,7 @@ static void m_exit(struct engine *e, uint64_t pc)
 	if (n->c.entry_unrecorded && !n->c.fn && known) {
 		/* A placeholder learns its function from its exit. */
 		n->c.pc = fs;
-		n->c.fn = e->sym ? kcovdf_sym_fn(e->sym, e->pid, fs) : NULL;
+		n->c.fn = e->sym ? fn_of(e, e->pid, fs) : NULL;
 		/* ... and its return value from the dataflow, if that call
 		 * is still next (the frames closed above may have placed
 		 * it). */
@@ -1115,13 +1208,14 @@ static int merge_words(struct engine *e, const struct kcovdf_trace *t,
 		       const struct kcovdf_stream *pcext, int kernel,
 		       uint64_t *unknown, char *err, size_t errlen)
 {
-	struct kcovdf_stream_reader rd;
 	const uint64_t *w;
 	size_t n;
 	int rc;
 
-	kcovdf_stream_reader_init(&rd, t, pcext);
-	while ((rc = kcovdf_stream_reader_next(&rd, &w, &n, err,
+	kcovdf_stream_reader_init(&e->rd, t, pcext);
+	e->rd_live = 1;
+	errno = 0;
+	while ((rc = kcovdf_stream_reader_next(&e->rd, &w, &n, err,
 					       errlen)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			struct kcovdf_pcext p;
@@ -1148,7 +1242,10 @@ static int merge_words(struct engine *e, const struct kcovdf_trace *t,
 			}
 		}
 	}
-	kcovdf_stream_reader_free(&rd);
+	if (rc < 0 && errno == ENOMEM)
+		nomem(e);
+	kcovdf_stream_reader_free(&e->rd);
+	e->rd_live = 0;
 	while (e->depth) {
 		struct mframe *f = &e->st[e->depth - 1];
 
@@ -1167,6 +1264,15 @@ static int merge_words(struct engine *e, const struct kcovdf_trace *t,
 
 static void engine_cleanup(struct engine *e)
 {
+	/* After a run that ran out of memory, the calls it had not handed
+	 * on yet (streaming). */
+	while (e->live)
+		node_free(e, e->live);
+	if (e->rd_live)
+		kcovdf_stream_reader_free(&e->rd);
+	e->rd_live = 0;
+	free(e->gs);
+	e->gs = NULL;
 	kcovdf_rec_cursor_free(&e->cur);
 	free(e->b.stack);
 	free(e->b.open);
@@ -1217,12 +1323,27 @@ static int run(struct engine *e, const struct kcovdf_trace *t,
 				 "calls", df->format);
 			return set_err(err, errlen, msg);
 		}
+	}
+	/* Every allocation of the engine that fails comes back here; the
+	 * caller's engine_cleanup() frees what the run had. */
+	if (setjmp(e->nomem)) {
+		errno = ENOMEM;
+		return set_err(err, errlen, "out of memory");
+	}
+	if (df) {
 		e->copy = !df->words;
 		/* Nest only when returns were recorded; an args-only trace
 		 * is a flat list. A walk error here is reported below. */
-		if (df->format == KCOVDF_FMT_VERSIONED)
-			e->b.nested = kcovdf_walk_stream(t, df, has_ret_cb,
-							 NULL, NULL, 0) == 1;
+		if (df->format == KCOVDF_FMT_VERSIONED) {
+			int w;
+
+			errno = 0;
+			w = kcovdf_walk_stream(t, df, has_ret_cb, NULL, NULL,
+					       0);
+			if (w < 0 && errno == ENOMEM)
+				nomem(e);
+			e->b.nested = w == 1;
+		}
 		kcovdf_rec_cursor_init(&e->cur, t, df);
 	} else {
 		e->df_done = 1;

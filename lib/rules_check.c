@@ -87,6 +87,11 @@ static const unsigned char *matches(struct checker *k, uint32_t pid,
 		char buf[32];
 		const char *name = call_name(c, buf, sizeof(buf));
 
+		if (!m) {
+			/* The slot stays empty (NULL): no rule applies. */
+			k->x.oom = 1;
+			return NULL;
+		}
 		for (size_t i = 0; i < k->rs->n; i++) {
 			struct rule *r = &k->rs->v[i];
 
@@ -230,12 +235,18 @@ static void check_unique(struct checker *k, size_t ri, const struct lcall *lc)
 	if (created) {
 		struct occ *o = rules_calloc(1, sizeof(*o));
 
+		if (!o) {
+			k->x.oom = 1;
+			return;
+		}
 		o->task = lc->task;
 		o->c = lc->c;
 		o->ret = lc->ret;
 		*slot = o;
 		return;
 	}
+	if (!*slot)
+		return;		/* its first call found no memory */
 	{
 		struct kcovdf_buf msg = { 0 };
 
@@ -259,21 +270,27 @@ static struct bal *bal_of(struct checker *k, size_t ri, const uint64_t *key,
 	if (created) {
 		struct bal *b = rules_calloc(1, sizeof(*b));
 
+		/* k->bals owns it; a slot left NULL means no memory. */
+		if (!b || rules_push((void ***)&k->bals, &k->nbals, b)) {
+			free(b);
+			k->x.oom = 1;
+			return NULL;
+		}
 		b->rule = ri;
 		*slot = b;
-		rules_push((void ***)&k->bals, &k->nbals, b);
 	}
 	return *slot;
 }
 
-static void occ_push(struct occs *o, const struct lcall *lc)
+/* -1 when out of memory (the caller sets k->x.oom). */
+static int occ_push(struct occs *o, const struct lcall *lc)
 {
 	if (o->n == o->cap) {
 		size_t nc = o->cap ? 2 * o->cap : 4;
 		struct occ *nv = realloc(o->v, nc * sizeof(*nv));
 
 		if (!nv)
-			abort();
+			return -1;
 		o->v = nv;
 		o->cap = nc;
 	}
@@ -282,6 +299,7 @@ static void occ_push(struct occs *o, const struct lcall *lc)
 	o->v[o->n].ret = lc->ret;
 	o->v[o->n].second = 0;
 	o->n++;
+	return 0;
 }
 
 static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
@@ -324,7 +342,7 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 			else if (b->open.n)
 				b->open.n--;
 			else if (!per_task)
-				occ_push(&b->extra, lc);
+				k->x.oom |= occ_push(&b->extra, lc) < 0;
 			else
 				kcovdf_buf_printf(&msg, "%s without an open %s",
 						  call_name(lc->c, buf,
@@ -369,7 +387,7 @@ static void check_order(struct checker *k, size_t ri, const struct lcall *lc,
 		if (b->extra.n)
 			b->extra.n--;
 		else
-			occ_push(&b->open, lc);
+			k->x.oom |= occ_push(&b->open, lc) < 0;
 	}
 }
 
@@ -427,7 +445,8 @@ static void check_doc(struct checker *k, size_t task)
 	const struct kcovdf_calls *calls = k->tasks[task].calls;
 	const struct kcovdf_call **open = NULL, **all = NULL;
 	const struct kcovdf_rec **rets;
-	size_t nopen = 0, nall = 0;
+	size_t *openidx, nopen = 0, nall = 0;
+	char *merged;
 	const struct kcovdf_call *c;
 
 	for (c = calls->root; c; c = c->next)
@@ -435,6 +454,12 @@ static void check_doc(struct checker *k, size_t task)
 	all = rules_calloc(nall, sizeof(*all));
 	open = rules_calloc(nall, sizeof(*open));
 	rets = rules_calloc(nall, sizeof(*rets));
+	openidx = rules_calloc(nall, sizeof(*openidx));
+	merged = rules_calloc(nall, 1);
+	if (!all || !open || !rets || !openidx || !merged) {
+		k->x.oom = 1;
+		goto out;
+	}
 	nall = 0;
 	for (c = calls->root; c; c = c->next)
 		all[nall++] = c;
@@ -442,9 +467,6 @@ static void check_doc(struct checker *k, size_t task)
 	 * of the stack; entries closed by a later return are skipped as
 	 * calls of their own. */
 	{
-		size_t *openidx = rules_calloc(nall, sizeof(size_t));
-		char *merged = rules_calloc(nall, 1);
-
 		for (size_t i = 0; i < nall; i++) {
 			c = all[i];
 			if (c->lost)
@@ -471,9 +493,10 @@ static void check_doc(struct checker *k, size_t task)
 				continue;
 			check_call(k, &lc, KCOVDF_FMT_DOC);
 		}
-		free(openidx);
-		free(merged);
 	}
+out:
+	free(openidx);
+	free(merged);
 	free(all);
 	free(open);
 	free(rets);
@@ -488,16 +511,19 @@ static int cmp_occ(const void *a, const void *b)
 	return x->c->index < y->c->index ? -1 : x->c->index > y->c->index;
 }
 
-/* Append the calls of from to to, marked as of the second side or not. */
-static void occs_append(struct occs *to, const struct occs *from, int second)
+/* Append the calls of from to to, marked as of the second side or not;
+ * -1 when out of memory. */
+static int occs_append(struct occs *to, const struct occs *from, int second)
 {
 	for (size_t j = 0; j < from->n; j++) {
 		struct lcall lc = { .task = from->v[j].task, .c = from->v[j].c,
 				    .ret = from->v[j].ret };
 
-		occ_push(to, &lc);
+		if (occ_push(to, &lc))
+			return -1;
 		to->v[to->n - 1].second = second;
 	}
+	return 0;
 }
 
 /* Calls left unmatched when the scope of their key ends. */
@@ -513,8 +539,12 @@ static void finish_balances(struct checker *k)
 
 			if (b->rule != ri)
 				continue;
-			occs_append(&all, &b->open, 0);
-			occs_append(&all, &b->extra, 1);
+			if (occs_append(&all, &b->open, 0) ||
+			    occs_append(&all, &b->extra, 1)) {
+				k->x.oom = 1;
+				free(all.v);
+				return;
+			}
 		}
 		if (all.n)
 			qsort(all.v, all.n, sizeof(*all.v), cmp_occ);
@@ -573,14 +603,16 @@ int kcovdf_rules_check(struct kcovdf_rules *rs,
 	}
 	if (fmt)
 		kcovdf_fmt_errno_names(k.x.fmt, fmt->errno_names);
-	for (size_t t = 0; t < ntasks; t++) {
+	/* Out of memory, the check stops: its counts would be wrong. */
+	for (size_t t = 0; t < ntasks && !k.x.oom; t++) {
 		const struct kcovdf_stream *st = tasks[t].st;
 
 		if (st->format == KCOVDF_FMT_DOC) {
 			check_doc(&k, t);
 			continue;
 		}
-		for (const struct kcovdf_call *c = tasks[t].calls->root; c;
+		for (const struct kcovdf_call *c = tasks[t].calls->root;
+		     c && !k.x.oom;
 		     c = kcovdf_call_next((struct kcovdf_call *)c)) {
 			struct lcall lc = { .task = t, .c = c };
 
@@ -588,7 +620,8 @@ int kcovdf_rules_check(struct kcovdf_rules *rs,
 				check_call(&k, &lc, (int)st->format);
 		}
 	}
-	finish_balances(&k);
+	if (!k.x.oom)
+		finish_balances(&k);
 	if (k.x.oom || k.x.why.err) {
 		snprintf(err, errlen, "out of memory");
 		errno = ENOMEM;

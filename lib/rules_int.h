@@ -7,8 +7,9 @@
  *
  * No global state: a rules file is a struct kcovdf_rules, a parse a
  * struct lexer, an evaluation a struct ctx, a check a struct checker on the
- * caller's stack. Bad input is an error returned with its position; running
- * out of memory aborts, as everywhere in the library (lib/kcovdf_int.h).
+ * caller's stack. Bad input is an error returned with its position;
+ * running out of memory is an error too (ENOMEM): the parse fails with
+ * "out of memory" at the token it reached, the check stops and fails.
  */
 #ifndef KCOVDF_RULES_INT_H
 #define KCOVDF_RULES_INT_H
@@ -87,38 +88,38 @@ struct kcovdf_rules {
 };
 
 /* ------------------------------------------------------------------ */
-/* Memory (out of memory aborts, as in kcovdf_int.h)                  */
+/* Memory: NULL or -1 when out of memory; the callers turn that into  */
+/* the parser's error or the checker's sticky out-of-memory flag.      */
 /* ------------------------------------------------------------------ */
 
 static inline void *rules_calloc(size_t n, size_t sz)
 {
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		abort();
-	return p;
+	return calloc(n ? n : 1, sz);
 }
 
 static inline char *rules_strndup(const char *s, size_t n)
 {
 	char *p = rules_calloc(1, n + 1);
 
-	memcpy(p, s, n);
+	if (p)
+		memcpy(p, s, n);
 	return p;
 }
 
-/* Append x to a growing array of pointers (capacity: powers of two). */
-static inline void rules_push(void ***v, size_t *n, void *x)
+/* Append x to a growing array of pointers (capacity: powers of two).
+ * -1 when out of memory: x is not in the array then. */
+static inline int rules_push(void ***v, size_t *n, void *x)
 {
 	if (*n == 0 || !(*n & (*n - 1))) {
 		size_t nc = *n ? 2 * *n : 1;
 		void **nv = realloc(*v, nc * sizeof(*nv));
 
 		if (!nv)
-			abort();
+			return -1;
 		*v = nv;
 	}
 	(*v)[(*n)++] = x;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -148,6 +149,7 @@ struct lexer {
 	char *err;
 	size_t errlen;
 	int failed;
+	int oom;		/* the error is "out of memory" (ENOMEM) */
 };
 
 /*
@@ -162,6 +164,8 @@ int rules_logical_line(struct lexer *lx, const char *text, size_t len,
 
 void rules_error(struct lexer *lx, size_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The error "out of memory" at the current token; always returns NULL. */
+void *rules_nomem(struct lexer *lx);
 /* Move to the next token (kind T_EOF at the end of the logical line). */
 void rules_next(struct lexer *lx);
 void rules_skip_space(struct lexer *lx);

@@ -33,6 +33,14 @@ void rules_error(struct lexer *lx, size_t pos, const char *fmt, ...)
 	va_end(ap);
 }
 
+void *rules_nomem(struct lexer *lx)
+{
+	if (!lx->failed)
+		lx->oom = 1;
+	rules_error(lx, lx->t.pos, "out of memory");
+	return NULL;
+}
+
 int rules_logical_line(struct lexer *lx, const char *text, size_t len,
 		       size_t *i, int *line, int *col)
 {

@@ -6,6 +6,7 @@
  * "FILE:LINE:COLUMN: message" (rules_error()).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ static struct node *new_node(struct parser *p, int kind, size_t pos)
 {
 	struct node *n = rules_calloc(1, sizeof(*n));
 
+	if (!n)
+		return rules_nomem(&p->lx);
 	n->kind = kind;
 	n->depth = 1;
 	if (pos > p->lx.len)
@@ -157,6 +160,8 @@ static struct node *parse_path(struct parser *p)
 	struct kcovdf_buf b = { 0 };
 	size_t first_len = lx->t.len;
 
+	if (!n)
+		return NULL;
 	kcovdf_buf_printf(&b, "%.*s", (int)lx->t.len, lx->s + lx->t.pos);
 	rules_next(lx);
 	while (rules_is_op(lx, ".") || rules_is_op(lx, "->")) {
@@ -175,11 +180,19 @@ static struct node *parse_path(struct parser *p)
 				  lx->s + lx->t.pos);
 		rules_next(lx);
 	}
+	if (b.err) {
+		/* The node goes with the tree it is returned into. */
+		kcovdf_buf_free(&b);
+		rules_nomem(lx);
+		return n;
+	}
 	n->name = b.s;
 	n->first = rules_strndup(b.s, first_len);
 	n->rest = b.s[first_len] ? b.s + first_len + 1 : NULL;
 	n->errno_val = n->rest ? 0 : kcovdf_errno_value(n->name);
-	rules_push((void ***)&p->r->names, &p->r->nnames, n);
+	if (!n->first ||
+	    rules_push((void ***)&p->r->names, &p->r->nnames, n))
+		rules_nomem(lx);
 	return n;
 }
 
@@ -188,6 +201,8 @@ static struct node *num_node(struct parser *p, size_t pos, uint64_t u,
 {
 	struct node *n = new_node(p, N_NUM, pos);
 
+	if (!n)
+		return NULL;
 	n->num.kind = KCOVDF_NUM_INT;
 	n->num.u = u;
 	n->num.is_ptr = is_ptr;
@@ -207,6 +222,8 @@ static struct node *parse_primary(struct parser *p)
 		return NULL;
 	if (lx->t.kind == T_NUM) {
 		n = new_node(p, N_NUM, pos);
+		if (!n)
+			return NULL;
 		n->num = lx->t.num;
 		rules_next(lx);
 		return n;
@@ -229,6 +246,8 @@ static struct node *parse_primary(struct parser *p)
 	if (rules_is_word(lx, "is_err")) {
 		rules_next(lx);
 		n = new_node(p, N_ISERR, pos);
+		if (!n)
+			return NULL;
 		rules_expect_op(lx, "(", "'(' after is_err");
 		n->a = parse_expr(p);
 		set_depth(p, n, pos);
@@ -256,6 +275,8 @@ static struct node *parse_prefix(struct parser *p, int min_prec, int *prec)
 	}
 	pos = p->lx.t.pos;
 	n = new_node(p, u->kind, pos);
+	if (!n)
+		return NULL;
 	rules_next(&p->lx);
 	n->a = parse_binary(p, u->prec);
 	set_depth(p, n, pos);
@@ -268,8 +289,13 @@ static void parse_in_list(struct parser *p, struct node *m)
 {
 	rules_expect_op(&p->lx, "{", "'{' after 'in'");
 	while (!p->lx.failed) {
-		rules_push((void ***)&m->list, &m->nlist,
-			   parse_binary(p, PREC_BITS));
+		struct node *x = parse_binary(p, PREC_BITS);
+
+		if (rules_push((void ***)&m->list, &m->nlist, x)) {
+			rules_free_node(x);
+			rules_nomem(&p->lx);
+			return;
+		}
 		if (!rules_is_op(&p->lx, ","))
 			break;
 		rules_next(&p->lx);
@@ -301,6 +327,8 @@ static struct node *parse_binary(struct parser *p, int min_prec)
 		size_t pos = p->lx.t.pos;
 		struct node *m = new_node(p, b->kind, pos);
 
+		if (!m)
+			break;	/* n goes with the tree it is returned into */
 		m->op = b->cmp;
 		rules_next(&p->lx);
 		m->a = n;
@@ -348,6 +376,7 @@ static void parse_globs(struct parser *p, struct callpat *cp)
 
 	for (;;) {
 		size_t start;
+		char *glob;
 
 		lx->pos = lx->t.pos;
 		rules_skip_space(lx);
@@ -360,8 +389,13 @@ static void parse_globs(struct parser *p, struct callpat *cp)
 				    rules_tok_desc(lx, buf, sizeof(buf)));
 			return;
 		}
-		rules_push((void ***)&cp->globs, &cp->nglobs,
-			   rules_strndup(lx->s + start, lx->pos - start));
+		glob = rules_strndup(lx->s + start, lx->pos - start);
+		if (!glob ||
+		    rules_push((void ***)&cp->globs, &cp->nglobs, glob)) {
+			free(glob);
+			rules_nomem(lx);
+			return;
+		}
 		rules_next(lx);
 		if (!rules_is_op(lx, ","))
 			return;
@@ -374,7 +408,13 @@ static void parse_keys(struct parser *p, struct callpat *cp)
 {
 	rules_expect_op(&p->lx, "(", "'('");
 	while (!p->lx.failed) {
-		rules_push((void ***)&cp->keys, &cp->nkeys, parse_expr(p));
+		struct node *x = parse_expr(p);
+
+		if (rules_push((void ***)&cp->keys, &cp->nkeys, x)) {
+			rules_free_node(x);
+			rules_nomem(&p->lx);
+			return;
+		}
 		if (!rules_is_op(&p->lx, ","))
 			break;
 		rules_next(&p->lx);
@@ -523,12 +563,19 @@ struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
 	size_t i = 0, cap = 0;
 	int line = 1, col = 1;
 
-	rs->file = strdup(file);
-	if (!rs->file)
-		abort();
-	lx->s = rules_calloc(len + 1, 1);
-	lx->lines = rules_calloc(len + 1, sizeof(int));
-	lx->cols = rules_calloc(len + 1, sizeof(int));
+	if (rs)
+		rs->file = strdup(file);
+	if (len < SIZE_MAX / sizeof(int)) {
+		lx->s = rules_calloc(len + 1, 1);
+		lx->lines = rules_calloc(len + 1, sizeof(int));
+		lx->cols = rules_calloc(len + 1, sizeof(int));
+	}
+	if (!rs || !rs->file || !lx->s || !lx->lines || !lx->cols) {
+		/* No position to name yet. */
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", file);
+		lx->failed = lx->oom = 1;
+	}
 	while (i < len && !lx->failed) {
 		size_t end;
 
@@ -538,12 +585,16 @@ struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
 		if (lx->pos == lx->len)
 			continue;
 		if (rs->n == cap) {
-			struct rule *nv;
+			struct rule *nv = NULL;
 
-			cap = cap ? 2 * cap : 8;
-			nv = realloc(rs->v, cap * sizeof(*nv));
-			if (!nv)
-				abort();
+			if (cap <= SIZE_MAX / 2 / sizeof(*nv))
+				nv = realloc(rs->v, 2 * (cap ? cap : 4) *
+					     sizeof(*nv));
+			if (!nv) {
+				rules_nomem(lx);
+				break;
+			}
+			cap = 2 * (cap ? cap : 4);
 			rs->v = nv;
 		}
 		p.r = &rs->v[rs->n++];
@@ -553,6 +604,10 @@ struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
 		while (end > lx->pos && isspace((unsigned char)lx->s[end - 1]))
 			end--;
 		p.r->text = rules_strndup(lx->s + lx->pos, end - lx->pos);
+		if (!p.r->text) {
+			rules_nomem(lx);
+			break;
+		}
 		lx->pos = 0;
 		parse_rule(&p);
 	}
@@ -561,6 +616,7 @@ struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
 	free(lx->cols);
 	if (lx->failed) {
 		kcovdf_rules_free(rs);
+		errno = lx->oom ? ENOMEM : EINVAL;
 		return NULL;
 	}
 	return rs;

@@ -302,6 +302,7 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 		const struct kcovdf_stream *st = tk->st, *pc = tk->pcext;
 		int rc;
 
+		errno = 0;
 		if (pc)
 			rc = kcovdf_calls_merge(st == pc ? NULL : st, pc,
 						tt->kernel, tt->sym, &tk->calls,
@@ -310,6 +311,10 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 		else
 			rc = kcovdf_calls_build(st, tt->sym, &tk->calls,
 						tk->err, sizeof(tk->err));
+		/* Out of memory is no damage of the trace's. */
+		if (rc && errno == ENOMEM)
+			fatal("%s: stream %u/%u: %s", path, st->pid, st->tid,
+			      tk->err);
 		if (rc) {
 			tk->damaged = 1;
 			if (!keep_damaged)

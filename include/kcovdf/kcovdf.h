@@ -499,7 +499,9 @@ struct kcovdf_calls {
  * calls without arguments or void returns, so they are not nested: every
  * group of argument records and every return is its own entry. Returns 0,
  * or -1 with err set when a record is invalid (the calls built up to that
- * record are kept, so a damaged trace still shows what came before).
+ * record are kept, so a damaged trace still shows what came before), or
+ * -1 with errno ENOMEM and err "out of memory" when memory ran out (what
+ * was built is kept too, but it is not all the stream holds).
  */
 int kcovdf_calls_build(const struct kcovdf_stream *st, struct kcovdf_sym *sym,
 		       struct kcovdf_calls *out, char *err, size_t errlen);
@@ -515,8 +517,8 @@ void kcovdf_calls_free(struct kcovdf_calls *c);
  * puts them. DEPTH words close (negative) or open (positive) frames marked
  * exits_unrecorded / entry_unrecorded. kernel selects the PC_EXT address
  * form. Returns 0, or -1 with err set when the dataflow stream is damaged
- * (the tree then holds what came before). PC_EXT words of unknown type are
- * counted in *unknown (may be NULL) and skipped.
+ * (the tree then holds what came before), or ENOMEM as above. PC_EXT
+ * words of unknown type are counted in *unknown (may be NULL) and skipped.
  */
 int kcovdf_calls_merge(const struct kcovdf_stream *df,
 		       const struct kcovdf_stream *pcext, int kernel,
@@ -534,7 +536,8 @@ int kcovdf_calls_merge(const struct kcovdf_stream *df,
  * about 1024 calls; calls below a frame opened by a DEPTH word are held
  * until that frame's exit names it). t is the trace the streams belong
  * to (kcovdf_trace_open()); streams with words loaded need none. Returns
- * as kcovdf_calls_merge() does, after closing every call.
+ * as kcovdf_calls_merge() does, after closing every call; when memory ran
+ * out (ENOMEM) the calls still open are not closed but freed.
  */
 struct kcovdf_call_sink {
 	void (*open)(void *arg, const struct kcovdf_call *c);
@@ -781,7 +784,8 @@ long kcovdf_errno_value(const char *name);
 struct kcovdf_rules;
 
 /* Parse rules text (len bytes). Returns NULL with "FILE:LINE:COLUMN:
- * message" in err on a syntax error. */
+ * message" in err and errno EINVAL on a syntax error, errno ENOMEM (the
+ * message says "out of memory") when memory ran out. */
 struct kcovdf_rules *kcovdf_rules_parse(const char *text, size_t len,
 					const char *file, char *err,
 					size_t errlen);

@@ -2,8 +2,9 @@
 # libkcovdf unit tests, built with ASan and UBSan from the library sources:
 # tests/lib/test_lib.c (decoder, trace files, call trees, values),
 # tests/lib/test_trace.c (truncated files, packed streams, reading chunk by
-# chunk) and tests/lib/test_rules.c (the rule language: lexer, parser,
-# evaluator, checker). The library is compiled once for all.
+# chunk), tests/lib/test_rules.c (the rule language: lexer, parser,
+# evaluator, checker) and tests/lib/test_nomem.c (every allocation failed
+# in turn). The library is compiled once for all.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -29,4 +30,25 @@ for t in test_lib test_trace test_rules; do
 	[ $rc = 0 ] || [ "$failed" -gt "$before" ] ||
 		notok "$t exited with status $rc"
 done
+# Out of memory: each allocation of the library's over a few traces of
+# the fuzz corpus fails in turn (tests/lib/test_nomem.c).
+corpus=$root/tests/fuzz/corpus
+clang-22 "${cflags[@]}" "$root/tests/lib/test_nomem.c" "${objs[@]}" \
+	-ldw -lelf -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+	-o "$out/test_nomem"
+rc=0 before=$failed
+"$out/test_nomem" "$corpus"/fuzz_trace/seed-v2-fields.kcovdf \
+	"$corpus"/fuzz_trace/seed-pcext-merge.kcovdf \
+	"$corpus"/fuzz_trace/seed-packed.kcovdf \
+	"$corpus"/fuzz_trace/seed-packed-cut.kcovdf \
+	"$corpus"/fuzz_trace/seed-doc-kernel.kcovdf \
+	"$corpus"/fuzz_trace/seed-multi.kcovdf \
+	"$corpus"/fuzz_trace/crash-merge-grafted-match -- \
+	"$corpus"/fuzz_rules/seed-fixture.rules \
+	"$corpus"/fuzz_rules/seed-contracts.rules \
+	"$corpus"/fuzz_rules/seed-kernel.rules \
+	>"$out/test_nomem.tap" 2>&1 || rc=$?
+relay <"$out/test_nomem.tap"
+[ $rc = 0 ] || [ "$failed" -gt "$before" ] ||
+	notok "test_nomem exited with status $rc"
 done_testing
