@@ -172,33 +172,6 @@ struct kcovdf_sym *symargs_open(struct symargs *sa,
 /* Traces                                                              */
 /* ------------------------------------------------------------------ */
 
-/*
- * The stream of the same task that pairs with st: its PC_EXT words for a
- * dataflow stream (format PCEXT), its dataflow stream for PC_EXT words.
- * LOCAL pairs with PCEXT, REMOTE with REMOTE_PCEXT.
- */
-static const struct kcovdf_stream *partner(const struct kcovdf_trace *t,
-					   const struct kcovdf_stream *st,
-					   uint32_t format)
-{
-	uint32_t kind;
-
-	switch (st->kind) {
-	case KCOVDF_STREAM_LOCAL: kind = KCOVDF_STREAM_PCEXT; break;
-	case KCOVDF_STREAM_REMOTE: kind = KCOVDF_STREAM_REMOTE_PCEXT; break;
-	case KCOVDF_STREAM_PCEXT: kind = KCOVDF_STREAM_LOCAL; break;
-	default: kind = KCOVDF_STREAM_REMOTE; break;
-	}
-	for (size_t i = 0; i < t->nstreams; i++) {
-		const struct kcovdf_stream *s = &t->streams[i];
-
-		if (s->pid == st->pid && s->tid == st->tid && s->kind == kind &&
-		    s->format == format)
-			return s;
-	}
-	return NULL;
-}
-
 int tool_strict;
 int tool_cut;
 
@@ -236,6 +209,8 @@ static void warn_cut(const struct tool_trace *tt)
 static void tasks_setup(struct tool_trace *tt, struct symargs *sa)
 {
 	const char *src = kcovdf_trace_meta(tt->t, "source");
+	struct kcovdf_task_streams *ts;
+	ssize_t n;
 
 	warn_cut(tt);
 	tt->kernel = src && !strcmp(src, "kernel");
@@ -248,33 +223,22 @@ static void tasks_setup(struct tool_trace *tt, struct symargs *sa)
 		fatal("out of memory");
 	print_lines(kcovdf_sym_notes(tt->sym));
 	print_lines(kcovdf_sym_warnings(tt->sym));
-	tt->tasks = calloc(tt->t->nstreams ? tt->t->nstreams : 1,
-			   sizeof(*tt->tasks));
+	n = kcovdf_trace_tasks(tt->t, &ts);
+	if (n < 0)
+		fatal("out of memory");
+	tt->tasks = calloc(n ? (size_t)n : 1, sizeof(*tt->tasks));
 	if (!tt->tasks)
 		fatal("out of memory");
-	for (size_t i = 0; i < tt->t->nstreams; i++) {
-		const struct kcovdf_stream *st = &tt->t->streams[i];
-		const struct kcovdf_stream *pc = NULL;
-		struct tool_task *tk = &tt->tasks[tt->ntasks];
+	for (ssize_t i = 0; i < n; i++) {
+		struct tool_task *tk = &tt->tasks[tt->ntasks++];
 
-		if (st->format == KCOVDF_FMT_KCOV_PCEXT) {
-			/* PC_EXT words go with the task's dataflow stream;
-			 * alone only when the task has none. */
-			if (partner(tt->t, st, KCOVDF_FMT_V1) ||
-			    partner(tt->t, st, KCOVDF_FMT_DOC))
-				continue;
-			pc = st;
-		} else if (st->format == KCOVDF_FMT_V1) {
-			pc = partner(tt->t, st, KCOVDF_FMT_KCOV_PCEXT);
-		}
-		tk->st = st;
-		tk->pcext = pc;
-		tk->remote = st->kind == KCOVDF_STREAM_REMOTE ||
-			     st->kind == KCOVDF_STREAM_REMOTE_PCEXT;
-		tk->format = st->format == KCOVDF_FMT_DOC ? KCOVDF_FMT_DOC
-							  : KCOVDF_FMT_V1;
-		tt->ntasks++;
+		tk->st = ts[i].st;
+		tk->pcext = ts[i].pcext;
+		tk->remote = ts[i].remote;
+		tk->format = tk->st->format == KCOVDF_FMT_DOC ? KCOVDF_FMT_DOC
+							      : KCOVDF_FMT_V1;
 	}
+	free(ts);
 }
 
 void tool_task_warn_unknown(const struct tool_trace *tt,

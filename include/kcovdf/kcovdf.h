@@ -238,6 +238,23 @@ const struct kcovdf_loss *kcovdf_trace_loss(const struct kcovdf_trace *t,
 void kcovdf_trace_cut_losses(const struct kcovdf_trace *t, char *buf,
 			     size_t len);
 
+/*
+ * The tasks of a trace, as the reading commands show them: each dataflow
+ * stream (DOC or versioned) with, for a versioned one, the PC_EXT stream
+ * of the same task and side (LOCAL with PCEXT, REMOTE with REMOTE_PCEXT)
+ * when there is one; and each PC_EXT stream whose task has no dataflow
+ * stream on that side, alone (st == pcext). In stream order. Returns the
+ * number of tasks with the array in *out (free() it), or -1 with errno
+ * ENOMEM.
+ */
+struct kcovdf_task_streams {
+	const struct kcovdf_stream *st;		/* dataflow, or PC_EXT alone */
+	const struct kcovdf_stream *pcext;	/* its PC_EXT words, or NULL */
+	int remote;		/* REMOTE or REMOTE_PCEXT */
+};
+ssize_t kcovdf_trace_tasks(const struct kcovdf_trace *t,
+			   struct kcovdf_task_streams **out);
+
 /* The words of a stream, one chunk at a time. */
 struct kcovdf_stream_reader {
 	const struct kcovdf_trace *t;

@@ -512,6 +512,43 @@ static void test_trace_many_streams(void)
 	free(b);
 }
 
+/* Pairing: a versioned stream with the PC_EXT words of its task and side,
+ * PC_EXT words alone when the task has no dataflow stream, DOC streams
+ * never paired. */
+static void test_trace_tasks(void)
+{
+	struct kcovdf_stream s[] = {
+		{ .pid = 1, .tid = 1, .kind = KCOVDF_STREAM_PCEXT,
+		  .format = KCOVDF_FMT_KCOV_PCEXT },
+		{ .pid = 1, .tid = 1, .kind = KCOVDF_STREAM_LOCAL,
+		  .format = KCOVDF_FMT_VERSIONED },
+		{ .pid = 1, .tid = 1, .kind = KCOVDF_STREAM_REMOTE,
+		  .format = KCOVDF_FMT_VERSIONED },
+		{ .pid = 1, .tid = 2, .kind = KCOVDF_STREAM_PCEXT,
+		  .format = KCOVDF_FMT_KCOV_PCEXT },
+		{ .pid = 1, .tid = 1, .kind = KCOVDF_STREAM_REMOTE_PCEXT,
+		  .format = KCOVDF_FMT_KCOV_PCEXT },
+		{ .pid = 2, .tid = 2, .kind = KCOVDF_STREAM_LOCAL,
+		  .format = KCOVDF_FMT_DOC },
+		{ .pid = 2, .tid = 2, .kind = KCOVDF_STREAM_PCEXT,
+		  .format = KCOVDF_FMT_KCOV_PCEXT },
+	};
+	struct kcovdf_trace t = { .streams = s, .nstreams = 7 };
+	struct kcovdf_task_streams *ts;
+	ssize_t n = kcovdf_trace_tasks(&t, &ts);
+
+	ok(n == 4 && ts[0].st == &s[1] && ts[0].pcext == &s[0] &&
+	   !ts[0].remote && ts[1].st == &s[2] && ts[1].pcext == &s[4] &&
+	   ts[1].remote && ts[2].st == &s[3] && ts[2].pcext == &s[3] &&
+	   ts[3].st == &s[5] && !ts[3].pcext,
+	   "tasks: local and remote pairs, PC_EXT alone, DOC unpaired");
+	free(ts);
+	t.nstreams = 0;
+	n = kcovdf_trace_tasks(&t, &ts);
+	ok(n == 0 && ts, "tasks: none in a trace without streams");
+	free(ts);
+}
+
 /* --- calls --------------------------------------------------------- */
 
 static void test_calls(void)
@@ -1164,6 +1201,7 @@ int main(void)
 	test_trace();
 	test_trace_huge_map();
 	test_trace_many_streams();
+	test_trace_tasks();
 	test_calls();
 	test_calls_many_args();
 	test_calls_deep_stack();
