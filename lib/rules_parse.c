@@ -284,14 +284,20 @@ static struct node *parse_prefix(struct parser *p, int min_prec, int *prec)
 	return n;
 }
 
-/* The right side of `in`: '{' bits {',' bits} '}'. */
-static void parse_in_list(struct parser *p, struct node *m)
+/*
+ * open item {',' item} close, each item an operand of precedence
+ * min_prec or more, appended to *v: the right side of `in` ('{' bits
+ * {',' bits} '}') and a rule's keys ('(' expr {',' expr} ')').
+ */
+static void parse_list(struct parser *p, const char *open, const char *what,
+		       const char *close, const char *what_close,
+		       int min_prec, struct node ***v, size_t *n)
 {
-	rules_expect_op(&p->lx, "{", "'{' after 'in'");
+	rules_expect_op(&p->lx, open, what);
 	while (!p->lx.failed) {
-		struct node *x = parse_binary(p, PREC_BITS);
+		struct node *x = parse_binary(p, min_prec);
 
-		if (rules_push((void ***)&m->list, &m->nlist, x)) {
+		if (rules_push((void ***)v, n, x)) {
 			rules_free_node(x);
 			rules_nomem(&p->lx);
 			return;
@@ -300,7 +306,7 @@ static void parse_in_list(struct parser *p, struct node *m)
 			break;
 		rules_next(&p->lx);
 	}
-	rules_expect_op(&p->lx, "}", "',' or '}'");
+	rules_expect_op(&p->lx, close, what_close);
 }
 
 /*
@@ -333,7 +339,9 @@ static struct node *parse_binary(struct parser *p, int min_prec)
 		rules_next(&p->lx);
 		m->a = n;
 		if (b->kind == N_IN)
-			parse_in_list(p, m);
+			parse_list(p, "{", "'{' after 'in'", "}",
+				   "',' or '}'", PREC_BITS, &m->list,
+				   &m->nlist);
 		else
 			m->b = parse_binary(p, b->assoc == A_RIGHT ? b->prec :
 						   b->prec + 1);
@@ -403,31 +411,13 @@ static void parse_globs(struct parser *p, struct callpat *cp)
 	}
 }
 
-/* '(' expr {',' expr} ')' */
-static void parse_keys(struct parser *p, struct callpat *cp)
-{
-	rules_expect_op(&p->lx, "(", "'('");
-	while (!p->lx.failed) {
-		struct node *x = parse_expr(p);
-
-		if (rules_push((void ***)&cp->keys, &cp->nkeys, x)) {
-			rules_free_node(x);
-			rules_nomem(&p->lx);
-			return;
-		}
-		if (!rules_is_op(&p->lx, ","))
-			break;
-		rules_next(&p->lx);
-	}
-	rules_expect_op(&p->lx, ")", "',' or ')'");
-}
-
 /* ['(' keys ')'] ['when' expr]: the keys are required for unique(). */
 static void parse_keys_when(struct parser *p, struct callpat *cp,
 			    int need_keys)
 {
 	if (!p->lx.failed && (need_keys || rules_is_op(&p->lx, "(")))
-		parse_keys(p, cp);
+		parse_list(p, "(", "'('", ")", "',' or ')'", PREC_EXPR,
+			   &cp->keys, &cp->nkeys);
 	if (!p->lx.failed && rules_is_word(&p->lx, "when")) {
 		rules_next(&p->lx);
 		cp->when = parse_expr(p);

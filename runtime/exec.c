@@ -134,71 +134,66 @@ KCOVDF_NOINSTR int fexecve(int fd, char *const argv[], char *const envp[])
 					     sizeof(state))));
 }
 
-/* execl, execle, execlp: collect the arguments, then as above. */
-#define COLLECT_ARGS(arg0, ap, argv, n)					\
-	do {								\
-		va_list cp;						\
-		n = 1;							\
-		va_copy(cp, ap);					\
-		while (va_arg(cp, char *))				\
-			n++;						\
-		va_end(cp);						\
-	} while (0)
-
-KCOVDF_NOINSTR int execl(const char *path, const char *arg, ...)
+/*
+ * execl, execle, execlp: the arguments after arg, up to and with their
+ * NULL, into a vector (for execle followed by the environment), then as
+ * above: execvpe when search, else execve.
+ */
+static KCOVDF_NOINSTR int exec_list(const char *path, const char *arg,
+				    va_list ap, int search, int with_env)
 {
-	va_list ap;
-	size_t n;
+	va_list cp;
+	size_t n = 1;
 
-	va_start(ap, arg);
-	COLLECT_ARGS(arg, ap, argv, n);
+	va_copy(cp, ap);
+	while (va_arg(cp, char *))
+		n++;
+	va_end(cp);
 	{
 		char *argv[n + 1];
+		char *const *envp = environ;
 
 		argv[0] = (char *)arg;
 		for (size_t i = 1; i <= n; i++)
 			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execve(path, argv, environ);
+		if (with_env)
+			envp = va_arg(ap, char *const *);
+		return search ? execvpe(path, argv, envp) :
+				execve(path, argv, envp);
 	}
+}
+
+KCOVDF_NOINSTR int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, arg);
+	rc = exec_list(path, arg, ap, 0, 0);
+	va_end(ap);
+	return rc;
 }
 
 KCOVDF_NOINSTR int execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
-	size_t n;
+	int rc;
 
 	va_start(ap, arg);
-	COLLECT_ARGS(arg, ap, argv, n);
-	{
-		char *argv[n + 1];
-
-		argv[0] = (char *)arg;
-		for (size_t i = 1; i <= n; i++)
-			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execvpe(file, argv, environ);
-	}
+	rc = exec_list(file, arg, ap, 1, 0);
+	va_end(ap);
+	return rc;
 }
 
 KCOVDF_NOINSTR int execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	size_t n;
+	int rc;
 
 	va_start(ap, arg);
-	COLLECT_ARGS(arg, ap, argv, n);
-	{
-		char *argv[n + 1];
-		char *const *envp;
-
-		argv[0] = (char *)arg;
-		for (size_t i = 1; i <= n; i++)
-			argv[i] = va_arg(ap, char *);
-		envp = va_arg(ap, char *const *);
-		va_end(ap);
-		return execve(path, argv, envp);
-	}
+	rc = exec_list(path, arg, ap, 0, 1);
+	va_end(ap);
+	return rc;
 }
 
 /* _exit and _Exit skip atexit handlers and destructors. */

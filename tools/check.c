@@ -177,6 +177,21 @@ static int status_of(const struct kcovdf_rule_info *ri)
 	return ST_PASS;
 }
 
+/* Rule i's counters and status, counted in nst; a rule that fails the
+ * check (with --strict, any that does not pass) sets *failed. */
+static int rule_status(const struct check *k, size_t i,
+		       struct kcovdf_rule_info *ri, size_t *nst, int *failed)
+{
+	int st;
+
+	kcovdf_rules_info(k->rules, i, ri);
+	st = status_of(ri);
+	nst[st]++;
+	if (st == ST_FAIL || (k->strict && st != ST_PASS))
+		*failed = KCOVDF_EXIT_FOUND;
+	return st;
+}
+
 static void counts(struct kcovdf_buf *b, const struct kcovdf_rule_info *ri)
 {
 	kcovdf_buf_printf(b, "%" PRIu64 " call%s", ri->calls,
@@ -205,14 +220,9 @@ static int print_text(struct check *k, const char *rules_path)
 
 	for (size_t i = 0; i < n; i++) {
 		struct kcovdf_rule_info ri;
-		int st;
+		int st = rule_status(k, i, &ri, nst, &failed);
 
-		kcovdf_rules_info(k->rules, i, &ri);
-		st = status_of(&ri);
-		nst[st]++;
 		nviol += ri.violations;
-		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = KCOVDF_EXIT_FOUND;
 		if (k->quiet && st != ST_FAIL)
 			continue;
 		b.len = 0;
@@ -259,13 +269,8 @@ static int print_json(struct check *k, const char *rules_path)
 	kcovdf_buf_printf(&b, ",\"rules\":[");
 	for (size_t i = 0; i < n; i++) {
 		struct kcovdf_rule_info ri;
-		int st;
+		int st = rule_status(k, i, &ri, nst, &failed);
 
-		kcovdf_rules_info(k->rules, i, &ri);
-		st = status_of(&ri);
-		nst[st]++;
-		if (st == ST_FAIL || (k->strict && st != ST_PASS))
-			failed = KCOVDF_EXIT_FOUND;
 		kcovdf_buf_printf(&b, "%s\n{\"line\":%u,\"rule\":",
 				  i ? "," : "", ri.line);
 		kcovdf_json_str(&b, ri.text);

@@ -250,41 +250,41 @@ void tool_task_warn_unknown(const struct tool_trace *tt,
 			tt->path, tk->st->pid, tk->st->tid, tk->pc_unknown);
 }
 
-void tool_trace_open(struct tool_trace *tt, const char *path,
-		     struct symargs *sa, int keep_damaged)
+/* The trace read by read (kcovdf_trace_read or _open), its symbols and
+ * tasks. */
+static void trace_setup(struct tool_trace *tt, const char *path,
+			struct symargs *sa,
+			struct kcovdf_trace *(*read)(const char *, char *,
+						     size_t))
 {
 	char err[512];
 
 	memset(tt, 0, sizeof(*tt));
 	tt->path = path;
-	tt->t = kcovdf_trace_read(path, err, sizeof(err));
+	tt->t = read(path, err, sizeof(err));
 	if (!tt->t)
 		fatal("%s", err);
 	tasks_setup(tt, sa);
+}
+
+void tool_trace_open(struct tool_trace *tt, const char *path,
+		     struct symargs *sa, int keep_damaged)
+{
+	trace_setup(tt, path, sa, kcovdf_trace_read);
 	for (size_t i = 0; i < tt->ntasks; i++) {
 		struct tool_task *tk = &tt->tasks[i];
 		const struct kcovdf_stream *st = tk->st, *pc = tk->pcext;
 		int rc;
 
 		errno = 0;
-		if (pc)
-			rc = kcovdf_calls_merge(st == pc ? NULL : st, pc,
-						tt->kernel, tt->sym, &tk->calls,
-						&tk->pc_unknown, tk->err,
-						sizeof(tk->err));
-		else
-			rc = kcovdf_calls_build(st, tt->sym, &tk->calls,
-						tk->err, sizeof(tk->err));
+		rc = kcovdf_calls_merge(st == pc ? NULL : st, pc, tt->kernel,
+					tt->sym, &tk->calls, &tk->pc_unknown,
+					tk->err, sizeof(tk->err));
 		/* Out of memory is no damage of the trace's. */
-		if (rc && errno == ENOMEM)
+		if (rc && (errno == ENOMEM || !keep_damaged))
 			fatal("%s: stream %u/%u: %s", path, st->pid, st->tid,
 			      tk->err);
-		if (rc) {
-			tk->damaged = 1;
-			if (!keep_damaged)
-				fatal("%s: stream %u/%u: %s", path, st->pid,
-				      st->tid, tk->err);
-		}
+		tk->damaged = rc != 0;
 		tool_task_warn_unknown(tt, tk);
 	}
 }
@@ -292,14 +292,7 @@ void tool_trace_open(struct tool_trace *tt, const char *path,
 void tool_trace_open_stream(struct tool_trace *tt, const char *path,
 			    struct symargs *sa)
 {
-	char err[512];
-
-	memset(tt, 0, sizeof(*tt));
-	tt->path = path;
-	tt->t = kcovdf_trace_open(path, err, sizeof(err));
-	if (!tt->t)
-		fatal("%s", err);
-	tasks_setup(tt, sa);
+	trace_setup(tt, path, sa, kcovdf_trace_open);
 }
 
 void tool_val_describe(const struct tool_trace *tt,

@@ -125,20 +125,6 @@ static int count_cb(const struct kcovdf_rec *r, void *arg)
 	return 0;
 }
 
-/* The last LOSS chunk of a stream (they are cumulative), or NULL. */
-static const struct kcovdf_loss *last_loss(const struct kcovdf_trace *t,
-					   uint32_t pid, uint32_t tid,
-					   uint32_t kind)
-{
-	const struct kcovdf_loss *l = NULL;
-
-	for (size_t i = 0; i < t->nlosses; i++)
-		if (t->losses[i].pid == pid && t->losses[i].tid == tid &&
-		    t->losses[i].kind == kind)
-			l = &t->losses[i];
-	return l;
-}
-
 static int pid_seen(const uint32_t *v, size_t n, uint32_t pid)
 {
 	for (size_t i = 0; i < n; i++)
@@ -167,7 +153,7 @@ static unsigned int report_unfinished(const struct kcovdf_trace *t,
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
 
-		if (last_loss(t, s->pid, s->tid, s->kind))
+		if (kcovdf_trace_loss(t, s))
 			continue;
 		if (bad++ < 8)
 			fprintf(stderr, "kcovdf: WARNING: pid %u tid %u (%s): "
@@ -222,8 +208,7 @@ int rec_summarise(const char *path, int died, const struct rec_user_end *user)
 	}
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
-		const struct kcovdf_loss *l = last_loss(t, s->pid, s->tid,
-							 s->kind);
+		const struct kcovdf_loss *l = kcovdf_trace_loss(t, s);
 		int seen = 0;
 
 		bytes += s->nwords * 8;

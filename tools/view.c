@@ -419,13 +419,9 @@ static int build_json_task(struct view_opts *v, struct tool_task *tk)
 	if (kcovdf_stream_load(v->tt.t, st, tk->err, sizeof(tk->err)) ||
 	    (pc && kcovdf_stream_load(v->tt.t, pc, tk->err, sizeof(tk->err))))
 		return -1;
-	if (pc)
-		rc = kcovdf_calls_merge(st == pc ? NULL : st, pc, v->tt.kernel,
-					v->tt.sym, &tk->calls, &tk->pc_unknown,
-					tk->err, sizeof(tk->err));
-	else
-		rc = kcovdf_calls_build(st, v->tt.sym, &tk->calls, tk->err,
-					sizeof(tk->err));
+	rc = kcovdf_calls_merge(st == pc ? NULL : st, pc, v->tt.kernel,
+				v->tt.sym, &tk->calls, &tk->pc_unknown,
+				tk->err, sizeof(tk->err));
 	json_task(v);
 	kcovdf_calls_free(&tk->calls);
 	kcovdf_stream_unload(st);

@@ -117,26 +117,12 @@ static struct recs stream_recs(const struct kcovdf_stream *s)
 	return v;
 }
 
-static const struct kcovdf_loss *last_loss(const struct kcovdf_trace *t,
-					   uint32_t pid, uint32_t tid,
-					   uint32_t kind)
-{
-	const struct kcovdf_loss *l = NULL;
-
-	for (size_t i = 0; i < t->nlosses; i++)
-		if (t->losses[i].pid == pid && t->losses[i].tid == tid &&
-		    t->losses[i].kind == kind)
-			l = &t->losses[i];
-	return l;
-}
-
 /* Every stream's record count must match its last LOSS chunk. */
 static void check_losses_consistent(const struct kcovdf_trace *t)
 {
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *s = &t->streams[i];
-		const struct kcovdf_loss *l =
-			last_loss(t, s->pid, s->tid, s->kind);
+		const struct kcovdf_loss *l = kcovdf_trace_loss(t, s);
 		uint64_t n;
 
 		if (!l) {
@@ -888,7 +874,7 @@ static void check_trunc(const char *path)
 	EXPECT_EQ(v.r[0].words, 3 + 1 + 64);
 	EXPECT_EQ(v.r[1].flags, KCOV_DF_F_FIELDS | KCOV_DF_F_TRUNC);
 	expect_fields(&v.r[1], want, 1, 0);
-	l = last_loss(t, s->pid, s->tid, KCOVDF_STREAM_LOCAL);
+	l = kcovdf_trace_loss(t, s);
 	if (l)
 		EXPECT_EQ(l->truncated, 2);
 	check_losses_consistent(t);
@@ -1356,8 +1342,7 @@ static void check_sigrace(const char *path)
 	struct kcovdf_trace *t = load(path);
 	const struct kcovdf_stream *s = local_stream(t, 0);
 	struct recs v = stream_recs(s);
-	const struct kcovdf_loss *l =
-		last_loss(t, s->pid, s->tid, KCOVDF_STREAM_LOCAL);
+	const struct kcovdf_loss *l = kcovdf_trace_loss(t, s);
 	uint64_t main_recs = 0, hrecs = 0, calls = 0, next = 0;
 	uint64_t want[14];
 
@@ -1446,7 +1431,7 @@ static void check_small(const char *path)
 			break;
 		}
 	}
-	l = last_loss(t, s->pid, s->tid, KCOVDF_STREAM_LOCAL);
+	l = kcovdf_trace_loss(t, s);
 	if (l) {
 		EXPECT_EQ(l->records, SMALL_N);
 		EXPECT_EQ(l->dropped, 0);
@@ -1522,8 +1507,7 @@ static void check_wfail(const char *path)
 	struct kcovdf_trace *t = load(path);
 	const struct kcovdf_stream *s = local_stream(t, 0);
 	struct recs v = stream_recs(s);
-	const struct kcovdf_loss *l =
-		last_loss(t, s->pid, s->tid, KCOVDF_STREAM_LOCAL);
+	const struct kcovdf_loss *l = kcovdf_trace_loss(t, s);
 
 	EXPECT_EQ(v.n, 110);
 	if (v.n == 110) {
@@ -1659,8 +1643,7 @@ static void check_exec(const char *path)
 	 * covers both images. */
 	check_losses_consistent(t);
 	{
-		const struct kcovdf_loss *l =
-			last_loss(t, s->pid, s->tid, KCOVDF_STREAM_LOCAL);
+		const struct kcovdf_loss *l = kcovdf_trace_loss(t, s);
 
 		if (l)
 			EXPECT_EQ(l->records, 2);

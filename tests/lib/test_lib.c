@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "kcovdf/kcovdf.h"
+#include "tap.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
@@ -32,8 +33,6 @@ const char *__asan_default_options(void)
 	return "allocator_may_return_null=1:max_allocation_size_mb=16384";
 }
 
-static int ntest, nfail;
-
 /* The formatting context of the test's values (the library has none of
  * its own). */
 static struct kcovdf_fmt *tfmt(void)
@@ -45,14 +44,6 @@ static struct kcovdf_fmt *tfmt(void)
 		abort();
 	}
 	return f;
-}
-
-static void ok(int cond, const char *name)
-{
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, name);
 }
 
 #define V2(kind, flags, idx, nextra, size) \
@@ -1210,6 +1201,5 @@ int main(void)
 	test_strings();
 	test_fmt_contexts();
 	test_fmt_oom();
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return tap_done();
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "kcovdf/kcovdf.h"
+#include "tap.h"
 
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
@@ -80,17 +81,6 @@ char *__wrap_strdup(const char *s)
 /* ------------------------------------------------------------------ */
 /* The work                                                            */
 /* ------------------------------------------------------------------ */
-
-static int ntest, nfail;
-
-static void ok(int cond, const char *fmt, const char *arg)
-{
-	ntest++;
-	nfail += !cond;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	printf(fmt, arg);
-	putchar('\n');
-}
 
 struct run {
 	uint64_t digest;
@@ -449,6 +439,5 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < nrules; k++)
 		free(rules[k]);
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return tap_done();
 }

@@ -17,24 +17,8 @@
 #include <string.h>
 
 #include "kcovdf/kcovdf.h"
+#include "tap.h"
 #include "rules_fixture.h"
-
-static int ntest, nfail;
-
-__attribute__((format(printf, 2, 3)))
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - ", cond ? "" : "not ", ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* A failed expectation inside a group: say what, count it once. */
 static int bad;
@@ -1744,6 +1728,5 @@ int main(void)
 	test_check_names();
 	test_check_twice();
 	test_deep();
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return tap_done();
 }

@@ -20,16 +20,7 @@
 #include <sys/mman.h>
 
 #include "kcovdf/kcovdf.h"
-
-static int ntest, nfail;
-
-static void ok(int cond, const char *name)
-{
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, name);
-}
+#include "tap.h"
 
 #define V2(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
@@ -581,6 +572,5 @@ int main(void)
 	test_cut();
 	test_straddle();
 	test_writer();
-	printf("1..%d\n", ntest);
-	return nfail ? 1 : 0;
+	return tap_done();
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kcovdf/kcovdf.h"
+#include "../lib/trace_writer.h"
 
 #define V1(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
@@ -44,29 +45,6 @@ enum { KSYS_READ, VFS_READ, VERIFY, SECURITY, FSNOTIFY, SCHEDULE, PIPE_READ,
 #define BB(i) (IP(i, 0x40) | KCOV_RECORDFLAG_TYPE_NORMAL)
 #define DEPTH(d) (KCOV_RECORDFLAG_TYPE_DEPTH | \
 		  ((uint64_t)(int64_t)(d) & KCOV_RECORD_IP_MASK))
-
-static int fd;
-
-static void chk(int rc, const char *what)
-{
-	if (rc) {
-		perror(what);
-		exit(1);
-	}
-}
-
-static void stream(uint32_t pid, uint32_t kind, uint32_t fmt,
-		   const char *comm, const uint64_t *w, size_t n)
-{
-	struct kcovdf_stream_hdr h = {
-		.pid = pid, .tid = pid, .kind = kind, .format = fmt,
-		.nwords = n,
-	};
-
-	strncpy(h.comm, comm, sizeof(h.comm) - 1);
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
-			       n * 8), "stream");
-}
 
 static void header(void)
 {
@@ -194,21 +172,21 @@ static void merge_trace(void)
 			    DEPTH(1), EX(SECURITY) };
 
 	header();
-	stream(10, LOCAL, FMT_V1, "nest", df10, NW(df10));
-	stream(10, PC, FMT_PC, "nest", pc10, NW(pc10));
-	stream(20, LOCAL, FMT_V1, "depth", df20, NW(df20));
-	stream(20, PC, FMT_PC, "depth", pc20, NW(pc20));
-	stream(30, LOCAL, FMT_V1, "trunc", df30, NW(df30));
-	stream(30, PC, FMT_PC, "trunc", pc30, NW(pc30));
-	stream(40, PC, FMT_PC, "unknown", pc40, NW(pc40));
-	stream(50, LOCAL, FMT_V1, "remote", df50, NW(df50));
-	stream(50, KCOVDF_STREAM_REMOTE, FMT_V1, "remote", rdf50, NW(rdf50));
-	stream(50, KCOVDF_STREAM_REMOTE_PCEXT, FMT_PC, "remote", rpc50,
+	stream(10, 10, LOCAL, FMT_V1, "nest", df10, NW(df10));
+	stream(10, 10, PC, FMT_PC, "nest", pc10, NW(pc10));
+	stream(20, 20, LOCAL, FMT_V1, "depth", df20, NW(df20));
+	stream(20, 20, PC, FMT_PC, "depth", pc20, NW(pc20));
+	stream(30, 30, LOCAL, FMT_V1, "trunc", df30, NW(df30));
+	stream(30, 30, PC, FMT_PC, "trunc", pc30, NW(pc30));
+	stream(40, 40, PC, FMT_PC, "unknown", pc40, NW(pc40));
+	stream(50, 50, LOCAL, FMT_V1, "remote", df50, NW(df50));
+	stream(50, 50, KCOVDF_STREAM_REMOTE, FMT_V1, "remote", rdf50, NW(rdf50));
+	stream(50, 50, KCOVDF_STREAM_REMOTE_PCEXT, FMT_PC, "remote", rpc50,
 	       NW(rpc50));
-	stream(80, LOCAL, FMT_V1, "enclose", df80, NW(df80));
-	stream(80, PC, FMT_PC, "enclose", pc80, NW(pc80));
-	stream(90, LOCAL, FMT_V1, "released", df90, NW(df90));
-	stream(90, PC, FMT_PC, "released", pc90, NW(pc90));
+	stream(80, 80, LOCAL, FMT_V1, "enclose", df80, NW(df80));
+	stream(80, 80, PC, FMT_PC, "enclose", pc80, NW(pc80));
+	stream(90, 90, LOCAL, FMT_V1, "released", df90, NW(df90));
+	stream(90, 90, PC, FMT_PC, "released", pc90, NW(pc90));
 }
 
 /* A dataflow record of an unknown kind in the middle of a stream. */
@@ -224,8 +202,8 @@ static void damaged_trace(void)
 			  EX(KSYS_READ) };
 
 	header();
-	stream(60, LOCAL, FMT_V1, "damaged", df, NW(df));
-	stream(60, PC, FMT_PC, "damaged", pc, NW(pc));
+	stream(60, 60, LOCAL, FMT_V1, "damaged", df, NW(df));
+	stream(60, 60, PC, FMT_PC, "damaged", pc, NW(pc));
 }
 
 /* A SECTION record without its pid word. */
@@ -236,7 +214,7 @@ static void badsection_trace(void)
 	};
 
 	header();
-	stream(70, KCOVDF_STREAM_REMOTE, FMT_V1, "bad", df, NW(df));
+	stream(70, 70, KCOVDF_STREAM_REMOTE, FMT_V1, "bad", df, NW(df));
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kcovdf/kcovdf.h"
+#include "../lib/trace_writer.h"
 
 #define V1(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
@@ -39,29 +40,6 @@ static const char *names[] = {
 };
 enum { OPEN, READ, FILP, SEEK, LOCK, UNLOCK, NFN };
 static uint64_t pc[NFN], bias;
-static int fd;
-
-static void chk(int rc, const char *what)
-{
-	if (rc) {
-		perror(what);
-		exit(1);
-	}
-}
-
-static void stream(uint32_t pid, uint32_t tid, uint32_t kind, uint32_t fmt,
-		   const char *comm, const uint64_t *w, size_t n)
-{
-	struct kcovdf_stream_hdr h = {
-		.pid = pid, .tid = tid, .kind = kind, .format = fmt,
-		.nwords = n,
-	};
-
-	strncpy(h.comm, comm, sizeof(h.comm) - 1);
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
-			       n * 8), "stream");
-}
-
 static void header(const char *format)
 {
 	char kaslr[64], fmt[32];

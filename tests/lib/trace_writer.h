@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hand-built trace files for the tests (tests/merge/mkmerge.c,
+ * tests/tools/mktrace.c): the file's descriptor, a check that exits on a
+ * failed write, and a STREAM chunk.
+ */
+#ifndef KCOVDF_TEST_TRACE_WRITER_H
+#define KCOVDF_TEST_TRACE_WRITER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kcovdf/kcovdf.h"
+
+static int fd;			/* the trace being written */
+
+static void chk(int rc, const char *what)
+{
+	if (rc) {
+		perror(what);
+		exit(1);
+	}
+}
+
+static void stream(uint32_t pid, uint32_t tid, uint32_t kind, uint32_t fmt,
+		   const char *comm, const uint64_t *w, size_t n)
+{
+	struct kcovdf_stream_hdr h = {
+		.pid = pid, .tid = tid, .kind = kind, .format = fmt,
+		.nwords = n,
+	};
+
+	strncpy(h.comm, comm, sizeof(h.comm) - 1);
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
+			       n * 8), "stream");
+}
+
+#endif /* KCOVDF_TEST_TRACE_WRITER_H */
