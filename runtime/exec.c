@@ -163,38 +163,21 @@ static KCOVDF_NOINSTR int exec_list(const char *path, const char *arg,
 	}
 }
 
-KCOVDF_NOINSTR int execl(const char *path, const char *arg, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, arg);
-	rc = exec_list(path, arg, ap, 0, 0);
-	va_end(ap);
-	return rc;
+#define EXEC_LIST(name, search, with_env)				\
+KCOVDF_NOINSTR int name(const char *path, const char *arg, ...)	\
+{									\
+	va_list ap;							\
+	int rc;								\
+									\
+	va_start(ap, arg);						\
+	rc = exec_list(path, arg, ap, search, with_env);		\
+	va_end(ap);							\
+	return rc;							\
 }
 
-KCOVDF_NOINSTR int execlp(const char *file, const char *arg, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, arg);
-	rc = exec_list(file, arg, ap, 1, 0);
-	va_end(ap);
-	return rc;
-}
-
-KCOVDF_NOINSTR int execle(const char *path, const char *arg, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, arg);
-	rc = exec_list(path, arg, ap, 0, 1);
-	va_end(ap);
-	return rc;
-}
+EXEC_LIST(execl, 0, 0)
+EXEC_LIST(execlp, 1, 0)
+EXEC_LIST(execle, 0, 1)
 
 /* _exit and _Exit skip atexit handlers and destructors. */
 KCOVDF_NOINSTR void _exit(int status)

@@ -29,16 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/kcov_dataflow_abi.h>
 #include "kcovdf_rt.h"
-
-/* The convention the plugin calls them with (header: "Calling convention"). */
-__attribute__((preserve_most))
-void __kcov_df_trace_args_v2(uint64_t func, uint64_t info, uint64_t value,
-				const struct kcov_df_layout *layout);
-__attribute__((preserve_most))
-void __kcov_df_trace_ret_v2(uint64_t func, uint64_t info, uint64_t value,
-			       const struct kcov_df_layout *layout);
+#include "rt_callbacks.h"
 
 #define NPAGES	16
 #define NWORK	4

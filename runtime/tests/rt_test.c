@@ -33,18 +33,7 @@
 
 #include "kcovdf/kcovdf.h"
 #include "kcovdf_rt.h"
-
-/* The convention the plugin calls them with (header: "Calling convention"). */
-__attribute__((preserve_most))
-void __kcov_df_trace_args_v2(uint64_t func, uint64_t info, uint64_t value,
-				const struct kcov_df_layout *layout);
-__attribute__((preserve_most))
-void __kcov_df_trace_ret_v2(uint64_t func, uint64_t info, uint64_t value,
-			       const struct kcov_df_layout *layout);
-void __sanitizer_cov_trace_pc_entry(void);
-void __sanitizer_cov_trace_pc_exit(void);
-void __sanitizer_cov_trace_pc(void);
-extern int __kcov_df_gate;
+#include "rt_callbacks.h"
 
 static int failures;
 static const char *self_path;

@@ -7,6 +7,7 @@
 #ifndef KCOVDF_TEST_TRACE_WRITER_H
 #define KCOVDF_TEST_TRACE_WRITER_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,16 @@ static void chk(int rc, const char *what)
 {
 	if (rc) {
 		perror(what);
+		exit(1);
+	}
+}
+
+/* The trace file, created (or emptied) as fd; exit 1 when it cannot be. */
+static void create(const char *path)
+{
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		perror(path);
 		exit(1);
 	}
 }

@@ -223,11 +223,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkmerge OUT merge|damaged|badsection\n");
 		return 2;
 	}
-	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		perror(argv[1]);
-		return 1;
-	}
+	create(argv[1]);
 	if (!strcmp(argv[2], "merge"))
 		merge_trace();
 	else if (!strcmp(argv[2], "damaged"))

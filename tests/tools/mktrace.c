@@ -208,11 +208,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		perror(argv[1]);
-		return 1;
-	}
+	create(argv[1]);
 	if (!strcmp(argv[2], "doc"))
 		doc_trace();
 	else
