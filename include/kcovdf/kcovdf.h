@@ -428,6 +428,18 @@ struct kcovdf_symopts {
 	size_t ndebug_path;
 };
 
+/*
+ * A symboliser for the objects of trace t (t and o may be NULL). Files
+ * that are missing, unreadable or of another build are not errors: they
+ * are warnings (kcovdf_sym_warnings()), and names come from what is left.
+ * NULL, with errno ENOMEM, only when out of memory (nothing is kept).
+ *
+ * Out of memory in the lookups below is an error too, never a partial
+ * answer: the call returns its error value with errno ENOMEM, keeps
+ * nothing half built (no function or type with a missing name or field
+ * is ever returned, then or later) and leaves s usable: the same call
+ * made again when memory is available answers in full.
+ */
 struct kcovdf_sym;
 
 struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
@@ -438,16 +450,26 @@ const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
 /* Which files were found by build id ("symbols from build/kernel/small/
  * vmlinux (build id 1a2b...)"), one line each, or "". */
 const char *kcovdf_sym_notes(struct kcovdf_sym *s);
-/* The function whose entry is pc (the records' pc), or NULL. */
+/*
+ * The function whose entry is pc (the records' pc), owned by s and the
+ * same pointer for the same pid and pc until kcovdf_sym_free(). Never NULL
+ * but when out of memory (errno ENOMEM): a pc that nothing knows is a
+ * function too, named "0x<pc>" (or "name+0x<off>" from kallsyms), with
+ * have_dwarf 0, no parameters and ret NULL; object is NULL when no
+ * loaded object holds pc.
+ */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
 /* The start of the function that contains addr (any address inside it,
  * such as a PC_EXT return address): ELF symbol sizes, DWARF, the trace's
- * SYMS names (nearest below), kallsyms (nearest below). 0, or -1 when
- * nothing knows the address; sym may be NULL. */
+ * SYMS names (nearest below), kallsyms (nearest below). 0; or -1 with
+ * errno ENOENT when nothing knows the address (sym may be NULL: always
+ * that), -1 with errno ENOMEM when out of memory. */
 int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
 			  uint64_t *start);
-/* The layout table with this id from any loaded object, or NULL. */
+/* The layout table with this id from any loaded object, or NULL when none
+ * has it (the tables are read by kcovdf_sym_new(): this allocates nothing
+ * and cannot run out of memory). */
 const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
 					      uint64_t type_id);
 /* Name of an error code (22 -> "EINVAL"), or NULL. */
