@@ -104,8 +104,9 @@ struct kcovdf_sym {
 	size_t nobjs;
 	struct kcovdf_layout *layouts;
 	size_t nlayouts;
-	struct elfsym *kallsyms;
+	struct elfsym *kallsyms;	/* names in ks */
 	size_t nkallsyms;
+	struct kcovdf_kallsyms ks;
 	struct elfsym *tsyms;	/* from the trace's SYMS chunk */
 	size_t ntsyms;
 	struct fncache_ent *fns;
@@ -530,46 +531,30 @@ static struct obj *add_obj(struct kcovdf_sym *s, const char *path,
 	return o;
 }
 
+/* The functions of a kallsyms file (kcovdf_kallsyms_read()), sorted as
+ * the symbol tables are. */
 static void load_kallsyms(struct kcovdf_sym *s, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char line[512];
-	size_t cap = 0;
-
-	if (!f) {
-		warn(s, "%s: %s", path, strerror(errno));
+	if (kcovdf_kallsyms_read(path, "tT", &s->ks)) {
+		if (errno == ENOMEM)
+			s->oom = 1;
+		else
+			warn(s, "%s: %s", path, strerror(errno));
 		return;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
-			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		if (s->nkallsyms == cap) {
-			struct elfsym *n;
-
-			cap = cap ? cap * 2 : 4096;
-			n = realloc(s->kallsyms, cap * sizeof(*n));
-			if (!n) {
-				s->oom = 1;
-				break;
-			}
-			s->kallsyms = n;
-		}
-		s->kallsyms[s->nkallsyms].addr = a;
-		s->kallsyms[s->nkallsyms].size = 0;
-		s->kallsyms[s->nkallsyms].name = sdup(s, name);
-		if (!s->kallsyms[s->nkallsyms].name)
-			break;
-		s->nkallsyms++;
+	if (!s->ks.n)
+		return;
+	s->kallsyms = calloc(s->ks.n, sizeof(*s->kallsyms));
+	if (!s->kallsyms) {
+		s->oom = 1;
+		return;
 	}
-	fclose(f);
-	if (s->nkallsyms)
-		qsort(s->kallsyms, s->nkallsyms, sizeof(*s->kallsyms),
-		      cmp_elfsym);
+	for (size_t i = 0; i < s->ks.n; i++) {
+		s->kallsyms[i].addr = s->ks.v[i].addr;
+		s->kallsyms[i].name = s->ks.v[i].name;
+	}
+	s->nkallsyms = s->ks.n;
+	qsort(s->kallsyms, s->nkallsyms, sizeof(*s->kallsyms), cmp_elfsym);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1341,6 +1326,7 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 	free(s->objs);
 	free(s->layouts);
 	free(s->kallsyms);
+	kcovdf_kallsyms_free(&s->ks);
 	free(s->tsyms);
 	free(s->fns);
 	free(s->warnings);

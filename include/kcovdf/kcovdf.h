@@ -475,6 +475,52 @@ const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
 /* Name of an error code (22 -> "EINVAL"), or NULL. */
 const char *kcovdf_errno_name(long e);
 
+/*
+ * The kernel's symbol list in the /proc/kallsyms text format: lines
+ * "ADDR TYPE NAME", or "ADDR TYPE NAME\t[MODULE]" for a module's symbol.
+ * ADDR is 1 to 16 hex digits (an optional 0x before them), TYPE one
+ * character, NAME and MODULE have no white space; fields are separated by
+ * blanks (spaces, tabs), and blanks may end the line. A line that is not
+ * that (ADDR too long, a second word in TYPE, anything after NAME but
+ * [MODULE]), that holds a NUL byte, or that is longer than
+ * KCOVDF_KALLSYMS_LINE_MAX bytes is skipped whole and counted in skipped.
+ */
+#define KCOVDF_KALLSYMS_LINE_MAX	1024
+
+struct kcovdf_ksym {
+	uint64_t addr;
+	char type;			/* the type letter as written: 'T' */
+	const char *name;
+	const char *module;		/* "ext4" of "[ext4]"; NULL: vmlinux */
+};
+
+struct kcovdf_kallsyms {
+	struct kcovdf_ksym *v;		/* by address; equal ones in file order */
+	size_t n;
+	uint64_t text;			/* address of _text (the last line
+					 * naming it, whatever its type and
+					 * types below), 0 if none */
+	size_t skipped;			/* malformed or overlong lines */
+	char *strings;			/* the names (owned: free with
+					 * kcovdf_kallsyms_free) */
+};
+
+/*
+ * Read the kallsyms-format file at path (/proc/kallsyms, or a saved copy)
+ * into k, keeping the lines whose TYPE is one of the characters of types
+ * ("tT": the functions), every line when types is NULL ("" keeps none:
+ * only text is wanted). Returns 0 (an empty file is no symbols), or -1
+ * with errno set: fopen()'s error, ENOMEM, EIO (a read error); k is then
+ * empty. Free with kcovdf_kallsyms_free() (harmless on an empty k).
+ */
+int kcovdf_kallsyms_read(const char *path, const char *types,
+			 struct kcovdf_kallsyms *k);
+void kcovdf_kallsyms_free(struct kcovdf_kallsyms *k);
+/* The symbol nearest at or below addr (of equal addresses the last in
+ * file order), or NULL. */
+const struct kcovdf_ksym *kcovdf_kallsyms_below(const struct kcovdf_kallsyms *k,
+						uint64_t addr);
+
 /* ------------------------------------------------------------------ */
 /* Calls: records of one stream turned into a call tree                */
 /* ------------------------------------------------------------------ */
