@@ -453,10 +453,10 @@ const char *kcovdf_sym_notes(struct kcovdf_sym *s);
 /*
  * The function whose entry is pc (the records' pc), owned by s and the
  * same pointer for the same pid and pc until kcovdf_sym_free(). Never NULL
- * but when out of memory (errno ENOMEM): a pc that nothing knows is a
- * function too, named "0x<pc>" (or "name+0x<off>" from kallsyms), with
- * have_dwarf 0, no parameters and ret NULL; object is NULL when no
- * loaded object holds pc.
+ * but when out of memory (errno ENOMEM): a pc that nothing names (no ELF
+ * symbol or DWARF, no SYMS or kallsyms entry at pc) is a function too,
+ * named "0x<pc>", with have_dwarf 0, no parameters and ret NULL; object
+ * is NULL when no opened ELF object holds pc.
  */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
