@@ -13,6 +13,7 @@
  * their depth instead. --json prints a call before its children but needs
  * its return value, so it builds each task's tree first.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,7 +514,12 @@ int cmd_view(int argc, char **argv)
 		v.tk = tk;
 		if (!tool_tasks_match(&v.tasks, tk->st))
 			continue;
+		errno = 0;
 		if (v.json ? build_json_task(&v, tk) : stream_task(&v, tk)) {
+			/* Out of memory (the symboliser's too, through
+			 * the call-tree engine) is not a damaged stream. */
+			if (errno == ENOMEM)
+				fatal("out of memory");
 			fflush(stdout);
 			fprintf(stderr, "kcovdf: %s: stream %u/%u: %s "
 				"(showing the calls before it)\n", path,
