@@ -242,8 +242,8 @@ static struct kcovdf_map_entry maps[3];
 /*
  * The trace's SYMS names. The symboliser copies them into its arena last,
  * in this order: a name longer than a block of the arena fills one of its
- * own, and the next (of length pad_len) starts a new block: what is left
- * of that block, BLOCK - pad_len - 1 (rounded to 16), is where the
+ * own, and the next (of length len, set_pad()) starts a new block: what is
+ * left of that block, BLOCK - len - 1 (rounded down to 16), is where the
  * lookups' allocations begin. sweep() moves the end of that block (an
  * allocation that can fail) through the building of the types.
  */
@@ -257,6 +257,7 @@ static void set_pad(size_t len)
 	memset(padname, 'q', len);
 	padname[len] = 0;
 }
+
 static struct kcovdf_trace trace;
 static const char *dbg[1];
 static struct kcovdf_symopts opts;
