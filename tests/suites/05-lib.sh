@@ -25,8 +25,8 @@ for t in test_lib test_trace test_rules test_symoom; do
 	ldflags=()
 	# test_symoom fails the library's allocations on purpose: its own
 	# malloc, calloc, realloc and strdup stand between them.
-	[ $t = test_symoom ] && ldflags=(-Wl,--wrap=malloc,--wrap=calloc
-		-Wl,--wrap=realloc,--wrap=strdup)
+	[ $t = test_symoom ] && ldflags=("-Wl,--wrap=malloc,--wrap=calloc"
+		"-Wl,--wrap=realloc,--wrap=strdup")
 	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
 		"${ldflags[@]}" -ldw -lelf -o "$out/$t"
 	rc=0 before=$failed
