@@ -8,14 +8,6 @@
 
 #include "kcovdf_int.h"
 
-void *kcovdf_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
 struct arena_block {
 	struct arena_block *next;
 	max_align_t data[];
@@ -23,7 +15,7 @@ struct arena_block {
 
 #define BLOCK_BYTES (64 * 1024)
 
-void *arena_try_alloc(struct arena *a, size_t n)
+void *arena_alloc(struct arena *a, size_t n)
 {
 	size_t align = sizeof(max_align_t);
 	void *p;
@@ -52,75 +44,33 @@ void *arena_try_alloc(struct arena *a, size_t n)
 	return p;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
-{
-	void *p = arena_try_alloc(a, n);
-
-	if (!p) {
-		fputs("kcovdf: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *strdup_in(struct arena *a, const char *s, int try)
+char *arena_strdup(struct arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = try ? arena_try_alloc(a, n) : arena_alloc(a, n);
+	char *p = arena_alloc(a, n);
 
 	if (p)
 		memcpy(p, s, n);
 	return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
-{
-	return strdup_in(a, s, 0);
-}
-
-char *arena_try_strdup(struct arena *a, const char *s)
-{
-	return strdup_in(a, s, 1);
-}
-
-static char *vprintf_in(struct arena *a, int try, const char *fmt,
-			va_list ap)
-{
-	va_list aq;
-	int n;
-	char *p;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		n = 0;
-	p = try ? arena_try_alloc(a, (size_t)n + 1) :
-		  arena_alloc(a, (size_t)n + 1);
-	if (p)
-		vsnprintf(p, (size_t)n + 1, fmt, ap);
-	return p;
-}
-
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 	char *p;
 
 	va_start(ap, fmt);
-	p = vprintf_in(a, 0, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	return p;
-}
-
-char *arena_try_printf(struct arena *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	va_start(ap, fmt);
-	p = vprintf_in(a, 1, fmt, ap);
-	va_end(ap);
+	if (n < 0)
+		n = 0;
+	p = arena_alloc(a, (size_t)n + 1);
+	if (p) {
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	return p;
 }
 

@@ -151,7 +151,7 @@ static _Noreturn void nomem(struct engine *e)
 /* Zeroed memory: the arena's (tree mode) or the caller's to free. */
 static void *e_alloc(struct engine *e, size_t n)
 {
-	void *p = e->stream ? calloc(1, n) : arena_try_alloc(&e->a, n);
+	void *p = e->stream ? calloc(1, n) : arena_alloc(&e->a, n);
 
 	if (!p)
 		nomem(e);

@@ -276,7 +276,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			out->name = fn->params[r->argidx].name;
 		}
 		if (!out->name &&
-		    !(out->name = arena_try_printf(a, "arg%u", r->argidx)))
+		    !(out->name = arena_printf(a, "arg%u", r->argidx)))
 			return -1;
 	} else if (fn) {
 		t = fn->ret;
@@ -323,7 +323,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			return 0;
 		}
 		out->nfields = r->nfields;
-		out->fields = arena_try_alloc(a, (r->nfields + 1) *
+		out->fields = arena_alloc(a, (r->nfields + 1) *
 					      sizeof(*out->fields));
 		if (!out->fields)
 			return -1;
@@ -339,7 +339,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 				fv->offset = t->fields[i].offset;
 				fv->bytes = t->fields[i].size;
 			} else {
-				fv->name = arena_try_printf(a, "f%u", i);
+				fv->name = arena_printf(a, "f%u", i);
 				if (!fv->name)
 					return -1;
 			}
@@ -377,7 +377,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 		lay = kcovdf_sym_layout(sym, r->type_id);
 	out->object_name = lay ? lay->name : t ? t->object_name : NULL;
 	out->nfields = r->nfields;
-	out->fields = arena_try_alloc(a, (r->nfields + 1) *
+	out->fields = arena_alloc(a, (r->nfields + 1) *
 				      sizeof(*out->fields));
 	if (!out->fields)
 		return -1;
@@ -399,14 +399,14 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 				fv->name = x->name;
 				fv->type = x->type;
 			} else if (lf->bit_size) {
-				fv->name = arena_try_printf(a, "+%u:%u:%u",
+				fv->name = arena_printf(a, "+%u:%u:%u",
 							lf->offset,
 							lf->bit_offset,
 							lf->bit_size);
 				if (!fv->name)
 					return -1;
 			} else {
-				fv->name = arena_try_printf(a, "+%u", lf->offset);
+				fv->name = arena_printf(a, "+%u", lf->offset);
 				if (!fv->name)
 					return -1;
 			}
@@ -417,7 +417,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			fv->offset = t->fields[i].offset;
 			fv->bytes = t->fields[i].size;
 		} else {
-			fv->name = arena_try_printf(a, "f%u", i);
+			fv->name = arena_printf(a, "f%u", i);
 			if (!fv->name)
 				return -1;
 		}

@@ -11,10 +11,6 @@
 
 #include "kcovdf/kcovdf.h"
 
-/* Allocation that aborts when out of memory (arena.c): only for the code
- * not yet converted to return errors (calls.c). */
-void *kcovdf_xrealloc(void *p, size_t n);	/* n == 0: one byte */
-
 /* A bump allocator: everything symbolisation builds is freed at once
  * (arena.c). */
 struct arena_block;
@@ -24,13 +20,7 @@ struct arena {
 	size_t used, cap;
 };
 
-/* Zeroed memory, or NULL with errno ENOMEM (the _try_ functions). */
-void *arena_try_alloc(struct arena *a, size_t n);
-char *arena_try_strdup(struct arena *a, const char *s);
-char *arena_try_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* The same, aborting when out of memory: only for the code not yet
- * converted to return errors (sym.c, calls.c). */
+/* Zeroed memory, or NULL with errno ENOMEM: nothing in lib/ aborts. */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -23,7 +23,7 @@ static struct kcovdf_item *add(struct arena *a, struct kcovdf_item **v,
 {
 	if (*n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 16;
-		struct kcovdf_item *nv = arena_try_alloc(a, nc * sizeof(*nv));
+		struct kcovdf_item *nv = arena_alloc(a, nc * sizeof(*nv));
 
 		if (!nv)
 			return NULL;
@@ -139,7 +139,7 @@ ssize_t kcovdf_call_items(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 
 		if (kcovdf_val_describe(f, sym, c->fn, &c->args[i], format,
 					&val) ||
-		    !(name = arena_try_strdup(&f->items, val.name)) ||
+		    !(name = arena_strdup(&f->items, val.name)) ||
 		    add_val(&f->items, &v, &n, &cap, &val, name,
 			    c->args[i].argidx, 0))
 			return -1;

@@ -7,6 +7,14 @@
  * the options; names fall back to the trace's SYMS chunk and to kallsyms.
  *
  * Everything built here lives in one arena freed by kcovdf_sym_free().
+ *
+ * Out of memory is an error, never an abort: kcovdf_sym_new() fails as a
+ * whole (s->oom collects the failures of what it builds), a lookup
+ * (kcovdf_sym_fn(), kcovdf_sym_func_start()) fails alone and leaves no
+ * part of what it was building where a later lookup finds it: the types
+ * it (re)built go back to KT_NEW (rebuilt in place when next asked for),
+ * the field lists it filled are emptied again (op_rollback()), the index
+ * of CUs is dropped, nothing goes into the function cache.
  */
 #include <dirent.h>
 #include <dwarf.h>
@@ -40,10 +48,16 @@ struct curange {
 	Dwarf_Off die_off;	/* offset of the CU DIE */
 };
 
+/* The states of a cached type. */
+enum { KT_NEW, KT_BUILDING, KT_DONE };
+
 struct ktype {
 	struct kcovdf_type pub;
 	Dwarf_Die die;		/* the type as referenced (not stripped) */
+	int state;		/* KT_NEW: to be (re)built before use */
 	int fields_done;
+	struct ktype *op_next;		/* built by the current lookup */
+	struct ktype *op_fields_next;	/* fields filled by it */
 };
 
 struct tcache_ent {
@@ -78,19 +92,21 @@ struct obj {
 struct fncache_ent {
 	uint32_t pid;
 	uint64_t pc;
-	struct kcovdf_fn *fn;	/* NULL: looked up, not found */
+	struct kcovdf_fn *fn;	/* NULL: empty slot */
 };
 
 struct bid_ent;
 
 struct kcovdf_sym {
 	struct arena a;
+	int oom;		/* kcovdf_sym_new(): something was not built */
 	struct obj *objs;
 	size_t nobjs;
 	struct kcovdf_layout *layouts;
 	size_t nlayouts;
-	struct elfsym *kallsyms;
+	struct elfsym *kallsyms;	/* names in ks */
 	size_t nkallsyms;
+	struct kcovdf_kallsyms ks;
 	struct elfsym *tsyms;	/* from the trace's SYMS chunk */
 	size_t ntsyms;
 	struct fncache_ent *fns;
@@ -102,6 +118,9 @@ struct kcovdf_sym {
 	struct bid_ent *bids;	/* build ids of the files looked at */
 	size_t nbids;
 	char cwd[4096];		/* shown(): "" until needed */
+	/* The lookup under way: the types it built, those whose fields it
+	 * filled (op_rollback()). */
+	struct ktype *op_types, *op_fields;
 };
 
 static void warn(struct kcovdf_sym *s, const char *fmt, ...)
@@ -110,7 +129,8 @@ static void warn(struct kcovdf_sym *s, const char *fmt, ...)
 static void note(struct kcovdf_sym *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void add_line(char **text, size_t *len, const char *fmt, va_list ap)
+/* 0, or -1 when out of memory. */
+static int add_line(char **text, size_t *len, const char *fmt, va_list ap)
 {
 	char line[8192];
 	size_t n;
@@ -121,15 +141,16 @@ static void add_line(char **text, size_t *len, const char *fmt, va_list ap)
 	/* Once is enough (a process writes its MAP chunks more than once). */
 	for (const char *p = *text; p && *p; p = strchr(p, '\n') + 1)
 		if (!strncmp(p, line, n) && p[n] == '\n')
-			return;
+			return 0;
 	w = realloc(*text, *len + n + 2);
 	if (!w)
-		return;
+		return -1;
 	memcpy(w + *len, line, n);
 	w[*len + n] = '\n';
 	w[*len + n + 1] = 0;
 	*text = w;
 	*len += n + 1;
+	return 0;
 }
 
 static void warn(struct kcovdf_sym *s, const char *fmt, ...)
@@ -137,7 +158,8 @@ static void warn(struct kcovdf_sym *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	add_line(&s->warnings, &s->warn_len, fmt, ap);
+	if (add_line(&s->warnings, &s->warn_len, fmt, ap))
+		s->oom = 1;
 	va_end(ap);
 }
 
@@ -146,8 +168,29 @@ static void note(struct kcovdf_sym *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	add_line(&s->notes, &s->notes_len, fmt, ap);
+	if (add_line(&s->notes, &s->notes_len, fmt, ap))
+		s->oom = 1;
 	va_end(ap);
+}
+
+/* Copies for what kcovdf_sym_new() builds: NULL, and s->oom, when out of
+ * memory. */
+static char *sdup(struct kcovdf_sym *s, const char *p)
+{
+	char *r = arena_strdup(&s->a, p);
+
+	if (!r)
+		s->oom = 1;
+	return r;
+}
+
+static void *salloc(struct kcovdf_sym *s, size_t n)
+{
+	void *r = arena_alloc(&s->a, n);
+
+	if (!r)
+		s->oom = 1;
+	return r;
 }
 
 const char *kcovdf_sym_warnings(struct kcovdf_sym *s)
@@ -234,7 +277,9 @@ static void read_layouts(struct kcovdf_sym *s, struct obj *o, Elf_Scn *scn,
 	uint64_t off;
 	struct kcov_df_layout hdr;
 	struct kcovdf_layout *l;
+	struct kcov_df_field *fields;
 	const char *base;
+	char *name;
 	size_t need;
 
 	if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
@@ -258,25 +303,30 @@ static void read_layouts(struct kcovdf_sym *s, struct obj *o, Elf_Scn *scn,
 	for (size_t i = 0; i < s->nlayouts; i++)
 		if (s->layouts[i].type_id == hdr.type_id)
 			return;	/* the same type from another object */
+	fields = salloc(s, (hdr.nfields + 1) * sizeof(struct kcov_df_field));
+	name = salloc(s, (size_t)hdr.name_len + 1);
+	if (!fields || !name)
+		return;
 	if (s->nlayouts % 64 == 0) {
 		struct kcovdf_layout *nl = realloc(s->layouts,
 			(s->nlayouts + 64) * sizeof(*nl));
-		if (!nl)
+		if (!nl) {
+			s->oom = 1;
 			return;
+		}
 		s->layouts = nl;
 	}
+	memcpy(fields, base + sizeof(hdr),
+	       hdr.nfields * sizeof(struct kcov_df_field));
+	memcpy(name, base + sizeof(hdr) +
+	       hdr.nfields * sizeof(struct kcov_df_field), hdr.name_len);
 	l = &s->layouts[s->nlayouts++];
 	l->type_id = hdr.type_id;
 	l->size = hdr.size;
 	l->nfields = hdr.nfields;
 	l->flags = hdr.flags;
-	l->fields = arena_alloc(&s->a, (hdr.nfields + 1) *
-				sizeof(struct kcov_df_field));
-	memcpy(l->fields, base + sizeof(hdr),
-	       hdr.nfields * sizeof(struct kcov_df_field));
-	l->name = arena_alloc(&s->a, hdr.name_len + 1);
-	memcpy(l->name, base + sizeof(hdr) +
-	       hdr.nfields * sizeof(struct kcov_df_field), hdr.name_len);
+	l->fields = fields;
+	l->name = name;
 }
 
 static void load_symtab(struct kcovdf_sym *s, struct obj *o)
@@ -327,13 +377,17 @@ static void load_symtab(struct kcovdf_sym *s, struct obj *o)
 
 				cap = cap ? cap * 2 : 1024;
 				ns = realloc(o->syms, cap * sizeof(*ns));
-				if (!ns)
+				if (!ns) {
+					s->oom = 1;
 					return;
+				}
 				o->syms = ns;
 			}
 			o->syms[o->nsyms].addr = sym.st_value;
 			o->syms[o->nsyms].size = sym.st_size;
-			o->syms[o->nsyms].name = arena_strdup(&s->a, name);
+			o->syms[o->nsyms].name = sdup(s, name);
+			if (!o->syms[o->nsyms].name)
+				return;
 			o->nsyms++;
 		}
 	}
@@ -445,6 +499,7 @@ static struct obj *add_obj(struct kcovdf_sym *s, const char *path,
 			   const uint8_t *bid, uint32_t bid_len)
 {
 	struct obj *o;
+	char *p, *l;
 
 	for (size_t i = 0; i < s->nobjs; i++) {
 		o = &s->objs[i];
@@ -452,14 +507,20 @@ static struct obj *add_obj(struct kcovdf_sym *s, const char *path,
 		    !strcmp(o->path, path))
 			return o;
 	}
-	o = realloc(s->objs, (s->nobjs + 1) * sizeof(*o));
-	if (!o)
+	p = sdup(s, path);
+	l = sdup(s, label ? label : path);
+	if (!p || !l)
 		return NULL;
+	o = realloc(s->objs, (s->nobjs + 1) * sizeof(*o));
+	if (!o) {
+		s->oom = 1;
+		return NULL;
+	}
 	s->objs = o;
 	o = &s->objs[s->nobjs++];
 	memset(o, 0, sizeof(*o));
-	o->path = arena_strdup(&s->a, path);
-	o->label = arena_strdup(&s->a, label ? label : path);
+	o->path = p;
+	o->label = l;
 	o->kind = kind;
 	o->pid = pid;
 	o->start = start;
@@ -470,41 +531,30 @@ static struct obj *add_obj(struct kcovdf_sym *s, const char *path,
 	return o;
 }
 
-static int load_kallsyms(struct kcovdf_sym *s, const char *path)
+/* The functions of a kallsyms file (kcovdf_kallsyms_read()), sorted as
+ * the symbol tables are. */
+static void load_kallsyms(struct kcovdf_sym *s, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char line[512];
-	size_t cap = 0;
-
-	if (!f) {
-		warn(s, "%s: %s", path, strerror(errno));
-		return -1;
+	if (kcovdf_kallsyms_read(path, "tT", &s->ks)) {
+		if (errno == ENOMEM)
+			s->oom = 1;
+		else
+			warn(s, "%s: %s", path, strerror(errno));
+		return;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
-			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		if (s->nkallsyms == cap) {
-			struct elfsym *n;
-
-			cap = cap ? cap * 2 : 4096;
-			n = realloc(s->kallsyms, cap * sizeof(*n));
-			if (!n)
-				break;
-			s->kallsyms = n;
-		}
-		s->kallsyms[s->nkallsyms].addr = a;
-		s->kallsyms[s->nkallsyms].size = 0;
-		s->kallsyms[s->nkallsyms].name = arena_strdup(&s->a, name);
-		s->nkallsyms++;
+	if (!s->ks.n)
+		return;
+	s->kallsyms = calloc(s->ks.n, sizeof(*s->kallsyms));
+	if (!s->kallsyms) {
+		s->oom = 1;
+		return;
 	}
-	fclose(f);
+	for (size_t i = 0; i < s->ks.n; i++) {
+		s->kallsyms[i].addr = s->ks.v[i].addr;
+		s->kallsyms[i].name = s->ks.v[i].name;
+	}
+	s->nkallsyms = s->ks.n;
 	qsort(s->kallsyms, s->nkallsyms, sizeof(*s->kallsyms), cmp_elfsym);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -554,14 +604,18 @@ static int file_build_id(struct kcovdf_sym *s, const char *path,
 	}
 	if (!e) {
 		n = realloc(s->bids, (s->nbids + 1) * sizeof(*n));
-		if (!n)
+		if (!n) {
+			s->oom = 1;
 			return -1;
+		}
 		s->bids = n;
 		e = &s->bids[s->nbids];
 		memset(e, 0, sizeof(*e));
 		e->path = strdup(path);
-		if (!e->path)
+		if (!e->path) {
+			s->oom = 1;
 			return -1;
+		}
 		s->nbids++;
 	}
 	e->dev = st.st_dev;
@@ -599,10 +653,13 @@ static int bid_matches(struct kcovdf_sym *s, const char *path,
 	return n > 0 && (uint32_t)n == len && !memcmp(id, bid, len);
 }
 
-static char *hex(struct kcovdf_sym *s, const uint8_t *b, uint32_t len)
+/* The hex text of a build id; "" (and s->oom) when out of memory. */
+static const char *hex(struct kcovdf_sym *s, const uint8_t *b, uint32_t len)
 {
-	char *h = arena_alloc(&s->a, 2 * (size_t)len + 1);
+	char *h = salloc(s, 2 * (size_t)len + 1);
 
+	if (!h)
+		return "";
 	for (uint32_t i = 0; i < len; i++)
 		sprintf(h + 2 * i, "%02x", b[i]);
 	h[2 * len] = 0;
@@ -671,8 +728,10 @@ static void looked(struct finder *f, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(buf);
 	ns = realloc(f->searched, f->slen + n + 3);
-	if (!ns)
+	if (!ns) {
+		f->s->oom = 1;
 		return;
+	}
 	f->searched = ns;
 	if (f->slen) {
 		memcpy(ns + f->slen, ", ", 2);
@@ -695,12 +754,18 @@ static char *try_glob(struct finder *f, const char *pattern,
 {
 	glob_t g;
 	char *found = NULL;
+	int rc = glob(pattern, GLOB_NOSORT, NULL, &g);
 
-	if (glob(pattern, GLOB_NOSORT, NULL, &g))
+	if (rc) {
+		if (rc == GLOB_NOSPACE) {
+			f->s->oom = 1;
+			globfree(&g);
+		}
 		return NULL;
-	for (size_t i = 0; i < g.gl_pathc && !found; i++)
+	}
+	for (size_t i = 0; i < g.gl_pathc && !found && !f->s->oom; i++)
 		if (bid_matches(f->s, g.gl_pathv[i], bid, len))
-			found = arena_strdup(&f->s->a, g.gl_pathv[i]);
+			found = sdup(f->s, g.gl_pathv[i]);
 	globfree(&g);
 	return found;
 }
@@ -708,8 +773,7 @@ static char *try_glob(struct finder *f, const char *pattern,
 static char *try_path(struct finder *f, const char *path,
 		      const uint8_t *bid, uint32_t len)
 {
-	return bid_matches(f->s, path, bid, len) ?
-	       arena_strdup(&f->s->a, path) : NULL;
+	return bid_matches(f->s, path, bid, len) ? sdup(f->s, path) : NULL;
 }
 
 /* DIR/.build-id/NN/REST.debug (or REST): the debuginfo convention. */
@@ -720,7 +784,7 @@ static char *try_build_id_tree(struct finder *f, const char *dir,
 	const char *h = hex(f->s, bid, len);
 	char *r;
 
-	if (len < 2)
+	if (len < 2 || !h[0])
 		return NULL;
 	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", dir, h,
 		 h + 2);
@@ -795,10 +859,13 @@ static char *find_vmlinux(struct finder *f, const uint8_t *bid, uint32_t len)
 	return NULL;
 }
 
-static char *mod_name(struct arena *a, const char *file)
+/* NULL (and s->oom) when out of memory. */
+static char *mod_name(struct kcovdf_sym *s, const char *file)
 {
-	char *n = arena_strdup(a, file), *dot;
+	char *n = sdup(s, file), *dot;
 
+	if (!n)
+		return NULL;
 	dot = strstr(n, ".ko");
 	if (dot)
 		*dot = 0;
@@ -818,19 +885,27 @@ static int is_ko(const char *name)
 
 static void add_ko(struct finder *f, const char *path, const char *file)
 {
+	char *n, *p;
+
 	if (f->nkos == WALK_FILES)
 		return;
 	if (f->nkos == f->capkos) {
 		size_t nc = f->capkos ? 2 * f->capkos : 64;
 		struct kofile *nk = realloc(f->kos, nc * sizeof(*nk));
 
-		if (!nk)
+		if (!nk) {
+			f->s->oom = 1;
 			return;
+		}
 		f->kos = nk;
 		f->capkos = nc;
 	}
-	f->kos[f->nkos].name = mod_name(&f->s->a, file);
-	f->kos[f->nkos].path = arena_strdup(&f->s->a, path);
+	n = mod_name(f->s, file);
+	p = sdup(f->s, path);
+	if (!n || !p)
+		return;
+	f->kos[f->nkos].name = n;
+	f->kos[f->nkos].path = p;
 	f->nkos++;
 }
 
@@ -841,9 +916,12 @@ static void walk_kos(struct finder *f, const char *dir, int depth)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
-	if (!d)
+	if (!d) {
+		if (errno == ENOMEM)
+			f->s->oom = 1;
 		return;
-	while ((e = readdir(d)) && f->nkos < WALK_FILES) {
+	}
+	while ((e = readdir(d)) && f->nkos < WALK_FILES && !f->s->oom) {
 		char path[4200];
 		struct stat st;
 
@@ -874,10 +952,16 @@ static void index_kos(struct finder *f)
 	for (size_t i = 0; i < o->nroots; i++) {
 		snprintf(pat, sizeof(pat), "%s/build/kernel/*/modinst",
 			 o->roots[i]);
-		if (!glob(pat, GLOB_ONLYDIR, NULL, &g)) {
+		switch (glob(pat, GLOB_ONLYDIR, NULL, &g)) {
+		case 0:
 			for (size_t j = 0; j < g.gl_pathc; j++)
 				walk_kos(f, g.gl_pathv[j], 0);
 			globfree(&g);
+			break;
+		case GLOB_NOSPACE:
+			f->s->oom = 1;
+			globfree(&g);
+			break;
 		}
 	}
 	for (size_t i = 0; i < o->ndirs; i++)
@@ -929,8 +1013,8 @@ static char *find_module_by_id(struct finder *f, const char *name,
 		looked(f, "%s/lib/modules/%s/", f->prefix, f->release);
 	}
 	index_kos(f);
-	want = mod_name(&f->s->a, name);
-	for (size_t i = 0; i < f->nkos; i++)
+	want = mod_name(f->s, name);
+	for (size_t i = 0; want && i < f->nkos; i++)
 		if (!strcmp(f->kos[i].name, want) &&
 		    bid_matches(f->s, f->kos[i].path, bid, len))
 			return f->kos[i].path;
@@ -955,8 +1039,8 @@ static char *find_module_by_name(struct finder *f, const char *name,
 		snprintf(dir, sizeof(dir), ".");
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/modinst");
 	walk_kos(&g, dir, 0);
-	want = mod_name(&f->s->a, name);
-	for (size_t i = 0; i < g.nkos && !found; i++)
+	want = mod_name(f->s, name);
+	for (size_t i = 0; want && i < g.nkos && !found; i++)
 		if (!strcmp(g.kos[i].name, want))
 			found = g.kos[i].path;
 	free(g.kos);
@@ -1000,7 +1084,7 @@ static char *find_module(struct kcovdf_sym *s, const struct kcovdf_symopts *o,
 	for (size_t i = 0; o && i < o->nmodule_dirs; i++) {
 		snprintf(buf, sizeof(buf), "%s/%s.ko", o->module_dirs[i], name);
 		if (!access(buf, R_OK))
-			return arena_strdup(&s->a, buf);
+			return sdup(s, buf);
 	}
 	return NULL;
 }
@@ -1078,8 +1162,10 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 	struct kcovdf_buf missing = { 0 };
 	size_t nmissing = 0;
 
-	if (!s)
+	if (!s) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	if (!opt)
 		opt = &none;
 	elf_version(EV_CURRENT);
@@ -1094,7 +1180,7 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 			have_vmlinux_map = 1;
 	if (have_vmlinux_map || map_is_kernel(t))
 		vmlinux = pick_vmlinux(s, &f, t);
-	for (size_t i = 0; t && i < t->nmaps; i++) {
+	for (size_t i = 0; t && i < t->nmaps && !s->oom; i++) {
 		const struct kcovdf_map_entry *m = &t->maps[i];
 		char path[4096];
 
@@ -1173,8 +1259,9 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 					m->end, m->bias, m->build_id, bl);
 				break;
 			}
-			kcovdf_buf_printf(&missing, "%s%s", nmissing++ ? ", "
-					  : "", m->path);
+			if (kcovdf_buf_printf(&missing, "%s%s", nmissing++ ?
+					      ", " : "", m->path))
+				s->oom = 1;
 			break;
 		}
 		}
@@ -1190,22 +1277,29 @@ struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
 	kcovdf_buf_free(&missing);
 	free(f.searched);
 	free(f.kos);
-	if (vmlinux && !have_vmlinux_map)
+	if (vmlinux && !have_vmlinux_map && !s->oom)
 		add_obj(s, vmlinux, "vmlinux", KCOVDF_MAP_VMLINUX, 0, 0, 0,
 			kaslr, NULL, 0);
-	if (opt->kallsyms)
+	if (opt->kallsyms && !s->oom)
 		load_kallsyms(s, opt->kallsyms);
-	if (t && t->nsyms) {
+	if (t && t->nsyms && !s->oom) {
 		s->tsyms = calloc(t->nsyms, sizeof(*s->tsyms));
-		for (size_t i = 0; s->tsyms && i < t->nsyms; i++) {
+		if (!s->tsyms)
+			s->oom = 1;
+		for (size_t i = 0; s->tsyms && i < t->nsyms && !s->oom; i++) {
 			s->tsyms[i].addr = t->syms[i].addr;
-			s->tsyms[i].name = arena_strdup(&s->a, t->syms[i].name);
+			s->tsyms[i].name = sdup(s, t->syms[i].name);
 		}
-		if (s->tsyms) {
+		if (!s->oom) {
 			s->ntsyms = t->nsyms;
 			qsort(s->tsyms, s->ntsyms, sizeof(*s->tsyms),
 			      cmp_elfsym);
 		}
+	}
+	if (s->oom) {
+		kcovdf_sym_free(s);
+		errno = ENOMEM;
+		return NULL;
 	}
 	return s;
 }
@@ -1232,6 +1326,7 @@ void kcovdf_sym_free(struct kcovdf_sym *s)
 	free(s->objs);
 	free(s->layouts);
 	free(s->kallsyms);
+	kcovdf_kallsyms_free(&s->ks);
 	free(s->tsyms);
 	free(s->fns);
 	free(s->warnings);
@@ -1268,14 +1363,15 @@ static struct ktype *tcache_get(struct obj *o, Dwarf_Off off)
 	}
 }
 
-static void tcache_put(struct obj *o, Dwarf_Off off, struct ktype *t)
+/* 0, or -1 when out of memory (nothing changed). */
+static int tcache_put(struct obj *o, Dwarf_Off off, struct ktype *t)
 {
 	if ((o->tcache_n + 1) * 2 > o->tcache_cap) {
 		size_t ncap = o->tcache_cap ? o->tcache_cap * 2 : 1024;
 		struct tcache_ent *n = calloc(ncap, sizeof(*n));
 
 		if (!n)
-			return;
+			return -1;
 		for (size_t i = 0; i < o->tcache_cap; i++) {
 			size_t j;
 
@@ -1295,7 +1391,7 @@ static void tcache_put(struct obj *o, Dwarf_Off off, struct ktype *t)
 			o->tcache[i].off = off;
 			o->tcache[i].t = t;
 			o->tcache_n++;
-			return;
+			return 0;
 		}
 	}
 }
@@ -1354,27 +1450,30 @@ static uint64_t type_size(struct obj *o, Dwarf_Die *t)
 static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 			      Dwarf_Die *die);
 
+/* The type as written ("const char *"), or NULL when out of memory. */
 static char *type_name(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *die,
 		       int depth)
 {
+	struct arena *a = &s->a;
 	Dwarf_Die t;
 	const char *n = dwarf_diename(die);
+	char *inner;
 	int tag = dwarf_tag(die);
 
 	if (depth > 8)
-		return arena_strdup(&s->a, "...");
+		return arena_strdup(a, "...");
 	switch (tag) {
 	case DW_TAG_base_type:
 	case DW_TAG_typedef:
-		return arena_strdup(&s->a, n ? n : "?");
+		return arena_strdup(a, n ? n : "?");
 	case DW_TAG_structure_type:
-		return arena_printf(&s->a, "struct %s", n ? n : "{...}");
+		return arena_printf(a, "struct %s", n ? n : "{...}");
 	case DW_TAG_union_type:
-		return arena_printf(&s->a, "union %s", n ? n : "{...}");
+		return arena_printf(a, "union %s", n ? n : "{...}");
 	case DW_TAG_class_type:
-		return arena_printf(&s->a, "class %s", n ? n : "{...}");
+		return arena_printf(a, "class %s", n ? n : "{...}");
 	case DW_TAG_enumeration_type:
-		return arena_printf(&s->a, "enum %s", n ? n : "{...}");
+		return arena_printf(a, "enum %s", n ? n : "{...}");
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type:
 	case DW_TAG_restrict_type:
@@ -1384,11 +1483,11 @@ static char *type_name(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *die,
 				tag == DW_TAG_restrict_type ? "restrict" :
 				"_Atomic";
 		if (die_type(die, &t))
-			return arena_printf(&s->a, "%s void", q);
+			return arena_printf(a, "%s void", q);
 		if (tag == DW_TAG_restrict_type)
 			return type_name(s, o, &t, depth + 1);
-		return arena_printf(&s->a, "%s %s", q,
-				    type_name(s, o, &t, depth + 1));
+		inner = type_name(s, o, &t, depth + 1);
+		return inner ? arena_printf(a, "%s %s", q, inner) : NULL;
 	}
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
@@ -1396,21 +1495,21 @@ static char *type_name(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *die,
 		const char *star = tag == DW_TAG_pointer_type ? "*" : "&";
 
 		if (die_type(die, &t))
-			return arena_printf(&s->a, "void %s", star);
+			return arena_printf(a, "void %s", star);
 		if (dwarf_tag(&t) == DW_TAG_subroutine_type)
-			return arena_strdup(&s->a, "func *");
-		return arena_printf(&s->a, "%s %s",
-				    type_name(s, o, &t, depth + 1), star);
+			return arena_strdup(a, "func *");
+		inner = type_name(s, o, &t, depth + 1);
+		return inner ? arena_printf(a, "%s %s", inner, star) : NULL;
 	}
 	case DW_TAG_array_type:
 		if (die_type(die, &t))
-			return arena_strdup(&s->a, "?[]");
-		return arena_printf(&s->a, "%s[]",
-				    type_name(s, o, &t, depth + 1));
+			return arena_strdup(a, "?[]");
+		inner = type_name(s, o, &t, depth + 1);
+		return inner ? arena_printf(a, "%s[]", inner) : NULL;
 	case DW_TAG_subroutine_type:
-		return arena_strdup(&s->a, "func");
+		return arena_strdup(a, "func");
 	default:
-		return arena_strdup(&s->a, n ? n : "?");
+		return arena_strdup(a, n ? n : "?");
 	}
 }
 
@@ -1474,53 +1573,62 @@ struct flat {
 	int trunc;
 };
 
-static void flat_push(struct kcovdf_sym *s, struct flat *f,
-		      const struct kcovdf_tfield *x)
+/* 0, or -1 when out of memory. */
+static int flat_push(struct kcovdf_sym *s, struct flat *f,
+		     const struct kcovdf_tfield *x)
 {
 	if (f->n == KCOV_DF_MAX_FIELDS) {
 		f->trunc = 1;
-		return;
+		return 0;
 	}
 	if (f->n == f->cap) {
 		size_t nc = f->cap ? f->cap * 2 : 16;
-		struct kcovdf_tfield *nv = arena_alloc(&s->a, nc * sizeof(*nv));
+		struct kcovdf_tfield *nv = arena_alloc(&s->a,
+							   nc * sizeof(*nv));
 
+		if (!nv)
+			return -1;
 		if (f->n)
 			memcpy(nv, f->v, f->n * sizeof(*nv));
 		f->v = nv;
 		f->cap = nc;
 	}
 	f->v[f->n++] = *x;
+	return 0;
 }
 
-static void flatten(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *t,
-		    uint64_t base_bits, const char *prefix, int depth,
-		    struct flat *f)
+/* 0, or -1 when out of memory. */
+static int flatten(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *t,
+		   uint64_t base_bits, const char *prefix, int depth,
+		   struct flat *f)
 {
 	Dwarf_Die m;
 
 	if (dwarf_child(t, &m) != 0)
-		return;
+		return 0;
 	do {
 		const char *mn;
 		char *name;
 		uint64_t off;
 		Dwarf_Die mt, mst;
 		struct kcovdf_tfield x;
+		struct ktype *k;
 
 		if (f->n == KCOV_DF_MAX_FIELDS) {
 			f->trunc = 1;
-			return;
+			return 0;
 		}
 		if (dwarf_tag(&m) != DW_TAG_member ||
 		    dwarf_hasattr(&m, DW_AT_external) ||
 		    dwarf_hasattr(&m, DW_AT_declaration))
 			continue;
 		mn = dwarf_diename(&m);
-		name = mn ? arena_printf(&s->a, "%s%s", prefix, mn) :
-			    arena_strdup(&s->a, prefix);
 		if (die_type(&m, &mt) || strip(&mt, &mst))
 			continue;
+		name = mn ? arena_printf(&s->a, "%s%s", prefix, mn) :
+			    arena_strdup(&s->a, prefix);
+		if (!name)
+			return -1;
 		memset(&x, 0, sizeof(x));
 		if (dwarf_hasattr(&m, DW_AT_data_bit_offset)) {
 			off = base_bits + die_udata(&m, DW_AT_data_bit_offset, 0);
@@ -1552,9 +1660,12 @@ static void flatten(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *t,
 			x.flags = (uint8_t)field_flags(o, &mst);
 		} else if (is_composite(&mst) && has_members(&mst) &&
 			   depth + 1 < MAX_DEPTH) {
-			flatten(s, o, &mst, off,
-				mn ? arena_printf(&s->a, "%s.", name) : prefix,
-				depth + 1, f);
+			const char *sub = prefix;
+
+			if (mn && !(sub = arena_printf(&s->a, "%s.", name)))
+				return -1;
+			if (flatten(s, o, &mst, off, sub, depth + 1, f))
+				return -1;
 			continue;
 		} else {
 			uint64_t sz = type_size(o, &mst);
@@ -1572,11 +1683,17 @@ static void flatten(struct kcovdf_sym *s, struct obj *o, Dwarf_Die *t,
 			x.flags = (uint8_t)fl;
 		}
 		x.name = name;
-		x.type = &get_type(s, o, &mt)->pub;
-		flat_push(s, f, &x);
+		if (!(k = get_type(s, o, &mt)))
+			return -1;
+		x.type = &k->pub;
+		if (flat_push(s, f, &x))
+			return -1;
 	} while (dwarf_siblingof(&m, &m) == 0);
+	return 0;
 }
 
+/* "struct foo", or the typedef naming an anonymous one; NULL when out of
+ * memory. */
 static char *object_name(struct kcovdf_sym *s, Dwarf_Die *ref,
 			 Dwarf_Die *st)
 {
@@ -1601,16 +1718,19 @@ static char *object_name(struct kcovdf_sym *s, Dwarf_Die *ref,
 	return arena_printf(&s->a, "%s {...}", kw);
 }
 
-static void fill_fields(struct kcovdf_sym *s, struct obj *o, struct ktype *k)
+/* The fields of k are known (k->fields_done): 0, or -1 when out of memory
+ * (k unchanged). The lookup's rollback empties them again if it fails
+ * later. */
+static int fill_fields(struct kcovdf_sym *s, struct obj *o, struct ktype *k)
 {
 	Dwarf_Die st, pt, pst, *obj = NULL, *objref = NULL;
 	struct flat f = { 0 };
+	char *oname;
 
 	if (k->fields_done)
-		return;
-	k->fields_done = 1;
+		return 0;
 	if (strip(&k->die, &st))
-		return;
+		goto done;
 	if (is_composite(&st)) {
 		obj = &st;
 		objref = &k->die;
@@ -1622,30 +1742,33 @@ static void fill_fields(struct kcovdf_sym *s, struct obj *o, struct ktype *k)
 		objref = &pt;
 	}
 	if (!obj || !has_members(obj))
-		return;
-	flatten(s, o, obj, 0, "", 0, &f);
+		goto done;
+	if (flatten(s, o, obj, 0, "", 0, &f) ||
+	    !(oname = object_name(s, objref, obj)))
+		return -1;
 	k->pub.fields = f.v;
 	k->pub.nfields = f.n;
 	k->pub.fields_trunc = f.trunc;
-	k->pub.object_name = object_name(s, objref, obj);
+	k->pub.object_name = oname;
+done:
+	k->fields_done = 1;
+	k->op_fields_next = s->op_fields;
+	s->op_fields = k;
+	return 0;
 }
 
-static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
-			      Dwarf_Die *die)
+/* Fill k->pub from its DIE: 0, or -1 when out of memory. */
+static int build_type(struct kcovdf_sym *s, struct obj *o, struct ktype *k)
 {
-	Dwarf_Off off = dwarf_dieoffset(die);
-	struct ktype *k = tcache_get(o, off);
-	Dwarf_Die st, tt;
+	Dwarf_Die st, tt, *die = &k->die;
+	struct ktype *sub;
 
-	if (k)
-		return k;
-	k = arena_alloc(&s->a, sizeof(*k));
-	k->die = *die;
-	tcache_put(o, off, k);
 	k->pub.name = type_name(s, o, die, 0);
+	if (!k->pub.name)
+		return -1;
 	if (strip(die, &st)) {
 		k->pub.kind = KCOVDF_T_VOID;
-		return k;
+		return 0;
 	}
 	k->pub.size = type_size(o, &st);
 	switch (dwarf_tag(&st)) {
@@ -1683,8 +1806,11 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 	case DW_TAG_rvalue_reference_type:
 	case DW_TAG_ptr_to_member_type:
 		k->pub.kind = KCOVDF_T_PTR;
-		if (!die_type(&st, &tt))
-			k->pub.target = &get_type(s, o, &tt)->pub;
+		if (!die_type(&st, &tt)) {
+			if (!(sub = get_type(s, o, &tt)))
+				return -1;
+			k->pub.target = &sub->pub;
+		}
 		break;
 	case DW_TAG_enumeration_type: {
 		Dwarf_Die c, u;
@@ -1701,19 +1827,24 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 			} while (dwarf_siblingof(&c, &c) == 0);
 		}
 		k->pub.enums = arena_alloc(&s->a, (n + 1) *
-					   sizeof(*k->pub.enums));
+					       sizeof(*k->pub.enums));
+		if (!k->pub.enums)
+			return -1;
 		if (n && dwarf_child(&st, &c) == 0) {
 			do {
 				const char *en = dwarf_diename(&c);
+				struct kcovdf_enumerator *e;
 
 				if (dwarf_tag(&c) != DW_TAG_enumerator)
 					continue;
-				k->pub.enums[k->pub.nenums].name =
-					arena_strdup(&s->a, en ? en : "?");
-				k->pub.enums[k->pub.nenums].value =
-					die_sdata(&c, DW_AT_const_value, 0);
+				e = &k->pub.enums[k->pub.nenums];
+				e->name = arena_strdup(&s->a, en ? en : "?");
+				if (!e->name)
+					return -1;
+				e->value = die_sdata(&c, DW_AT_const_value, 0);
 				k->pub.nenums++;
-			} while (dwarf_siblingof(&c, &c) == 0);
+			} while (k->pub.nenums < n &&
+				 dwarf_siblingof(&c, &c) == 0);
 		}
 		break;
 	}
@@ -1727,8 +1858,11 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 	case DW_TAG_array_type:
 		k->pub.kind = KCOVDF_T_ARRAY;
 		k->pub.is_vector = dwarf_hasattr(&st, DW_AT_GNU_vector);
-		if (!die_type(&st, &tt))
-			k->pub.target = &get_type(s, o, &tt)->pub;
+		if (!die_type(&st, &tt)) {
+			if (!(sub = get_type(s, o, &tt)))
+				return -1;
+			k->pub.target = &sub->pub;
+		}
 		break;
 	case DW_TAG_subroutine_type:
 		k->pub.kind = KCOVDF_T_FUNC;
@@ -1736,7 +1870,52 @@ static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
 	default:
 		k->pub.kind = KCOVDF_T_UNKNOWN;
 	}
+	return 0;
+}
+
+/*
+ * The type of a DIE, built once per object: NULL when out of memory. A
+ * type is in the cache before it is built (a type that refers to itself
+ * finds it, KT_BUILDING); one whose lookup failed is KT_NEW again and is
+ * built anew, in place (whatever points to it then sees it whole).
+ */
+static struct ktype *get_type(struct kcovdf_sym *s, struct obj *o,
+			      Dwarf_Die *die)
+{
+	Dwarf_Off off = dwarf_dieoffset(die);
+	struct ktype *k = tcache_get(o, off);
+
+	if (k && k->state != KT_NEW)
+		return k;
+	if (!k) {
+		k = arena_alloc(&s->a, sizeof(*k));
+		if (!k || tcache_put(o, off, k))
+			return NULL;
+	}
+	memset(k, 0, sizeof(*k));
+	k->die = *die;
+	k->state = KT_BUILDING;
+	k->op_next = s->op_types;
+	s->op_types = k;
+	if (build_type(s, o, k))
+		return NULL;
+	k->state = KT_DONE;
 	return k;
+}
+
+/* A lookup failed: what it built is not to be found half built. */
+static void op_rollback(struct kcovdf_sym *s)
+{
+	for (struct ktype *k = s->op_types; k; k = k->op_next)
+		k->state = KT_NEW;
+	for (struct ktype *k = s->op_fields; k; k = k->op_fields_next) {
+		k->fields_done = 0;
+		k->pub.fields = NULL;
+		k->pub.nfields = 0;
+		k->pub.fields_trunc = 0;
+		k->pub.object_name = NULL;
+	}
+	s->op_types = s->op_fields = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1802,13 +1981,15 @@ static int find_subprogram_by_name(Dwarf *dw, const char *name,
 	return -1;
 }
 
-static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
-			    struct kcovdf_fn *fn, Dwarf_Die *sp)
+/* 0, or -1 when out of memory. */
+static int fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
+			   struct kcovdf_fn *fn, Dwarf_Die *sp)
 {
 	Dwarf_Die origin = *sp, c, t;
 	Dwarf_Attribute a;
 	size_t n = 0;
 	const char *file;
+	struct ktype *k;
 	int line;
 
 	/* Parameters and the return type are described on the abstract
@@ -1828,19 +2009,21 @@ static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
 		const char *nm = dwarf_diename(sp);
 
 		fn->name = arena_strdup(&s->a, nm ? nm : "?");
+		if (!fn->name)
+			return -1;
 	}
 	if (die_type(&origin, &t) == 0) {
-		struct ktype *k = get_type(s, o, &t);
-
-		fill_fields(s, o, k);
+		if (!(k = get_type(s, o, &t)) || fill_fields(s, o, k))
+			return -1;
 		fn->ret = &k->pub;
 	} else {
-		struct ktype *v = arena_alloc(&s->a, sizeof(*v));
-
-		v->pub.kind = KCOVDF_T_VOID;
-		v->pub.name = arena_strdup(&s->a, "void");
-		v->fields_done = 1;
-		fn->ret = &v->pub;
+		k = arena_alloc(&s->a, sizeof(*k));
+		if (!k || !(k->pub.name = arena_strdup(&s->a, "void")))
+			return -1;
+		k->pub.kind = KCOVDF_T_VOID;
+		k->fields_done = 1;
+		k->state = KT_DONE;
+		fn->ret = &k->pub;
 	}
 	if (dwarf_child(&origin, &c) == 0) {
 		do {
@@ -1849,6 +2032,8 @@ static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
 		} while (dwarf_siblingof(&c, &c) == 0);
 	}
 	fn->params = arena_alloc(&s->a, (n + 1) * sizeof(*fn->params));
+	if (!fn->params)
+		return -1;
 	if (n && dwarf_child(&origin, &c) == 0) {
 		do {
 			const char *pn;
@@ -1858,20 +2043,22 @@ static void fill_from_dwarf(struct kcovdf_sym *s, struct obj *o,
 				continue;
 			p = &fn->params[fn->nparams++];
 			pn = dwarf_diename(&c);
-			p->name = pn ? arena_strdup(&s->a, pn) : NULL;
+			if (pn && !(p->name = arena_strdup(&s->a, pn)))
+				return -1;
 			if (die_type(&c, &t) == 0) {
-				struct ktype *k = get_type(s, o, &t);
-
-				fill_fields(s, o, k);
+				if (!(k = get_type(s, o, &t)) ||
+				    fill_fields(s, o, k))
+					return -1;
 				p->type = &k->pub;
 			}
-		} while (dwarf_siblingof(&c, &c) == 0);
+		} while (fn->nparams < n && dwarf_siblingof(&c, &c) == 0);
 	}
 	file = dwarf_decl_file(&origin);
-	if (file)
-		fn->file = arena_strdup(&s->a, file);
+	if (file && !(fn->file = arena_strdup(&s->a, file)))
+		return -1;
 	if (dwarf_decl_line(&origin, &line) == 0)
 		fn->line = line;
+	return 0;
 }
 
 static int cmp_curange(const void *a, const void *b)
@@ -1883,14 +2070,14 @@ static int cmp_curange(const void *a, const void *b)
 
 /*
  * clang emits no .debug_aranges, and dwarf_addrdie() in elfutils 0.188
- * needs them: index the CUs' own address ranges instead.
+ * needs them: index the CUs' own address ranges instead. 0, or -1 when
+ * out of memory (no index: the next lookup tries again).
  */
-static void build_cu_index(struct obj *o)
+static int build_cu_index(struct obj *o)
 {
 	Dwarf_Off off = 0, next;
 	size_t hsize, cap = 0;
 
-	o->cus_built = 1;
 	while (dwarf_nextcu(o->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu;
 		Dwarf_Addr base, lo, hi;
@@ -1905,8 +2092,12 @@ static void build_cu_index(struct obj *o)
 
 					cap = cap ? cap * 2 : 256;
 					n = realloc(o->cus, cap * sizeof(*n));
-					if (!n)
-						return;
+					if (!n) {
+						free(o->cus);
+						o->cus = NULL;
+						o->ncus = 0;
+						return -1;
+					}
 					o->cus = n;
 				}
 				o->cus[o->ncus].lo = lo;
@@ -1917,17 +2108,22 @@ static void build_cu_index(struct obj *o)
 		}
 		off = next;
 	}
-	qsort(o->cus, o->ncus, sizeof(*o->cus), cmp_curange);
+	if (o->ncus)
+		qsort(o->cus, o->ncus, sizeof(*o->cus), cmp_curange);
+	o->cus_built = 1;
+	return 0;
 }
 
+/* The CU holding the ELF address a: 0, 1 when none does, -1 when out of
+ * memory. */
 static int cu_for_addr(struct obj *o, uint64_t a, Dwarf_Die *cu)
 {
 	size_t lo = 0, hi;
 
 	if (dwarf_addrdie(o->dw, a, cu))
 		return 0;
-	if (!o->cus_built)
-		build_cu_index(o);
+	if (!o->cus_built && build_cu_index(o))
+		return -1;
 	hi = o->ncus;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -1942,9 +2138,9 @@ static int cu_for_addr(struct obj *o, uint64_t a, Dwarf_Die *cu)
 		const struct curange *r = &o->cus[i - 1];
 
 		if (r->lo <= a && a < r->hi)
-			return dwarf_offdie(o->dw, r->die_off, cu) ? 0 : -1;
+			return dwarf_offdie(o->dw, r->die_off, cu) ? 0 : 1;
 	}
-	return -1;
+	return 1;
 }
 
 static struct obj *obj_for(struct kcovdf_sym *s, uint32_t pid, uint64_t pc)
@@ -1974,6 +2170,7 @@ static struct obj *obj_for(struct kcovdf_sym *s, uint32_t pid, uint64_t pc)
 	return NULL;
 }
 
+/* A new kcovdf_fn for pc, or NULL when out of memory. */
 static struct kcovdf_fn *lookup_fn(struct kcovdf_sym *s, uint32_t pid,
 				   uint64_t pc)
 {
@@ -1982,55 +2179,68 @@ static struct kcovdf_fn *lookup_fn(struct kcovdf_sym *s, uint32_t pid,
 	const struct elfsym *es = NULL;
 	uint64_t ea;
 	Dwarf_Die sp, cu;
+	int rc;
 
+	if (!fn)
+		return NULL;
 	fn->addr = pc;
 	if (o && o->elf) {
 		fn->object = o->label;
 		ea = pc - o->bias;
 		es = find_elfsym(o->syms, o->nsyms, ea);
-		if (es)
-			fn->name = arena_strdup(&s->a, es->name);
-		if (o->dw) {
-			if (o->is_rel) {
-				if (es && !find_subprogram_by_name(o->dw,
-								   es->name,
-								   &sp))
-					fill_from_dwarf(s, o, fn, &sp);
-			} else if (!cu_for_addr(o, ea, &cu) &&
-				   !find_subprogram(&cu, ea, &sp, 0)) {
-				fill_from_dwarf(s, o, fn, &sp);
-			}
+		if (es && !(fn->name = arena_strdup(&s->a, es->name)))
+			return NULL;
+		if (o->dw && o->is_rel) {
+			if (es && !find_subprogram_by_name(o->dw, es->name,
+							   &sp) &&
+			    fill_from_dwarf(s, o, fn, &sp))
+				return NULL;
+		} else if (o->dw) {
+			rc = cu_for_addr(o, ea, &cu);
+			if (rc < 0)
+				return NULL;
+			if (!rc && !find_subprogram(&cu, ea, &sp, 0) &&
+			    fill_from_dwarf(s, o, fn, &sp))
+				return NULL;
 		}
 	}
 	if (!fn->name && s->ntsyms) {
 		es = find_elfsym(s->tsyms, s->ntsyms, pc);
-		if (es && es->addr == pc)
-			fn->name = arena_strdup(&s->a, es->name);
+		if (es && es->addr == pc &&
+		    !(fn->name = arena_strdup(&s->a, es->name)))
+			return NULL;
 	}
 	if (!fn->name && s->nkallsyms) {
 		es = find_elfsym(s->kallsyms, s->nkallsyms, pc);
-		if (es)
+		if (es) {
 			fn->name = es->addr == pc ?
 				   arena_strdup(&s->a, es->name) :
 				   arena_printf(&s->a, "%s+0x%" PRIx64,
-						es->name, pc - es->addr);
+						    es->name, pc - es->addr);
+			if (!fn->name)
+				return NULL;
+		}
 	}
-	if (!fn->name)
-		fn->name = arena_printf(&s->a, "0x%" PRIx64, pc);
+	if (!fn->name &&
+	    !(fn->name = arena_printf(&s->a, "0x%" PRIx64, pc)))
+		return NULL;
 	return fn;
 }
 
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc)
 {
+	struct kcovdf_fn *fn;
 	size_t i;
 
 	if ((s->fns_n + 1) * 2 > s->fns_cap) {
 		size_t ncap = s->fns_cap ? s->fns_cap * 2 : 256;
 		struct fncache_ent *n = calloc(ncap, sizeof(*n));
 
-		if (!n)
-			return lookup_fn(s, pid, pc);
+		if (!n) {
+			errno = ENOMEM;
+			return NULL;
+		}
 		for (size_t j = 0; j < s->fns_cap; j++) {
 			size_t k;
 
@@ -2049,11 +2259,19 @@ const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 	     i = (i + 1) % s->fns_cap)
 		if (s->fns[i].pc == pc && s->fns[i].pid == pid)
 			return s->fns[i].fn;
+	s->op_types = s->op_fields = NULL;
+	fn = lookup_fn(s, pid, pc);
+	if (!fn) {
+		op_rollback(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->op_types = s->op_fields = NULL;
 	s->fns[i].pc = pc;
 	s->fns[i].pid = pid;
-	s->fns[i].fn = lookup_fn(s, pid, pc);
+	s->fns[i].fn = fn;
 	s->fns_n++;
-	return s->fns[i].fn;
+	return fn;
 }
 
 /* Nearest symbol at or below addr in a sorted table, or NULL. */
@@ -2079,21 +2297,28 @@ int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
 	struct obj *o;
 	const struct elfsym *es;
 
-	if (!s)
+	if (!s) {
+		errno = ENOENT;
 		return -1;
+	}
 	o = obj_for(s, pid, addr);
 	if (o && o->elf) {
 		uint64_t ea = addr - o->bias;
 		Dwarf_Die cu, sp;
 		Dwarf_Addr lo;
+		int rc;
 
 		es = find_elfsym(o->syms, o->nsyms, ea);
 		if (es) {
 			*start = es->addr + o->bias;
 			return 0;
 		}
-		if (o->dw && !o->is_rel && !cu_for_addr(o, ea, &cu) &&
-		    !find_subprogram(&cu, ea, &sp, 0) &&
+		rc = o->dw && !o->is_rel ? cu_for_addr(o, ea, &cu) : 1;
+		if (rc < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		if (!rc && !find_subprogram(&cu, ea, &sp, 0) &&
 		    dwarf_lowpc(&sp, &lo) == 0) {
 			*start = lo + o->bias;
 			return 0;
@@ -2118,5 +2343,6 @@ int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
 			return 0;
 		}
 	}
+	errno = ENOENT;
 	return -1;
 }

@@ -72,68 +72,13 @@ static int run_wait(pid_t pid)
 /* Symbols: kallsyms, the kernel's and the modules' build ids        */
 /* ---------------------------------------------------------------- */
 
-struct ksym {
-	uint64_t addr;
-	char *name;
-};
-
-static int cmp_ksym(const void *a, const void *b)
+/* The functions of /proc/kallsyms (only text when types is ""); none when
+ * it cannot be read. */
+static void read_kallsyms(struct kcovdf_kallsyms *ks, const char *types)
 {
-	const struct ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static struct ksym *load_kallsyms(size_t *n, uint64_t *text)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	struct ksym *v = NULL;
-	size_t cap = 0;
-	char line[512];
-
-	*n = 0;
-	*text = 0;
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
-			continue;
-		if (!strcmp(name, "_text"))
-			*text = a;
-		if (type != 't' && type != 'T')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8192;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v)
-				die("out of memory");
-		}
-		v[*n].addr = a;
-		v[*n].name = strdup(name);
-		(*n)++;
-	}
-	fclose(f);
-	qsort(v, *n, sizeof(*v), cmp_ksym);
-	return v;
-}
-
-static const struct ksym *ksym_find(const struct ksym *v, size_t n,
-				    uint64_t a)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].addr <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &v[lo - 1] : NULL;
+	if (kcovdf_kallsyms_read("/proc/kallsyms", types, ks) &&
+	    errno == ENOMEM)
+		die("out of memory");
 }
 
 struct pcset {
@@ -184,30 +129,29 @@ static void write_syms(int fd, const uint64_t *const *dfw,
 		       size_t npc)
 {
 	struct pcset p = { 0 };
-	struct ksym *ks;
-	size_t nks, len = 0;
-	uint64_t text;
+	struct kcovdf_kallsyms ks;
+	size_t len = 0;
 	uint8_t *buf;
 
 	for (size_t i = 0; i < ndf; i++)
 		kcovdf_walk(format, dfw[i], dfn[i], collect_pc, &p, NULL, 0);
 	if (!p.n && !npc)
 		return;
-	ks = load_kallsyms(&nks, &text);
-	if (!ks)
-		return;
+	read_kallsyms(&ks, "tT");
+	if (!ks.n)
+		goto out;
 	for (size_t s = 0; s < npc; s++) {
 		uint64_t last = 0;
 
 		for (uint64_t i = 0; i < pcn[s]; i++) {
 			struct kcovdf_pcext x;
-			const struct ksym *k;
+			const struct kcovdf_ksym *k;
 
 			if (kcovdf_pcext_decode(pcw[s][i], 1, &x) ||
 			    (x.type != KCOVDF_PCEXT_ENTRY &&
 			     x.type != KCOVDF_PCEXT_EXIT))
 				continue;
-			k = ksym_find(ks, nks, x.pc);
+			k = kcovdf_kallsyms_below(&ks, x.pc);
 			if (k && k->addr != last) {
 				pcset_add(&p, k->addr);
 				last = k->addr;
@@ -219,14 +163,14 @@ static void write_syms(int fd, const uint64_t *const *dfw,
 	qsort(p.v, p.n, sizeof(*p.v), cmp_u64);
 	buf = NULL;
 	for (size_t i = 0; i < p.n; i++) {
-		const struct ksym *k;
+		const struct kcovdf_ksym *k;
 		char name[300];
 		struct kcovdf_sym_entry e = { 0 };
 		size_t nl, step;
 
 		if (i && p.v[i] == p.v[i - 1])
 			continue;
-		k = ksym_find(ks, nks, p.v[i]);
+		k = kcovdf_kallsyms_below(&ks, p.v[i]);
 		if (!k)
 			continue;
 		if (k->addr == p.v[i])
@@ -251,9 +195,7 @@ static void write_syms(int fd, const uint64_t *const *dfw,
 		die("write: %s", strerror(errno));
 	free(buf);
 out:
-	for (size_t i = 0; i < nks; i++)
-		free(ks[i].name);
-	free(ks);
+	kcovdf_kallsyms_free(&ks);
 	free(p.v);
 }
 
@@ -674,7 +616,7 @@ int record_kernel(struct rec_opts *o)
 	char *cmdline = rec_join_cmd(o->cmd), *kv[16];
 	uint8_t bid[32];
 	uint32_t bid_len;
-	size_t nkv, nks;
+	size_t nkv;
 	int fd, status, pfd[2];
 	pid_t pid;
 	char comm[16] = "";
@@ -759,11 +701,11 @@ int record_kernel(struct rec_opts *o)
 		die("%s: %s", o->out, strerror(errno));
 	uname(&un);
 	{
-		struct ksym *ks = load_kallsyms(&nks, &text);
+		struct kcovdf_kallsyms ks;
 
-		for (size_t i = 0; i < nks; i++)
-			free(ks[i].name);
-		free(ks);
+		read_kallsyms(&ks, "");
+		text = ks.text;
+		kcovdf_kallsyms_free(&ks);
 	}
 	nkv = rec_meta_start(kv, "kernel", cmdline);
 	if (asprintf(&kv[nkv++], "kernel.release=%s", un.release) < 0 ||

@@ -445,6 +445,18 @@ struct kcovdf_symopts {
 	size_t ndebug_path;
 };
 
+/*
+ * A symboliser for the objects of trace t (t and o may be NULL). Files
+ * that are missing, unreadable or of another build are not errors: they
+ * are warnings (kcovdf_sym_warnings()), and names come from what is left.
+ * NULL, with errno ENOMEM, only when out of memory (nothing is kept).
+ *
+ * Out of memory in the lookups below is an error too, never a partial
+ * answer: the call returns its error value with errno ENOMEM, keeps
+ * nothing half built (no function or type with a missing name or field
+ * is ever returned, then or later) and leaves s usable: the same call
+ * made again when memory is available answers in full.
+ */
 struct kcovdf_sym;
 
 struct kcovdf_sym *kcovdf_sym_new(const struct kcovdf_trace *t,
@@ -455,20 +467,76 @@ const char *kcovdf_sym_warnings(struct kcovdf_sym *s);
 /* Which files were found by build id ("symbols from build/kernel/small/
  * vmlinux (build id 1a2b...)"), one line each, or "". */
 const char *kcovdf_sym_notes(struct kcovdf_sym *s);
-/* The function whose entry is pc (the records' pc), or NULL. */
+/*
+ * The function whose entry is pc (the records' pc), owned by s and the
+ * same pointer for the same pid and pc until kcovdf_sym_free(). Never NULL
+ * but when out of memory (errno ENOMEM): a pc that nothing names (no ELF
+ * symbol or DWARF, no SYMS or kallsyms entry at pc) is a function too,
+ * named "0x<pc>", with have_dwarf 0, no parameters and ret NULL; object
+ * is NULL when no opened ELF object holds pc.
+ */
 const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 				      uint64_t pc);
 /* The start of the function that contains addr (any address inside it,
  * such as a PC_EXT return address): ELF symbol sizes, DWARF, the trace's
- * SYMS names (nearest below), kallsyms (nearest below). 0, or -1 when
- * nothing knows the address; sym may be NULL. */
+ * SYMS names (nearest below), kallsyms (nearest below). 0; or -1 with
+ * errno ENOENT when nothing knows the address (sym may be NULL: always
+ * that), -1 with errno ENOMEM when out of memory. */
 int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
 			  uint64_t *start);
-/* The layout table with this id from any loaded object, or NULL. */
+/* The layout table with this id from any loaded object, or NULL when none
+ * has it (the tables are read by kcovdf_sym_new(): this allocates nothing
+ * and cannot run out of memory). */
 const struct kcovdf_layout *kcovdf_sym_layout(struct kcovdf_sym *s,
 					      uint64_t type_id);
 /* Name of an error code (22 -> "EINVAL"), or NULL. */
 const char *kcovdf_errno_name(long e);
+
+/*
+ * The kernel's symbol list in the /proc/kallsyms text format: lines
+ * "ADDR TYPE NAME", or "ADDR TYPE NAME\t[MODULE]" for a module's symbol.
+ * ADDR is 1 to 16 hex digits (an optional 0x before them), TYPE one
+ * character, NAME and MODULE have no white space; fields are separated by
+ * blanks (spaces, tabs), and blanks may end the line. A line that is not
+ * that (ADDR too long, a second word in TYPE, anything after NAME but
+ * [MODULE]), that holds a NUL byte, or that is longer than
+ * KCOVDF_KALLSYMS_LINE_MAX bytes is skipped whole and counted in skipped.
+ */
+#define KCOVDF_KALLSYMS_LINE_MAX	1024
+
+struct kcovdf_ksym {
+	uint64_t addr;
+	char type;			/* the type letter as written: 'T' */
+	const char *name;
+	const char *module;		/* "ext4" of "[ext4]"; NULL: vmlinux */
+};
+
+struct kcovdf_kallsyms {
+	struct kcovdf_ksym *v;		/* by address; equal ones in file order */
+	size_t n;
+	uint64_t text;			/* address of _text (the last line
+					 * naming it, whatever its type and
+					 * types below), 0 if none */
+	size_t skipped;			/* malformed or overlong lines */
+	char *strings;			/* the names (owned: free with
+					 * kcovdf_kallsyms_free) */
+};
+
+/*
+ * Read the kallsyms-format file at path (/proc/kallsyms, or a saved copy)
+ * into k, keeping the lines whose TYPE is one of the characters of types
+ * ("tT": the functions), every line when types is NULL ("" keeps none:
+ * only text is wanted). Returns 0 (an empty file is no symbols), or -1
+ * with errno set: fopen()'s error, ENOMEM, EIO (a read error); k is then
+ * empty. Free with kcovdf_kallsyms_free() (harmless on an empty k).
+ */
+int kcovdf_kallsyms_read(const char *path, const char *types,
+			 struct kcovdf_kallsyms *k);
+void kcovdf_kallsyms_free(struct kcovdf_kallsyms *k);
+/* The symbol nearest at or below addr (of equal addresses the last in
+ * file order), or NULL. */
+const struct kcovdf_ksym *kcovdf_kallsyms_below(const struct kcovdf_kallsyms *k,
+						uint64_t addr);
 
 /* ------------------------------------------------------------------ */
 /* Calls: records of one stream turned into a call tree                */

@@ -1182,6 +1182,152 @@ static void test_fmt_oom(void)
 	kcovdf_buf_free(&t);
 }
 
+/* A kallsyms-format file with these bytes, read with types; its path is
+ * removed again. */
+static int ks_read(const char *text, size_t len, const char *types,
+		   struct kcovdf_kallsyms *k)
+{
+	char path[] = "/tmp/kcovdf-test-kallsyms-XXXXXX";
+	int fd = mkstemp(path), rc, e;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+		perror("kallsyms test file");
+		abort();
+	}
+	close(fd);
+	rc = kcovdf_kallsyms_read(path, types, k);
+	e = errno;
+	unlink(path);
+	errno = e;
+	return rc;
+}
+
+static int ks_is(const struct kcovdf_ksym *s, uint64_t addr, char type,
+		 const char *name, const char *module)
+{
+	return s && s->addr == addr && s->type == type &&
+	       !strcmp(s->name, name) &&
+	       (module ? s->module && !strcmp(s->module, module) : !s->module);
+}
+
+static void test_kallsyms(void)
+{
+	static const char normal[] =
+		"ffffffff81000100 T start_kernel\n"
+		"ffffffff81000000 T _text\n"
+		"ffffffff82000000 D jiffies\n"
+		"ffffffff81000050 t helper\n"
+		"ffffffff81000050 t helper_alias\n"
+		"ffffffffc0a01000 t mod_init\t[mymod]\n"
+		"ffffffffc0a00000 T mod_open   [my_mod2]  \r\n"
+		"0000000000000000 A fixed_percpu_data\n"
+		"ffffffff81000200 W weak_fn";	/* no newline at the end */
+	static const char bad[] =
+		"zzzz T not_hex\n"
+		"\n"
+		"ffffffff81000000\n"
+		"ffffffff81000000 T\n"
+		"ffffffff81000000 TT two_letters\n"
+		"ffffffff81000000 T name trailing words\n"
+		"ffffffff81000000 T name [unclosed\n"
+		"ffffffff81000000 T name []\n"
+		"ffffffff81000000 T name [a b]\n"
+		"1ffffffff81000000 T seventeen_digits\n"
+		"ffffffff81000000T glued\n"
+		"ffffffff81000300 T good_one\n"
+		"ffffffff81000000 T nul\0byte\n"
+		"   0xffffffff81000400 t spaced_0x  \n";
+	struct kcovdf_kallsyms k;
+	const struct kcovdf_ksym *b;
+	char *big, *longname;
+	size_t n;
+	int rc;
+
+	rc = ks_read(normal, sizeof(normal) - 1, NULL, &k);
+	ok(rc == 0 && k.n == 9 && k.skipped == 0 &&
+	   k.text == 0xffffffff81000000ULL,
+	   "kallsyms: every well-formed line, _text found");
+	ok(rc == 0 && ks_is(&k.v[0], 0, 'A', "fixed_percpu_data", NULL) &&
+	   ks_is(&k.v[1], 0xffffffff81000000ULL, 'T', "_text", NULL) &&
+	   ks_is(&k.v[2], 0xffffffff81000050ULL, 't', "helper", NULL) &&
+	   ks_is(&k.v[3], 0xffffffff81000050ULL, 't', "helper_alias", NULL) &&
+	   ks_is(&k.v[4], 0xffffffff81000100ULL, 'T', "start_kernel", NULL) &&
+	   ks_is(&k.v[5], 0xffffffff81000200ULL, 'W', "weak_fn", NULL) &&
+	   ks_is(&k.v[6], 0xffffffff82000000ULL, 'D', "jiffies", NULL) &&
+	   ks_is(&k.v[7], 0xffffffffc0a00000ULL, 'T', "mod_open", "my_mod2") &&
+	   ks_is(&k.v[8], 0xffffffffc0a01000ULL, 't', "mod_init", "mymod"),
+	   "kallsyms: sorted by address, equal ones in file order, modules");
+	b = kcovdf_kallsyms_below(&k, 0xffffffff81000077ULL);
+	ok(ks_is(b, 0xffffffff81000050ULL, 't', "helper_alias", NULL) &&
+	   ks_is(kcovdf_kallsyms_below(&k, 0xffffffff81000100ULL),
+		 0xffffffff81000100ULL, 'T', "start_kernel", NULL) &&
+	   ks_is(kcovdf_kallsyms_below(&k, ~0ULL), 0xffffffffc0a01000ULL,
+		 't', "mod_init", "mymod"),
+	   "kallsyms: nearest at or below (the last of equal addresses)");
+	kcovdf_kallsyms_free(&k);
+
+	rc = ks_read(normal, sizeof(normal) - 1, "tT", &k);
+	ok(rc == 0 && k.n == 6 && k.text == 0xffffffff81000000ULL &&
+	   ks_is(&k.v[0], 0xffffffff81000000ULL, 'T', "_text", NULL) &&
+	   ks_is(&k.v[5], 0xffffffffc0a01000ULL, 't', "mod_init", "mymod"),
+	   "kallsyms: types \"tT\" keeps the functions");
+	kcovdf_kallsyms_free(&k);
+	rc = ks_read(normal, sizeof(normal) - 1, "", &k);
+	ok(rc == 0 && k.n == 0 && !k.v && k.text == 0xffffffff81000000ULL,
+	   "kallsyms: types \"\" keeps none, _text still found");
+	kcovdf_kallsyms_free(&k);
+
+	rc = ks_read(bad, sizeof(bad) - 1, NULL, &k);
+	ok(rc == 0 && k.n == 2 && k.skipped == 12 &&
+	   ks_is(&k.v[0], 0xffffffff81000300ULL, 'T', "good_one", NULL) &&
+	   ks_is(&k.v[1], 0xffffffff81000400ULL, 't', "spaced_0x", NULL) &&
+	   k.text == 0,
+	   "kallsyms: malformed lines (and a NUL byte, an empty line) "
+	   "skipped and counted");
+	kcovdf_kallsyms_free(&k);
+
+	/* A line longer than the limit is skipped whole: what comes after
+	 * byte 1024 (here a well-formed line) is not read as a line. */
+	n = 3 * KCOVDF_KALLSYMS_LINE_MAX;
+	big = malloc(n + 200);
+	longname = malloc(600);
+	if (!big || !longname)
+		abort();
+	memset(longname, 'n', 599);
+	longname[599] = 0;
+	n = (size_t)sprintf(big, "ffffffff81000000 T ");
+	memset(big + n, 'x', KCOVDF_KALLSYMS_LINE_MAX);
+	n += KCOVDF_KALLSYMS_LINE_MAX;
+	n += (size_t)sprintf(big + n, " ffffffff81000010 T tail_of_long\n"
+			     "ffffffff81000020 T %s\n"
+			     "ffffffff81000030 t after_long\n", longname);
+	rc = ks_read(big, n, NULL, &k);
+	ok(rc == 0 && k.n == 2 && k.skipped == 1 &&
+	   ks_is(&k.v[0], 0xffffffff81000020ULL, 'T', longname, NULL) &&
+	   ks_is(&k.v[1], 0xffffffff81000030ULL, 't', "after_long", NULL),
+	   "kallsyms: an overlong line is skipped whole, a 599-byte name kept");
+	kcovdf_kallsyms_free(&k);
+	/* A long line without a newline at the end of the file. */
+	memset(big, '1', 2 * KCOVDF_KALLSYMS_LINE_MAX);
+	rc = ks_read(big, 2 * KCOVDF_KALLSYMS_LINE_MAX, NULL, &k);
+	ok(rc == 0 && k.n == 0 && k.skipped == 1,
+	   "kallsyms: an overlong last line without a newline");
+	kcovdf_kallsyms_free(&k);
+	free(big);
+	free(longname);
+
+	rc = ks_read("", 0, NULL, &k);
+	ok(rc == 0 && k.n == 0 && k.skipped == 0 && k.text == 0 && !k.v,
+	   "kallsyms: an empty file is no symbols");
+	kcovdf_kallsyms_free(&k);
+	kcovdf_kallsyms_free(&k);	/* twice: harmless */
+	errno = 0;
+	rc = kcovdf_kallsyms_read("/nonexistent/kallsyms", NULL, &k);
+	ok(rc == -1 && errno == ENOENT && k.n == 0 && !k.v,
+	   "kallsyms: a missing file is ENOENT, k empty");
+	kcovdf_kallsyms_free(&k);
+}
+
 int main(void)
 {
 	test_pcext();
@@ -1201,5 +1347,6 @@ int main(void)
 	test_strings();
 	test_fmt_contexts();
 	test_fmt_oom();
+	test_kallsyms();
 	return tap_done();
 }

@@ -3,8 +3,10 @@
 # tests/lib/test_lib.c (decoder, trace files, call trees, values),
 # tests/lib/test_trace.c (truncated files, packed streams, reading chunk by
 # chunk), tests/lib/test_rules.c (the rule language: lexer, parser,
-# evaluator, checker) and tests/lib/test_nomem.c (every allocation failed
-# in turn). The library is compiled once for all.
+# evaluator, checker), tests/lib/test_symoom.c (symbolisation when
+# allocations fail, by fault injection) and tests/lib/test_nomem.c (every
+# allocation of reading, building calls and checking rules failed in turn).
+# The library is compiled once for all.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -20,9 +22,14 @@ for f in "$root"/lib/*.c; do
 	clang-22 "${cflags[@]}" -c "$f" -o "$o"
 	objs+=("$o")
 done
-for t in test_lib test_trace test_rules; do
+for t in test_lib test_trace test_rules test_symoom; do
+	ldflags=()
+	# test_symoom fails the library's allocations on purpose: its own
+	# malloc, calloc, realloc and strdup stand between them.
+	[ $t = test_symoom ] && ldflags=("-Wl,--wrap=malloc,--wrap=calloc"
+		"-Wl,--wrap=realloc,--wrap=strdup")
 	clang-22 "${cflags[@]}" "$root/tests/lib/$t.c" "${objs[@]}" \
-		-ldw -lelf -o "$out/$t"
+		"${ldflags[@]}" -ldw -lelf -o "$out/$t"
 	rc=0 before=$failed
 	"$out/$t" >"$out/$t.tap" 2>&1 || rc=$?
 	relay <"$out/$t.tap"
