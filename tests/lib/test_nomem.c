@@ -392,6 +392,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 1; i <= ntraces; i++) {
 		const char *path = argv[i];
+		const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1
+						      : path;
 		struct run base, r;
 		unsigned long n, bad = 0, nomem = 0, same = 0;
 		char first_bad[400] = "";
@@ -400,7 +402,7 @@ int main(int argc, char **argv)
 		calls = 0;
 		base = work(path, rules, nrules);
 		n = calls;
-		ok(!base.nomem, "%s: reads without failures", path);
+		ok(!base.nomem, "%s: reads without failures", name);
 		for (unsigned long k = getenv("NOMEM_FROM") ?
 				       strtoul(getenv("NOMEM_FROM"), NULL, 0) :
 				       1; k <= n; k++) {
@@ -432,10 +434,10 @@ int main(int argc, char **argv)
 			}
 		}
 		printf("# %s: %lu allocations: %lu out-of-memory errors, %lu "
-		       "done without the memory%s%s\n", path, n, nomem, same,
+		       "done without the memory%s%s\n", name, n, nomem, same,
 		       bad ? "; first wrong: " : "", first_bad);
 		ok(n > 0 && !bad, "%s: every failed allocation is an "
-		   "out-of-memory error or changes nothing", path);
+		   "out-of-memory error or changes nothing", name);
 	}
 	for (size_t k = 0; k < nrules; k++)
 		free(rules[k]);
