@@ -260,6 +260,32 @@ static void mark_ptr_aliases(struct kcovdf_val *v)
 	}
 }
 
+/* out's fields for r's values: nfields + 1 zeroed entries. */
+static int fields_new(struct arena *a, const struct kcovdf_rec *r,
+		      struct kcovdf_val *out)
+{
+	out->nfields = r->nfields;
+	out->fields = arena_alloc(a, (r->nfields + 1) * sizeof(*out->fields));
+	return out->fields ? 0 : -1;
+}
+
+/* Field i of an object of type t (NULL: unknown) named and typed by t's
+ * debug info, or "fN" where t has no field i. */
+static int field_from_type(struct arena *a, const struct kcovdf_type *t,
+			   unsigned int i, struct kcovdf_fieldval *fv)
+{
+	if (t && i < t->nfields) {
+		fv->name = t->fields[i].name;
+		fv->type = t->fields[i].type;
+		fv->flags = t->fields[i].flags;
+		fv->offset = t->fields[i].offset;
+		fv->bytes = t->fields[i].size;
+		return 0;
+	}
+	fv->name = arena_printf(a, "f%u", i);
+	return fv->name ? 0 : -1;
+}
+
 int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			const struct kcovdf_fn *fn, const struct kcovdf_rec *r,
 			int format, struct kcovdf_val *out)
@@ -322,27 +348,15 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 			out->value = r->fields[0];
 			return 0;
 		}
-		out->nfields = r->nfields;
-		out->fields = arena_alloc(a, (r->nfields + 1) *
-					      sizeof(*out->fields));
-		if (!out->fields)
+		if (fields_new(a, r, out))
 			return -1;
 		for (unsigned int i = 0; i < r->nfields; i++) {
 			struct kcovdf_fieldval *fv = &out->fields[i];
 
 			fv->value = r->fields[i];
 			fv->unreadable = r->fields[i] == KCOV_DF_BAD_READ;
-			if (i < t->nfields) {
-				fv->name = t->fields[i].name;
-				fv->type = t->fields[i].type;
-				fv->flags = t->fields[i].flags;
-				fv->offset = t->fields[i].offset;
-				fv->bytes = t->fields[i].size;
-			} else {
-				fv->name = arena_printf(a, "f%u", i);
-				if (!fv->name)
-					return -1;
-			}
+			if (field_from_type(a, t, i, fv))
+				return -1;
 		}
 		out->fields_trunc = t->nfields > r->nfields;
 		mark_ptr_aliases(out);
@@ -376,10 +390,7 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 	if (sym)
 		lay = kcovdf_sym_layout(sym, r->type_id);
 	out->object_name = lay ? lay->name : t ? t->object_name : NULL;
-	out->nfields = r->nfields;
-	out->fields = arena_alloc(a, (r->nfields + 1) *
-				      sizeof(*out->fields));
-	if (!out->fields)
+	if (fields_new(a, r, out))
 		return -1;
 	for (unsigned int i = 0; i < r->nfields; i++) {
 		struct kcovdf_fieldval *fv = &out->fields[i];
@@ -410,16 +421,8 @@ int kcovdf_val_describe(struct kcovdf_fmt *f, struct kcovdf_sym *sym,
 				if (!fv->name)
 					return -1;
 			}
-		} else if (t && i < t->nfields) {
-			fv->name = t->fields[i].name;
-			fv->type = t->fields[i].type;
-			fv->flags = t->fields[i].flags;
-			fv->offset = t->fields[i].offset;
-			fv->bytes = t->fields[i].size;
-		} else {
-			fv->name = arena_printf(a, "f%u", i);
-			if (!fv->name)
-				return -1;
+		} else if (field_from_type(a, t, i, fv)) {
+			return -1;
 		}
 	}
 	mark_ptr_aliases(out);

@@ -242,8 +242,9 @@ static int cmp_elfsym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static const struct elfsym *find_elfsym(const struct elfsym *v, size_t n,
-					uint64_t addr)
+/* Nearest symbol at or below addr in a sorted table, or NULL. */
+static const struct elfsym *nearest_below(const struct elfsym *v, size_t n,
+					  uint64_t addr)
 {
 	size_t lo = 0, hi = n;
 
@@ -255,17 +256,25 @@ static const struct elfsym *find_elfsym(const struct elfsym *v, size_t n,
 		else
 			hi = mid;
 	}
-	if (lo == 0)
+	return lo ? &v[lo - 1] : NULL;
+}
+
+/* The symbol that addr is the start of, or inside of (sized symbols). */
+static const struct elfsym *find_elfsym(const struct elfsym *v, size_t n,
+					uint64_t addr)
+{
+	const struct elfsym *e = nearest_below(v, n, addr);
+
+	if (!e)
 		return NULL;
-	/* lo-1 is the last symbol at or below addr; walk back to the first
-	 * one at that address, which sorts first (sized, then by name). */
-	lo--;
-	while (lo > 0 && v[lo - 1].addr == v[lo].addr)
-		lo--;
-	if (v[lo].addr == addr)
-		return &v[lo];
-	if (v[lo].size && addr < v[lo].addr + v[lo].size)
-		return &v[lo];
+	/* e is the last symbol at or below addr; walk back to the first one
+	 * at that address, which sorts first (sized, then by name). */
+	while (e > v && e[-1].addr == e->addr)
+		e--;
+	if (e->addr == addr)
+		return e;
+	if (e->size && addr < e->addr + e->size)
+		return e;
 	return NULL;
 }
 
@@ -2272,23 +2281,6 @@ const struct kcovdf_fn *kcovdf_sym_fn(struct kcovdf_sym *s, uint32_t pid,
 	s->fns[i].fn = fn;
 	s->fns_n++;
 	return fn;
-}
-
-/* Nearest symbol at or below addr in a sorted table, or NULL. */
-static const struct elfsym *nearest_below(const struct elfsym *v, size_t n,
-					  uint64_t addr)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &v[lo - 1] : NULL;
 }
 
 int kcovdf_sym_func_start(struct kcovdf_sym *s, uint32_t pid, uint64_t addr,
