@@ -42,9 +42,11 @@ make -s -C "$kd" M="$mod" LLVM=-22 CC=clang-22 KCOV_DATAFLOW_PLUGIN="$plugin" \
 	modules > "$mod/build.log" 2>&1 || { cat "$mod/build.log" >&2; die "module build failed"; }
 ko=$mod/kcovdf_bench.ko
 nmt=$(command -v llvm-nm-22 || command -v nm)
-"$nmt" "$mod/bench_fn.o" | grep -q __sanitizer_cov_trace_args ||
-	die "bench_fn.o is not instrumented (no __sanitizer_cov_trace_args)"
-if "$nmt" "$mod/kcovdf_bench_main.o" | grep -q __sanitizer_cov_trace_args; then
+# The plugin's callbacks carry the compiler ABI's version in their names
+# (__kcov_df_trace_args_v2).
+"$nmt" "$mod/bench_fn.o" | grep -qE ' __kcov_df_trace_args_v[0-9]+$' ||
+	die "bench_fn.o is not instrumented (no __kcov_df_trace_args_vN)"
+if "$nmt" "$mod/kcovdf_bench_main.o" | grep -qE ' __kcov_df_trace_args_v[0-9]+$'; then
 	die "kcovdf_bench_main.o must not be instrumented"
 fi
 gcc -std=gnu11 -O2 -Wall -Wextra -static -I"$root/include/uapi" \

@@ -192,7 +192,8 @@ int main(int argc, char **argv)
 		steps(2);
 		return recurse(0);
 	}
-	if (!strcmp(s, "threads")) {
+	/* killthreads: SIGKILL, buffers wrapped */
+	if (!strcmp(s, "threads") || !strcmp(s, "killthreads")) {
 		if (argc > 2)
 			per_thread = atoi(argv[2]);
 		pthread_barrier_init(&bar, NULL, 5);
@@ -200,18 +201,7 @@ int main(int argc, char **argv)
 			pthread_create(&th[i], NULL, worker, (void *)(i + 1));
 		pthread_barrier_wait(&bar);
 		steps(2);
-		die_with(1);
-		return 0;
-	}
-	if (!strcmp(s, "killthreads")) {	/* SIGKILL, buffers wrapped */
-		if (argc > 2)
-			per_thread = atoi(argv[2]);
-		pthread_barrier_init(&bar, NULL, 5);
-		for (long i = 0; i < 4; i++)
-			pthread_create(&th[i], NULL, worker, (void *)(i + 1));
-		pthread_barrier_wait(&bar);
-		steps(2);
-		die_with(7);
+		die_with(strcmp(s, "threads") ? 7 : 1);
 		return 0;
 	}
 	if (!strcmp(s, "forkkill")) {	/* a child killed, the parent goes on */

@@ -2,7 +2,7 @@
 /*
  * Hand-built trace files for the tests (tests/merge/mkmerge.c,
  * tests/tools/mktrace.c): the file's descriptor, a check that exits on a
- * failed write, and a STREAM chunk.
+ * failed write, a STREAM chunk and a SYMS chunk.
  */
 #ifndef KCOVDF_TEST_TRACE_WRITER_H
 #define KCOVDF_TEST_TRACE_WRITER_H
@@ -45,6 +45,32 @@ static void stream(uint32_t pid, uint32_t tid, uint32_t kind, uint32_t fmt,
 	strncpy(h.comm, comm, sizeof(h.comm) - 1);
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
 			       n * 8), "stream");
+}
+
+/* A SYMS chunk: n functions, names[i] at addrs[i]. */
+static void syms(const char *const *names, const uint64_t *addrs, int n)
+{
+	uint8_t buf[1024];
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct kcovdf_sym_entry e = {
+			.addr = addrs[i],
+			.name_len = (uint32_t)strlen(names[i]),
+		};
+
+		if (len + sizeof(e) + e.name_len + 8 > sizeof(buf)) {
+			fputs("syms: too many names\n", stderr);
+			exit(1);
+		}
+		memcpy(buf + len, &e, sizeof(e));
+		memcpy(buf + len + sizeof(e), names[i], e.name_len);
+		len += sizeof(e) + e.name_len;
+		while (len % 8)
+			buf[len++] = 0;
+	}
+	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0),
+	    "syms");
 }
 
 #endif /* KCOVDF_TEST_TRACE_WRITER_H */

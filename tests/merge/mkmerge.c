@@ -50,24 +50,13 @@ static void header(void)
 {
 	const char *kv[] = { "source=kernel", "kernel.release=6.12.0-test",
 			     "kaslr_offset=0x0", "record.pcext=1" };
-	uint8_t buf[1024];
-	size_t len = 0;
+	uint64_t addrs[NFN];
 
 	chk(kcovdf_write_file_hdr(fd), "header");
 	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
-	for (int i = 0; i < NFN; i++) {
-		struct kcovdf_sym_entry e = {
-			.addr = F(i), .name_len = (uint32_t)strlen(names[i]),
-		};
-
-		memcpy(buf + len, &e, sizeof(e));
-		memcpy(buf + len + sizeof(e), names[i], e.name_len);
-		len += sizeof(e) + e.name_len;
-		while (len % 8)
-			buf[len++] = 0;
-	}
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0),
-	    "syms");
+	for (int i = 0; i < NFN; i++)
+		addrs[i] = F(i);
+	syms(names, addrs, NFN);
 }
 
 #define PC KCOVDF_STREAM_PCEXT

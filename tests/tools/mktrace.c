@@ -50,8 +50,6 @@ static void header(const char *format)
 		.end = pc[OPEN] + 0x100000, .bias = bias,
 		.path_len = 7,
 	};
-	uint8_t buf[1024];
-	size_t len = 0;
 
 	snprintf(kaslr, sizeof(kaslr), "kaslr_offset=0x%llx",
 		 (unsigned long long)bias);
@@ -62,19 +60,7 @@ static void header(const char *format)
 	m.start = 0;
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_MAP, 0, &m, sizeof(m),
 			       "vmlinux", 7), "map");
-	for (int i = 0; i < NFN; i++) {
-		struct kcovdf_sym_entry e = {
-			.addr = pc[i], .name_len = (uint32_t)strlen(names[i]),
-		};
-
-		memcpy(buf + len, &e, sizeof(e));
-		memcpy(buf + len + sizeof(e), names[i], e.name_len);
-		len += sizeof(e) + e.name_len;
-		while (len % 8)
-			buf[len++] = 0;
-	}
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0),
-	    "syms");
+	syms(names, pc, NFN);
 }
 
 static void loss(uint32_t pid, uint32_t tid, uint64_t records,

@@ -25,23 +25,13 @@
 #include <unistd.h>
 #include <linux/kcov_dataflow.h>
 
+#define PROG "dfbench"
+#include "guest.h"
+
 #define WORDS (1UL << 20)
 /* At most 5 records of at most 8 words per call fit in a batch. */
 #define BATCH (WORDS / 48)
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "dfbench: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static double run(int fd, long n)
 {

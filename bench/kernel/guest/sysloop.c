@@ -25,19 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "sysloop: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#define PROG "sysloop"
+#include "guest.h"
 
 int main(int argc, char **argv)
 {
