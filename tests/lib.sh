@@ -39,6 +39,12 @@
 #   no_kernel                 true with KCOVDF_NO_KERNEL=1: a suite skips
 #                             its parts that need a kernel
 #   done_testing              "1..N"; exit 1 when a case failed, else 0
+#   cc_lib OUT SRC...         build a C program against libkcovdf
+#                             (-Wall -Wextra -Werror)
+#   cc_kcovdf_asan OUT        build kcovdf itself with ASan and UBSan
+#   guest_run WHAT CMD...     run CMD (a guest boot); its output is in
+#                             $guest_out. ok WHAT when it succeeds, else
+#                             its last lines, notok WHAT and done_testing
 #
 # Running some cases: CASE=REGEX (an extended regular expression, matched
 # against each case's WHAT). The suite runs as usual (a case may prepare
@@ -186,6 +192,33 @@ needs_kernel() {
 		echo "1..0 # SKIP needs a kernel (KCOVDF_NO_KERNEL=1)"
 		exit 0
 	fi
+}
+
+cc_lib() {
+	local o=$1
+	shift
+	clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
+		-I"$root/include/uapi" -I"$root/include" \
+		"$@" "$BUILD/libkcovdf.a" -ldw -lelf -o "$o"
+}
+
+cc_kcovdf_asan() {
+	clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
+		-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-I"$root/include/uapi" -I"$root/include" -I"$root/tools" \
+		"$root"/tools/*.c "$root"/lib/*.c -ldw -lelf -o "$1"
+}
+
+guest_run() {
+	local what=$1
+	shift
+	if guest_out=$("$@" 2>&1); then
+		ok "$what"
+		return 0
+	fi
+	printf '%s\n' "$guest_out" | tail -n 20 | sed 's/^/# /'
+	notok "$what"
+	done_testing
 }
 
 done_testing() {

@@ -2,12 +2,13 @@
 # Assert what `kcovdf view --json` shows for trust.c (values a user can
 # trust, #11 items 1-3), built at -O0 or -O2.
 # usage: check_trust.py JSONL LABEL OPT N   -- prints TAP lines, no plan
-import json, sys
+import sys
 from decimal import Decimal
 
+from view_json import arg, load, run_checks
+
 # Numbers exactly as printed (a long double has 21 digits, a float 17).
-calls = [json.loads(l, parse_float=Decimal) for l in open(sys.argv[1])
-         if l.strip()]
+calls = load(sys.argv[1], parse_float=Decimal)
 label, opt = sys.argv[2], sys.argv[3]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 O2 = opt != "O0"
@@ -19,12 +20,6 @@ def one(func, i=0):
     cs = by(func)
     assert len(cs) > i, "%s called %d times in the trace" % (func, len(cs))
     return cs[i]
-
-def arg(c, name):
-    for a in c["args"]:
-        if a["name"] == name:
-            return a
-    raise KeyError("no argument %s in %s" % (name, c["func"]))
 
 def fields(v):
     return {f["name"]: f for f in v.get("fields", [])}
@@ -174,12 +169,4 @@ def t_str_out():
         assert o["string"] == "mutable", o
 check("a buffer the callee only fills is not read as a string", t_str_out)
 
-for name, fn in checks:
-    n += 1
-    try:
-        fn()
-        print("ok %d - %s %s" % (n, label, name))
-    except Exception as e:  # AssertionError, KeyError...
-        print("not ok %d - %s %s" % (n, label, name))
-        for line in repr(e).splitlines():
-            print("#   " + line[:400])
+run_checks(checks, label, n)

@@ -1,20 +1,16 @@
 #!/usr/bin/env python3
 # Assert the exact names and values `kcovdf view --json` shows for values.c.
 # usage: check_values.py JSONL LABEL   -- prints TAP lines, no plan
-import json, struct, sys
+import struct, sys
 
-calls = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+from view_json import arg, load, run_checks
+
+calls = load(sys.argv[1])
 label = sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 
 def by(func):
     return [c for c in calls if c.get("func") == func]
-
-def arg(c, name):
-    for a in c["args"]:
-        if a["name"] == name:
-            return a
-    raise KeyError("no argument %s in %s" % (name, c["func"]))
 
 def fields(v):
     return {f["name"]: f["value"] for f in v.get("fields", [])}
@@ -163,11 +159,4 @@ def t_null():
     assert c["ret"] == -1
 check("NULL struct pointer", t_null)
 
-for name, fn in checks:
-    n += 1
-    try:
-        fn()
-        print("ok %d - %s: %s" % (n, label, name))
-    except Exception as e:
-        print("not ok %d - %s: %s" % (n, label, name))
-        print("#   %r" % (e,))
+run_checks(checks, label + ":", n)

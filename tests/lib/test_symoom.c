@@ -630,30 +630,22 @@ static void reference(void)
 static void mode(int m, const char *name)
 {
 	struct tally t = { 0 };
-	char line[300];
 	long n, injected = 1;
 
 	for (n = 1; injected && n < 100000; n++)
 		injected = run(m, n, &t);
-	snprintf(line, sizeof(line), "%s: %ld runs (up to %ld allocations): "
-		 "a run without injected failure ends them", name, t.runs,
-		 t.max_calls);
-	ok(!injected && t.runs > 10, "%s", line);
-	snprintf(line, sizeof(line), "%s: every failed call is ENOMEM, after "
-		 "an injected failure", name);
-	ok(!t.bad_error, "%s", line);
-	snprintf(line, sizeof(line), "%s: every injected failure makes the "
-		 "call fail", name);
-	ok(!t.swallowed, "%s", line);
-	snprintf(line, sizeof(line), "%s: what succeeds armed is the full "
-		 "answer", name);
-	ok(!t.wrong, "%s", line);
-	snprintf(line, sizeof(line), "%s: a retry without injection on the "
-		 "same symboliser answers in full", name);
-	ok(!t.retry_failed, "%s", line);
-	snprintf(line, sizeof(line), "%s: the cached answers are whole "
-		 "afterwards (no half-built type or function)", name);
-	ok(!t.partial, "%s", line);
+	ok(!injected && t.runs > 10, "%s: %ld runs (up to %ld allocations): "
+	   "a run without injected failure ends them", name, t.runs,
+	   t.max_calls);
+	ok(!t.bad_error, "%s: every failed call is ENOMEM, after an injected "
+	   "failure", name);
+	ok(!t.swallowed, "%s: every injected failure makes the call fail",
+	   name);
+	ok(!t.wrong, "%s: what succeeds armed is the full answer", name);
+	ok(!t.retry_failed, "%s: a retry without injection on the same "
+	   "symboliser answers in full", name);
+	ok(!t.partial, "%s: the cached answers are whole afterwards (no "
+	   "half-built type or function)", name);
 }
 
 /* The allocations of kcovdf_sym_new(), and of all the calls of run(). */

@@ -44,11 +44,7 @@ else
 fi
 # The same sources with ASan and UBSan, for the damaged inputs.
 asan=$BUILD/tests/kcovdf-asan
-if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" \
-	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
-	-o "$asan" >"$out/asan-build.log" 2>&1; then
+if cc_kcovdf_asan "$asan" >"$out/asan-build.log" 2>&1; then
 	ok "build kcovdf with ASan and UBSan"
 else
 	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
@@ -71,10 +67,7 @@ vml=$out/kernel-funcs.elf
 NM=$(command -v llvm-nm-22 || command -v nm)
 if clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 \
 	tests/tools/kernel-funcs.c -o "$vml" >"$out/kernel.log" 2>&1 &&
-   clang-22 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-I"$root/include/uapi" -I"$root/include" \
-	tests/tools/mktrace.c "$BUILD/libkcovdf.a" -ldw -lelf \
-	-o "$out/mktrace" >>"$out/kernel.log" 2>&1 &&
+   cc_lib "$out/mktrace" tests/tools/mktrace.c >>"$out/kernel.log" 2>&1 &&
    syms=$("$NM" "$vml" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
    "$out/mktrace" "$out/kdoc.trace" doc 0xffffffff80000000 $syms &&
    "$out/mktrace" "$out/kv1.trace" v1 0xffffffff80000000 $syms; then

@@ -135,10 +135,7 @@ if clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 -Wl,--build-id=sha1 \
    clang-22 -g -O1 -nostdlib -static -fno-pic -Wl,-e,0 \
 	-Wl,--build-id=0x0123456789abcdef0123456789abcdef01234567 \
 	tests/tools/kernel-funcs.c -o "$kd/other.elf" >>"$kd/log" 2>&1 &&
-   clang-22 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-I"$root/include/uapi" -I"$root/include" \
-	tests/tools/mktrace.c "$BUILD/libkcovdf.a" -ldw -lelf \
-	-o "$kd/mktrace" >>"$kd/log" 2>&1 &&
+   cc_lib "$kd/mktrace" tests/tools/mktrace.c >>"$kd/log" 2>&1 &&
    syms=$("$NM" "$kd/kf.elf" | awk '$2 == "T" { print $3 "=0x" $1 }') &&
    "$kd/mktrace" "$kd/plain.trace" v1 0xffffffff80000000 $syms &&
    bid=$(readelf -n "$kd/kf.elf" | awk '/Build ID/ { print $3 }') &&
@@ -253,11 +250,7 @@ fi
 
 # ---- the same under ASan and UBSan ------------------------------------------
 asan=$BUILD/tests/kcovdf-asan-read
-if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" \
-	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
-	-o "$asan" >"$out/asan-build.log" 2>&1; then
+if cc_kcovdf_asan "$asan" >"$out/asan-build.log" 2>&1; then
 	bad=0
 	for cmd in "view $b.trace" "view --style=multiline $b.trace" \
 		   "view -f step $b.trace" "view --json $b.trace" \

@@ -55,15 +55,11 @@ kcovdf record -o /share/audit.trace -- busybox sh -c \
   "echo 10 100 5 > /sys/kernel/debug/kcovdf_audit/charge; echo 10 100 4294967290 > /sys/kernel/debug/kcovdf_audit/charge"
 kcovdf record -o /share/audit-ok.trace -- busybox sh -c \
   "echo 10 100 5 > /sys/kernel/debug/kcovdf_audit/charge; echo 10 100 95 > /sys/kernel/debug/kcovdf_audit/charge"'
-if out=$("$root/kernel/vm.sh" --variant "$v" --no-build --share "$share" \
+guest_run "$v: kcovdf record in the guest (five traces)" \
+	"$root/kernel/vm.sh" --variant "$v" --no-build --share "$share" \
 	--add "$root/build/kcovdf:/bin/kcovdf" \
-	--add "$mod/kcovdf_audit.ko:/root/kcovdf_audit.ko" --timeout 600 -- "$cmd" 2>&1); then
-	ok "$v: kcovdf record in the guest (five traces)"
-else
-	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
-	notok "$v: kcovdf record in the guest (five traces)"
-	done_testing
-fi
+	--add "$mod/kcovdf_audit.ko:/root/kcovdf_audit.ko" --timeout 600 -- "$cmd"
+out=$guest_out
 printf '%s\n' "$out" | grep -i 'followed' | sed 's/^/# /'
 
 vmlinux=$root/build/kernel/$v/vmlinux

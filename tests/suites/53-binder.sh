@@ -206,15 +206,11 @@ mount -t binder binder /dev/binderfs
 kcovdf record -o /share/binder.trace -- binder_loop
 kcovdf record -o /share/binder-ok.trace -- binder_loop -m 15 -n 1
 kcovdf record --pc-ext -o /share/binder-pcext.trace -- binder_loop'
-if out=$("$kcovdf" vm run --variant binder --no-build --share "$share" \
+guest_run "binder: kcovdf record in the guest around binder_loop (three traces)" \
+	"$kcovdf" vm run --variant binder --no-build --share "$share" \
 	--add "$kcovdf:/bin/kcovdf" --add "$tmp/binder_loop:/bin/binder_loop" \
-	--timeout 600 -- "$cmd" 2>&1); then
-	ok "binder: kcovdf record in the guest around binder_loop (three traces)"
-else
-	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
-	notok "binder: kcovdf record in the guest around binder_loop (three traces)"
-	done_testing
-fi
+	--timeout 600 -- "$cmd"
+out=$guest_out
 printf '%s\n' "$out" | grep -E '^BINDER' | sed 's/^/# guest: /'
 if [ "$(printf '%s\n' "$out" | grep -c '^BINDER_SET_MAX_THREADS 4294967295 (0xffffffff): 0$')" = 2 ] &&
    [ "$(printf '%s\n' "$out" | grep -c '^BINDER_WRITE_READ BC_ENTER_LOOPER (2 of 2): 0, 4 bytes consumed$')" = 2 ]; then

@@ -48,20 +48,13 @@ else
 	show "$out/build.log"; notok "build kcovdf"; done_testing
 fi
 mk=$out/mkmerge
-if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-I"$root/include/uapi" -I"$root/include" \
-	tests/merge/mkmerge.c "$BUILD/libkcovdf.a" -ldw -lelf -o "$mk" \
-	>"$out/mkmerge.log" 2>&1; then
+if cc_lib "$mk" tests/merge/mkmerge.c >"$out/mkmerge.log" 2>&1; then
 	ok "build tests/merge/mkmerge.c"
 else
 	show "$out/mkmerge.log"; notok "build tests/merge/mkmerge.c"; mk=
 fi
 asan=$BUILD/tests/kcovdf-asan-merge
-if clang-22 -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$root/include/uapi" -I"$root/include" \
-	-I"$root/tools" "$root"/tools/*.c "$root"/lib/*.c -ldw -lelf \
-	-o "$asan" >"$out/asan-build.log" 2>&1; then
+if cc_kcovdf_asan "$asan" >"$out/asan-build.log" 2>&1; then
 	ok "build kcovdf with ASan and UBSan"
 else
 	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"

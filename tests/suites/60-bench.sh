@@ -19,10 +19,7 @@ else notok "interp.sh without the Lua source: skipped with a message" "status $r
 check "sizes.py compiles" python3 -m py_compile "$root/bench/kernel/sizes.py"
 if [ -f "$root/build/libkcovdf.a" ]; then
 	check "user/tracestat.c builds, -Wall -Wextra -Werror" \
-		clang-22 -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
-		-I"$root/include/uapi" -I"$root/include" \
-		"$root/bench/user/tracestat.c" "$root/build/libkcovdf.a" -ldw -lelf \
-		-o "$tmp/tracestat"
+		cc_lib "$tmp/tracestat" "$root/bench/user/tracestat.c"
 fi
 
 for p in sysloop dfbench; do
