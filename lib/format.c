@@ -739,6 +739,24 @@ static int fmt_float_bytes(struct kcovdf_buf *b, const unsigned char *p,
 	return -1;
 }
 
+/* The elements of a vector of elt (a scalar of at most 8 bytes) in the
+ * n bytes at p, separated by sep. */
+static void fmt_elements(struct kcovdf_buf *b, const struct kcovdf_type *elt,
+			 const unsigned char *p, unsigned int n,
+			 const char *sep, int json)
+{
+	unsigned int es = (unsigned int)elt->size;
+
+	for (unsigned int i = 0; i + es <= n; i += es) {
+		uint64_t e = 0;
+
+		for (unsigned int k = 0; k < es; k++)
+			e |= (uint64_t)p[i + k] << (8 * k);
+		kcovdf_buf_printf(b, "%s", i ? sep : "");
+		kcovdf_fmt_scalar(b, elt, e, es, 0, json);
+	}
+}
+
 /* A complex number "re + imi" (gdb's style) of two parts of part bytes. */
 static int fmt_complex(struct kcovdf_buf *b, const unsigned char *p,
 		       unsigned int part, int fmt)
@@ -822,21 +840,12 @@ static void fmt_wide(struct kcovdf_buf *b, const struct kcovdf_type *t,
 	}
 	if (t && t->kind == KCOVDF_T_ARRAY && t->is_vector && t->target &&
 	    t->target->size && t->target->size <= 8) {
-		unsigned int es = (unsigned int)t->target->size;
-
 		if (json) {
 			kcovdf_buf_printf(b, "null");
 			return;
 		}
 		kcovdf_buf_printf(b, "{");
-		for (unsigned int i = 0; i + es <= n; i += es) {
-			uint64_t e = 0;
-
-			for (unsigned int k = 0; k < es; k++)
-				e |= (uint64_t)p[i + k] << (8 * k);
-			kcovdf_buf_printf(b, "%s", i ? ", " : "");
-			kcovdf_fmt_scalar(b, t->target, e, es, 0, 0);
-		}
+		fmt_elements(b, t->target, p, n, ", ", 0);
 		kcovdf_buf_printf(b, "%s}", trunc ? ", ..." : "");
 		return;
 	}
@@ -885,18 +894,10 @@ static void wide_json_extra(struct kcovdf_buf *b, const struct kcovdf_type *t,
 	}
 	if (t->kind == KCOVDF_T_ARRAY && t->is_vector && t->target &&
 	    t->target->size && t->target->size <= 8) {
-		unsigned int es = (unsigned int)t->target->size;
 		unsigned int n = t->size < have ? (unsigned int)t->size : have;
 
 		kcovdf_buf_printf(b, ",\"elements\":[");
-		for (unsigned int i = 0; i + es <= n; i += es) {
-			uint64_t e = 0;
-
-			for (unsigned int k = 0; k < es; k++)
-				e |= (uint64_t)p[i + k] << (8 * k);
-			kcovdf_buf_printf(b, "%s", i ? "," : "");
-			kcovdf_fmt_scalar(b, t->target, e, es, 0, 1);
-		}
+		fmt_elements(b, t->target, p, n, ",", 1);
 		kcovdf_buf_printf(b, "]");
 	}
 }
