@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "kcovdf/kcovdf.h"
+#include "failalloc.h"
 #include "tap.h"
 
 const char *__asan_default_options(void);
@@ -36,15 +37,6 @@ const char *__asan_default_options(void)
 /* Failing allocations                                                 */
 /* ------------------------------------------------------------------ */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-
 static unsigned long calls;	/* allocations counted */
 static unsigned long fail_at;	/* 0: none fails */
 static int failed;		/* the one that fails has failed */
@@ -54,28 +46,7 @@ static int fail_now(void)
 	if (++calls != fail_at)
 		return 0;
 	failed = 1;
-	errno = ENOMEM;
 	return 1;
-}
-
-void *__wrap_malloc(size_t n)
-{
-	return fail_now() ? NULL : __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	return fail_now() ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	return fail_now() ? NULL : __real_realloc(p, n);
-}
-
-char *__wrap_strdup(const char *s)
-{
-	return fail_now() ? NULL : __real_strdup(s);
 }
 
 /* ------------------------------------------------------------------ */

@@ -27,58 +27,30 @@
 #include <unistd.h>
 
 #include "kcovdf/kcovdf.h"
+#include "failalloc.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------ */
 /* Fault injection                                                     */
 /* ------------------------------------------------------------------ */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-
 enum { OFF, FAIL_ONE, FAIL_FROM };
 
 static int armed;		/* OFF, FAIL_ONE: the Nth, FAIL_FROM: Nth on */
 static long ncalls, fail_at, nfailed;
 
-static int inject(void)
+static int fail_now(void)
 {
 	if (armed == OFF)
 		return 0;
 	ncalls++;
 	if (ncalls == fail_at || (armed == FAIL_FROM && ncalls > fail_at)) {
 		nfailed++;
-		errno = ENOMEM;
 		return 1;
 	}
 	return 0;
 }
 
-void *__wrap_malloc(size_t n)
-{
-	return inject() ? NULL : __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	return inject() ? NULL : __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	return inject() ? NULL : __real_realloc(p, n);
-}
-
-char *__wrap_strdup(const char *s)
-{
-	return inject() ? NULL : __real_strdup(s);
-}
 
 /* ------------------------------------------------------------------ */
 /* What is symbolised: functions of this file, with their DWARF        */
