@@ -4,7 +4,9 @@ reading command must exit 2 with a message on them, or at least not crash.
 Writes into the current directory.
 
 usage: damage_trace.py fixed TRACE
-         trunc-half.trace, trunc-hdr.trace, empty.trace, magic.trace,
+         trunc-half.trace (cut in the middle of the chunk that holds the
+         file's middle byte: never at a chunk boundary, where the file
+         would be a complete shorter trace), trunc-hdr.trace, empty.trace, magic.trace,
          major.trace, badrec.trace (a record header of the first STREAM
          chunk with a bad tag), hugechunk.trace (a chunk claiming more
          bytes than the file has)
@@ -16,23 +18,35 @@ import struct
 import sys
 
 
+def chunks(d):
+    """(offset, end) of each chunk, padding included."""
+    off = 32
+    while off + 16 <= len(d):
+        t, f, sz = struct.unpack_from("<IIQ", d, off)
+        end = off + 16 + (sz + 7) // 8 * 8
+        yield off, end
+        off = end
+
+
 def fixed(path):
     d = open(path, "rb").read()
-    open("trunc-half.trace", "wb").write(d[:len(d) // 2])
+    half = len(d) // 2
+    for start, end in chunks(d):
+        if start <= half < end:
+            half = start + (end - start) // 2
+            break
+    open("trunc-half.trace", "wb").write(d[:half])
     open("trunc-hdr.trace", "wb").write(d[:20])
     open("empty.trace", "wb").write(b"")
     open("magic.trace", "wb").write(b"KCOVDFX\0" + d[8:])
     open("major.trace", "wb").write(d[:8] + struct.pack("<H", 9) + d[10:])
     # A record header of the first stream with a bad tag.
-    off = 32
-    while off < len(d):
-        t, f, sz = struct.unpack_from("<IIQ", d, off)
-        if t == 2:
+    for off, end in chunks(d):
+        if struct.unpack_from("<I", d, off)[0] == 2:
             b = bytearray(d)
             b[off + 16 + 48 + 7] = 0x42
             open("badrec.trace", "wb").write(b)
             break
-        off += 16 + (sz + 7) // 8 * 8
     # A chunk claiming more bytes than the file has.
     b = bytearray(d)
     struct.pack_into("<Q", b, 32 + 8, 1 << 40)
