@@ -315,10 +315,8 @@ static void usage(FILE *f)
 	      "  -q, --quiet        show failed rules only\n"
 	      "  --task ID[,ID...]  only tasks with this PID or TID\n"
 	      "  --color[=WHEN]     auto (default), always, never\n"
-	      "  --json             one JSON document\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                     (default: found by the trace's build ids)\n",
-	      f);
+	      "  --json             one JSON document\n", f);
+	tool_help_syms(f, 21);
 }
 
 /* check's own options (tool_args_parse() the common ones). */

@@ -754,6 +754,14 @@ int tool_opt(int argc, char **argv, int *i, const char *shortname,
 	return 0;
 }
 
+void tool_help_syms(FILE *f, int col)
+{
+	fprintf(f, "  --vmlinux FILE, --modules DIR, --kallsyms FILE, "
+		"--sysroot DIR\n"
+		"%*s(default: found by the trace's build ids;\n"
+		"%*sKCOVDF_DEBUG_PATH adds places)\n", col, "", col, "");
+}
+
 int tool_color_opt(int argc, char **argv, int *i, int *mode)
 {
 	const char *v;

@@ -238,10 +238,8 @@ static void usage(FILE *f)
 	      "  -f, --func F[,F..]  only these functions (glob patterns) "
 	      "and their subtrees\n"
 	      "  --task ID[,ID...]   only tasks with this PID or TID\n"
-	      "  --strict            a truncated trace exits 2\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                      (default: found by the trace's build ids)\n",
-	      f);
+	      "  --strict            a truncated trace exits 2\n", f);
+	tool_help_syms(f, 22);
 }
 
 /* export's own options (tool_args_parse() the common ones). */

@@ -230,6 +230,12 @@ struct tool_args {
 	int npaths;
 };
 typedef int (*tool_own_opt)(void *ctx, int argc, char **argv, int *i);
+/*
+ * The help lines of the symbol options, which every reading command
+ * takes: the option names, then how the files are found by default,
+ * indented to column col (where the command's other explanations start).
+ */
+void tool_help_syms(FILE *f, int col);
 int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
 		    char **argv, tool_own_opt own, void *ctx,
 		    void (*usage)(FILE *f), int maxpaths, const char *toomany);

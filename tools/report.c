@@ -558,10 +558,8 @@ static void usage(FILE *f)
 	      "  --color[=WHEN]        auto (default), always, never\n"
 	      "  --json                one JSON document\n"
 	      "  --strict              a truncated trace exits 2 (after the "
-	      "report)\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                        (default: found by the trace's build ids)\n",
-	      f);
+	      "report)\n", f);
+	tool_help_syms(f, 24);
 }
 
 /* report's own options (tool_args_parse() the common ones). */

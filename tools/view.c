@@ -452,13 +452,8 @@ static void usage(FILE *f)
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
 	      "  --strict              a truncated trace exits 2 (after the "
-	      "calls before the cut)\n"
-	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
-	      "                        where to find symbols and debug info "
-	      "(default: by the\n"
-	      "                        trace's build ids; KCOVDF_DEBUG_PATH "
-	      "adds places)\n",
-	      f);
+	      "calls before the cut)\n", f);
+	tool_help_syms(f, 24);
 }
 
 /* view's own options (tool_args_parse() the common ones). */
