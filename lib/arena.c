@@ -84,3 +84,17 @@ void arena_free(struct arena *a)
 	}
 	a->used = a->cap = 0;
 }
+
+void *kcovdf_grow(void *v, size_t *cap, size_t size, size_t first)
+{
+	size_t nc = *cap ? 2 * *cap : first;
+
+	if (nc < *cap || (size && nc > SIZE_MAX / size)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	v = realloc(v, nc * size);
+	if (v)
+		*cap = nc;
+	return v;
+}

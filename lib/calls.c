@@ -169,6 +169,16 @@ static void *e_realloc(struct engine *e, void *p, size_t n, size_t size)
 	return p;
 }
 
+/* kcovdf_grow(), out of memory jumps back. */
+static void *e_grow(struct engine *e, void *v, size_t *cap, size_t size,
+		    size_t first)
+{
+	v = kcovdf_grow(v, cap, size, first);
+	if (!v)
+		nomem(e);
+	return v;
+}
+
 static struct node *node_new(struct engine *e, uint64_t pc)
 {
 	struct node *n = e_alloc(e, sizeof(*n));
@@ -318,12 +328,9 @@ static void deliver(struct engine *e, struct node *n, int close)
 static void emit(struct engine *e, struct node *n, int close)
 {
 	if (e->nhold) {
-		if (e->nheld == e->heldcap) {
-			size_t nc = e->heldcap ? 2 * e->heldcap : 64;
-
-			e->held = e_realloc(e, e->held, nc, sizeof(*e->held));
-			e->heldcap = nc;
-		}
+		if (e->nheld == e->heldcap)
+			e->held = e_grow(e, e->held, &e->heldcap,
+					 sizeof(*e->held), 64);
 		e->held[e->nheld].c = n;
 		e->held[e->nheld++].close = close;
 		return;
@@ -472,12 +479,9 @@ static struct node *pop(struct builder *b)
 
 static void push(struct builder *b, struct node *n)
 {
-	if (b->depth == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 64;
-
-		b->stack = e_realloc(b->e, b->stack, nc, sizeof(*b->stack));
-		b->cap = nc;
-	}
+	if (b->depth == b->cap)
+		b->stack = e_grow(b->e, b->stack, &b->cap, sizeof(*b->stack),
+				  64);
 	b->stack[b->depth++] = n;
 	n->pushed = 1;
 	(*open_count(b, n->c.pc))++;
@@ -803,12 +807,8 @@ static void win_add(struct engine *e, struct node *n)
 		q->len -= q->head;
 		q->head = 0;
 	}
-	if (q->len == q->cap) {
-		size_t nc = q->cap ? 2 * q->cap : 4;
-
-		q->idx = e_realloc(e, q->idx, nc, sizeof(*q->idx));
-		q->cap = nc;
-	}
+	if (q->len == q->cap)
+		q->idx = e_grow(e, q->idx, &q->cap, sizeof(*q->idx), 4);
 	q->idx[q->len++] = n->idx;
 }
 
@@ -891,12 +891,8 @@ static void m_graft(struct engine *e, struct kcovdf_call *parent)
 			out_close(e, e->gs[--ng]);
 		m_attach(e, ng ? &e->gs[ng - 1]->c : parent, n);
 		take(e);
-		if (ng == e->gcap) {
-			size_t nc = e->gcap ? 2 * e->gcap : 16;
-
-			e->gs = e_realloc(e, e->gs, nc, sizeof(*e->gs));
-			e->gcap = nc;
-		}
+		if (ng == e->gcap)
+			e->gs = e_grow(e, e->gs, &e->gcap, sizeof(*e->gs), 16);
 		e->gs[ng++] = n;
 		/* The next one is in root's subtree while root is open. */
 		if (!ensure(e, e->j) || (root->end && e->j >= root->end))
@@ -913,12 +909,8 @@ static void m_push(struct engine *e, struct node *n, uint64_t fstart,
 {
 	struct mframe *f;
 
-	if (e->depth == e->scap) {
-		size_t nc = e->scap ? 2 * e->scap : 64;
-
-		e->st = e_realloc(e, e->st, nc, sizeof(*e->st));
-		e->scap = nc;
-	}
+	if (e->depth == e->scap)
+		e->st = e_grow(e, e->st, &e->scap, sizeof(*e->st), 64);
 	f = &e->st[e->depth];
 	f->c = n;
 	f->fstart = fstart;

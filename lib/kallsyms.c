@@ -139,16 +139,12 @@ static int parse_line(struct kread *r, char *p, const char *types,
 	if (types && !strchr(types, type))
 		return 1;
 	if (r->n == r->cap) {
-		size_t nc = r->cap ? 2 * r->cap : 4096;
-		struct kline *nv;
+		struct kline *nv = kcovdf_grow(r->v, &r->cap, sizeof(*nv),
+					       4096);
 
-		if (nc > SIZE_MAX / sizeof(*nv) / 2)
-			return -1;
-		nv = realloc(r->v, nc * sizeof(*nv));
 		if (!nv)
 			return -1;
 		r->v = nv;
-		r->cap = nc;
 	}
 	l = &r->v[r->n];
 	l->addr = addr;

@@ -27,6 +27,14 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void arena_free(struct arena *a);
 
+/*
+ * Room for one more element in a full array of *cap elements of size
+ * bytes: the capacity doubles (first when the array is empty). The new
+ * array with *cap updated, or NULL with errno ENOMEM and the array and
+ * *cap untouched (arena.c).
+ */
+void *kcovdf_grow(void *v, size_t *cap, size_t size, size_t first);
+
 /* A formatting context (kcovdf.h): the memory of the values and items it
  * described, and its settings. */
 struct kcovdf_fmt {

@@ -286,13 +286,11 @@ static struct bal *bal_of(struct checker *k, size_t ri, const uint64_t *key,
 static int occ_push(struct occs *o, const struct lcall *lc)
 {
 	if (o->n == o->cap) {
-		size_t nc = o->cap ? 2 * o->cap : 4;
-		struct occ *nv = realloc(o->v, nc * sizeof(*nv));
+		struct occ *nv = kcovdf_grow(o->v, &o->cap, sizeof(*nv), 4);
 
 		if (!nv)
 			return -1;
 		o->v = nv;
-		o->cap = nc;
 	}
 	o->v[o->n].task = lc->task;
 	o->v[o->n].c = lc->c;

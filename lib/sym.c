@@ -899,15 +899,14 @@ static void add_ko(struct finder *f, const char *path, const char *file)
 	if (f->nkos == WALK_FILES)
 		return;
 	if (f->nkos == f->capkos) {
-		size_t nc = f->capkos ? 2 * f->capkos : 64;
-		struct kofile *nk = realloc(f->kos, nc * sizeof(*nk));
+		struct kofile *nk = kcovdf_grow(f->kos, &f->capkos,
+						sizeof(*nk), 64);
 
 		if (!nk) {
 			f->s->oom = 1;
 			return;
 		}
 		f->kos = nk;
-		f->capkos = nc;
 	}
 	n = mod_name(f->s, file);
 	p = sdup(f->s, path);
