@@ -312,11 +312,9 @@ static void usage(FILE *f)
 	      "  --strict           rules without calls, or that no call could "
 	      "decide,\n"
 	      "                     fail too; a truncated trace exits 2\n"
-	      "  -q, --quiet        show failed rules only\n"
-	      "  --task ID[,ID...]  only tasks with this PID or TID\n"
-	      "  --color[=WHEN]     auto (default), always, never\n"
-	      "  --json             one JSON document\n", f);
-	tool_help_syms(f, 21);
+	      "  -q, --quiet        show failed rules only\n", f);
+	tool_help_common(f, 21, TOOL_HELP_TASK | TOOL_HELP_COLOR |
+			 TOOL_HELP_JSON);
 }
 
 /* check's own options (tool_args_parse() the common ones). */

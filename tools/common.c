@@ -754,8 +754,18 @@ int tool_opt(int argc, char **argv, int *i, const char *shortname,
 	return 0;
 }
 
-void tool_help_syms(FILE *f, int col)
+void tool_help_common(FILE *f, int col, unsigned int what)
 {
+	col -= 2;
+	if (what & TOOL_HELP_TASK)
+		fprintf(f, "  %-*sonly tasks with this PID or TID\n", col,
+			"--task ID[,ID...]");
+	if (what & TOOL_HELP_COLOR)
+		fprintf(f, "  %-*sauto (default: on a terminal), always, "
+			"never\n", col, "--color[=WHEN]");
+	if (what & TOOL_HELP_JSON)
+		fprintf(f, "  %-*sone JSON document\n", col, "--json");
+	col += 2;
 	fprintf(f, "  --vmlinux FILE, --modules DIR, --kallsyms FILE, "
 		"--sysroot DIR\n"
 		"%*s(default: found by the trace's build ids;\n"

@@ -237,9 +237,8 @@ static void usage(FILE *f)
 	      "  -o FILE             write to FILE (default: standard output)\n"
 	      "  -f, --func F[,F..]  only these functions (glob patterns) "
 	      "and their subtrees\n"
-	      "  --task ID[,ID...]   only tasks with this PID or TID\n"
 	      "  --strict            a truncated trace exits 2\n", f);
-	tool_help_syms(f, 22);
+	tool_help_common(f, 22, TOOL_HELP_TASK);
 }
 
 /* export's own options (tool_args_parse() the common ones). */

@@ -231,11 +231,12 @@ struct tool_args {
 };
 typedef int (*tool_own_opt)(void *ctx, int argc, char **argv, int *i);
 /*
- * The help lines of the symbol options, which every reading command
- * takes: the option names, then how the files are found by default,
- * indented to column col (where the command's other explanations start).
+ * The help lines of the options reading commands have in common: those
+ * of what (--task, --color, --json) and always the symbol options, each
+ * explanation at column col (where the command's others start).
  */
-void tool_help_syms(FILE *f, int col);
+enum { TOOL_HELP_TASK = 1, TOOL_HELP_COLOR = 2, TOOL_HELP_JSON = 4 };
+void tool_help_common(FILE *f, int col, unsigned int what);
 int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
 		    char **argv, tool_own_opt own, void *ctx,
 		    void (*usage)(FILE *f), int maxpaths, const char *toomany);

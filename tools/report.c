@@ -550,16 +550,14 @@ static void usage(FILE *f)
 	fputs("usage: kcovdf report [OPTIONS] TRACE\n"
 	      "\n"
 	      "  -f, --func F[,F...]   only these functions (glob patterns)\n"
-	      "  --task ID[,ID...]     only tasks with this PID or TID\n"
 	      "  --sort calls|name     most called first (default), or by "
 	      "name\n"
 	      "  --max-values N        distinct values listed per item "
 	      "(default 8, 0: all)\n"
-	      "  --color[=WHEN]        auto (default), always, never\n"
-	      "  --json                one JSON document\n"
 	      "  --strict              a truncated trace exits 2 (after the "
 	      "report)\n", f);
-	tool_help_syms(f, 24);
+	tool_help_common(f, 24, TOOL_HELP_TASK | TOOL_HELP_COLOR |
+			 TOOL_HELP_JSON);
 }
 
 /* report's own options (tool_args_parse() the common ones). */

@@ -439,7 +439,6 @@ static void usage(FILE *f)
 	      "                        each with its subtree\n"
 	      "  --depth N             at most N levels of calls (below each "
 	      "shown call)\n"
-	      "  --task ID[,ID...]     only tasks with this PID or TID\n"
 	      "  --style S             compact (one line per call) or "
 	      "multiline\n"
 	      "  --full                every field of every object every "
@@ -447,13 +446,11 @@ static void usage(FILE *f)
 	      "                        an object seen before in the task "
 	      "shows only the\n"
 	      "                        fields that changed since)\n"
-	      "  --color[=WHEN]        auto (default: on a terminal), always, "
-	      "never\n"
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
 	      "  --strict              a truncated trace exits 2 (after the "
 	      "calls before the cut)\n", f);
-	tool_help_syms(f, 24);
+	tool_help_common(f, 24, TOOL_HELP_TASK | TOOL_HELP_COLOR);
 }
 
 /* view's own options (tool_args_parse() the common ones). */
