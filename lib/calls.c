@@ -57,10 +57,23 @@ struct node {
 };
 
 /* How many calls of a function are on the stack. */
-struct pc_count {
+/*
+ * A hash table keyed by pc (open addressing, at most half full): its
+ * slots, of one size, each begin with a struct pcslot (pct_slot()).
+ */
+struct pcslot {
 	uint64_t pc;
-	size_t n;
 	int used;
+};
+
+struct pctab {
+	char *v;
+	size_t n, cap;
+};
+
+struct pc_count {
+	struct pcslot s;
+	size_t n;
 };
 
 struct engine;
@@ -71,8 +84,7 @@ struct builder {
 	const struct kcovdf_stream *st;
 	struct node **stack;
 	size_t depth, cap;
-	struct pc_count *open;		/* open calls per pc (hash table) */
-	size_t nopen, open_cap;
+	struct pctab open;		/* open calls per pc: pc_count */
 	struct node *cur;		/* call whose arguments are filling */
 	uint64_t index;			/* records seen */
 	size_t created;			/* dataflow calls made */
@@ -82,10 +94,9 @@ struct builder {
 
 /* Per-pc queues of dataflow calls not yet placed (merge). */
 struct pcq {
-	uint64_t pc;
+	struct pcslot s;
 	size_t *idx;
 	size_t head, len, cap;
-	int used;
 };
 
 struct mframe {
@@ -122,8 +133,7 @@ struct engine {
 	/* merge: the dataflow calls j .. b.created - 1, not yet placed */
 	struct node **win;
 	size_t wcap, j;
-	struct pcq *q;
-	size_t qcap, nq;
+	struct pctab q;		/* pcq */
 	struct mframe *st;
 	size_t depth, scap;
 	/* output held while a placeholder frame is open: its function is
@@ -423,6 +433,62 @@ static void finalize_cur(struct builder *b)
 	}
 }
 
+static size_t pc_hash(uint64_t pc)
+{
+	return (size_t)((pc * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+static struct pcslot *pct_at(char *v, size_t i, size_t size)
+{
+	return (struct pcslot *)(v + i * size);
+}
+
+/*
+ * The slot of pc in t, whose slots are size bytes. When pc has none: with
+ * add a new zeroed one (the table doubles first when it would be more
+ * than half full), else NULL.
+ */
+static void *pct_slot(struct engine *e, struct pctab *t, size_t size,
+		      uint64_t pc, int add)
+{
+	struct pcslot *s;
+	size_t i, mask;
+
+	if (add && 2 * (t->n + 1) > t->cap) {
+		size_t nc = t->cap ? 2 * t->cap : 64;
+		char *nv = calloc(nc, size);
+
+		if (!nv)
+			nomem(e);
+		for (size_t k = 0; k < t->cap; k++) {
+			s = pct_at(t->v, k, size);
+			if (!s->used)
+				continue;
+			i = pc_hash(s->pc);
+			while (pct_at(nv, i & (nc - 1), size)->used)
+				i++;
+			memcpy(pct_at(nv, i & (nc - 1), size), s, size);
+		}
+		free(t->v);
+		t->v = nv;
+		t->cap = nc;
+	}
+	if (!t->cap)
+		return NULL;
+	mask = t->cap - 1;
+	i = pc_hash(pc) & mask;
+	while ((s = pct_at(t->v, i, size))->used && s->pc != pc)
+		i = (i + 1) & mask;
+	if (!s->used) {
+		if (!add)
+			return NULL;
+		s->used = 1;
+		s->pc = pc;
+		t->n++;
+	}
+	return s;
+}
+
 /*
  * The count of open calls of pc (inserted as 0 when new). It lets a RET
  * whose function has no open call (recording began inside it) skip the
@@ -432,36 +498,9 @@ static void finalize_cur(struct builder *b)
  */
 static size_t *open_count(struct builder *b, uint64_t pc)
 {
-	size_t i, mask;
+	struct pc_count *c = pct_slot(b->e, &b->open, sizeof(*c), pc, 1);
 
-	if (2 * (b->nopen + 1) > b->open_cap) {
-		size_t nc = b->open_cap ? 2 * b->open_cap : 64;
-		struct pc_count *nt = calloc(nc, sizeof(*nt));
-
-		if (!nt)
-			nomem(b->e);
-		for (size_t k = 0; k < b->open_cap; k++) {
-			if (!b->open[k].used)
-				continue;
-			i = (size_t)((b->open[k].pc * 0x9e3779b97f4a7c15ULL) >> 32);
-			while (nt[i & (nc - 1)].used)
-				i++;
-			nt[i & (nc - 1)] = b->open[k];
-		}
-		free(b->open);
-		b->open = nt;
-		b->open_cap = nc;
-	}
-	mask = b->open_cap - 1;
-	i = (size_t)((pc * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-	while (b->open[i].used && b->open[i].pc != pc)
-		i = (i + 1) & mask;
-	if (!b->open[i].used) {
-		b->open[i].used = 1;
-		b->open[i].pc = pc;
-		b->nopen++;
-	}
-	return &b->open[i].n;
+	return &c->n;
 }
 
 /* Off the stack; the caller marks it and then calls df_closed(). */
@@ -744,40 +783,7 @@ static struct node *W(struct engine *e, size_t k)
 
 static struct pcq *pcq_of(struct engine *e, uint64_t pc, int add)
 {
-	size_t mask, i;
-
-	if (add && 2 * (e->nq + 1) > e->qcap) {
-		size_t nc = e->qcap ? 2 * e->qcap : 64;
-		struct pcq *nt = calloc(nc, sizeof(*nt));
-
-		if (!nt)
-			nomem(e);
-		for (size_t k = 0; k < e->qcap; k++) {
-			if (!e->q[k].used)
-				continue;
-			i = (size_t)((e->q[k].pc * 0x9e3779b97f4a7c15ULL) >> 32);
-			while (nt[i & (nc - 1)].used)
-				i++;
-			nt[i & (nc - 1)] = e->q[k];
-		}
-		free(e->q);
-		e->q = nt;
-		e->qcap = nc;
-	}
-	if (!e->qcap)
-		return NULL;
-	mask = e->qcap - 1;
-	i = (size_t)((pc * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-	while (e->q[i].used && e->q[i].pc != pc)
-		i = (i + 1) & mask;
-	if (!e->q[i].used) {
-		if (!add)
-			return NULL;
-		e->q[i].used = 1;
-		e->q[i].pc = pc;
-		e->nq++;
-	}
-	return &e->q[i];
+	return pct_slot(e, &e->q, sizeof(struct pcq), pc, add);
 }
 
 /* A new dataflow call joins the window. */
@@ -1267,16 +1273,16 @@ static void engine_cleanup(struct engine *e)
 	e->gs = NULL;
 	kcovdf_rec_cursor_free(&e->cur);
 	free(e->b.stack);
-	free(e->b.open);
-	for (size_t i = 0; i < e->qcap; i++)
-		free(e->q[i].idx);
-	free(e->q);
+	free(e->b.open.v);
+	for (size_t i = 0; i < e->q.cap; i++)
+		free(((struct pcq *)e->q.v)[i].idx);
+	free(e->q.v);
 	free(e->win);
 	free(e->st);
 	free(e->held);
 	e->b.stack = NULL;
-	e->b.open = NULL;
-	e->q = NULL;
+	e->b.open.v = NULL;
+	e->q.v = NULL;
 	e->win = NULL;
 	e->st = NULL;
 	e->held = NULL;
