@@ -18,19 +18,8 @@
 #include <string.h>
 
 #include "kcovdf/kcovdf.h"
+#include "../lib/test_fmt.h"
 
-/* The formatting context of the test's values (the library has none of
- * its own). */
-static struct kcovdf_fmt *fz_fmt(void)
-{
-	static struct kcovdf_fmt *f;
-
-	if (!f && !(f = kcovdf_fmt_new())) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
-	return f;
-}
 
 __attribute__((format(printf, 1, 2), noreturn))
 static void fz_fail(const char *fmt, ...)
@@ -606,7 +595,7 @@ static void fz_format_call(const struct kcovdf_call *c, int format,
 	}
 	kcovdf_buf_printf(&j, ",\"pc\":%" PRIu64 ",\"args\":[", c->pc);
 	for (size_t i = 0; i < c->nargs; i++) {
-		kcovdf_val_describe(fz_fmt(), NULL, fn, &c->args[i], format, &v);
+		kcovdf_val_describe(test_fmt(), NULL, fn, &c->args[i], format, &v);
 		FZ_CHECK(v.name, "argument without a name");
 		FZ_CHECK(!v.nfields || v.fields, "fields without values");
 		kcovdf_buf_printf(&t, "%s%s=", i ? ", " : "", v.name);
@@ -619,7 +608,7 @@ static void fz_format_call(const struct kcovdf_call *c, int format,
 	}
 	kcovdf_buf_printf(&j, "],\"ret\":");
 	if (c->has_ret) {
-		kcovdf_val_describe(fz_fmt(), NULL, fn, &c->ret, format, &v);
+		kcovdf_val_describe(test_fmt(), NULL, fn, &c->ret, format, &v);
 		FZ_CHECK(!v.nfields || v.fields, "fields without values");
 		kcovdf_buf_printf(&t, " = ");
 		kcovdf_fmt_val(&t, &v, 0);
@@ -642,7 +631,7 @@ out:
 	fz_require_json(&j, "JSON of a call");
 	kcovdf_buf_free(&t);
 	kcovdf_buf_free(&j);
-	kcovdf_val_reset(fz_fmt());
+	kcovdf_val_reset(test_fmt());
 }
 
 #endif

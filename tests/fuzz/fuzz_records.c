@@ -296,7 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	init_types();
 	format = (data[0] & 1) ? KCOVDF_FMT_VERSIONED : KCOVDF_FMT_DOC;
-	kcovdf_fmt_errno_names(fz_fmt(), !!(data[0] & 4));
+	kcovdf_fmt_errno_names(test_fmt(), !!(data[0] & 4));
 	make_fn(&fn, params, data);
 	n = (size - 8) / 8;
 	/* Exactly n words on the heap: ASan sees any read past the end. */
@@ -323,7 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (struct kcovdf_call *c = calls.root; c; c = kcovdf_call_next(c))
 		fz_format_call(c, format, (data[0] & 2) ? &fn : NULL, 1);
 	kcovdf_calls_free(&calls);
-	kcovdf_val_reset(fz_fmt());
+	kcovdf_val_reset(test_fmt());
 	free(words);
 	return 0;
 }

@@ -455,7 +455,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		const char *src = kcovdf_trace_meta(t, "source");
 
-		kcovdf_fmt_errno_names(fz_fmt(), src && !strcmp(src, "kernel"));
+		kcovdf_fmt_errno_names(test_fmt(), src && !strcmp(src, "kernel"));
 	}
 	for (size_t i = 0; i < t->nstreams; i++) {
 		const struct kcovdf_stream *st = &t->streams[i];
@@ -481,6 +481,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_merge(t, &t->streams[i]);
 	check_tasks(t, data, size);
 	kcovdf_trace_free(t);
-	kcovdf_val_reset(fz_fmt());
+	kcovdf_val_reset(test_fmt());
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "kcovdf/kcovdf.h"
+#include "test_fmt.h"
 #include "tap.h"
 
 #if defined(__has_feature)
@@ -33,18 +34,6 @@ const char *__asan_default_options(void)
 	return "allocator_may_return_null=1:max_allocation_size_mb=16384";
 }
 
-/* The formatting context of the test's values (the library has none of
- * its own). */
-static struct kcovdf_fmt *tfmt(void)
-{
-	static struct kcovdf_fmt *f;
-
-	if (!f && !(f = kcovdf_fmt_new())) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
-	return f;
-}
 
 #define V2(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
@@ -751,7 +740,7 @@ static void wide_val(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		kcovdf_buf_printf(b, "decode: %s", err);
 		return;
 	}
-	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(test_fmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	kcovdf_fmt_val(b, &v, json);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
@@ -855,7 +844,7 @@ static void test_wide(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_DOC, d, 5, &r, NULL, 0);
-		kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
+		kcovdf_val_describe(test_fmt(), NULL, &fn, &r, KCOVDF_FMT_DOC, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "3"), "documented format: long double from 2 values");
 	}
@@ -891,7 +880,7 @@ static void str_val(struct kcovdf_buf *b, const char *str, unsigned int n,
 		kcovdf_buf_printf(b, "(decode failed)");
 		return;
 	}
-	kcovdf_val_describe(tfmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
+	kcovdf_val_describe(test_fmt(), NULL, &fn, &r, KCOVDF_FMT_VERSIONED, &v);
 	if (json)
 		kcovdf_fmt_val_json_extra(b, &v);
 	else
@@ -987,7 +976,7 @@ static void test_format(void)
 		r.kind = KCOVDF_REC_ARG;
 		r.flags = KCOV_DF_F_FIELDS | KCOV_DF_F_ERRPTR;
 		r.value = 0x8000000000000000ULL;
-		kcovdf_val_describe(tfmt(), NULL, NULL, &r,
+		kcovdf_val_describe(test_fmt(), NULL, NULL, &r,
 				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(v.is_errptr && buf_is(&b, "ERR_PTR(-?)"),
@@ -997,7 +986,7 @@ static void test_format(void)
 		   "JSON: ERR_PTR flag on INT64_MIN");
 		w[2] = (uint64_t)-12;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 4, &r, NULL, 0);
-		kcovdf_val_describe(tfmt(), NULL, NULL, &r,
+		kcovdf_val_describe(test_fmt(), NULL, NULL, &r,
 				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "ERR_PTR(-ENOMEM)"), "text: ERR_PTR(-ENOMEM)");
@@ -1013,7 +1002,7 @@ static void test_format(void)
 		struct kcovdf_val v;
 
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+		kcovdf_val_describe(test_fmt(), NULL, &fn, &r,
 				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
@@ -1021,9 +1010,9 @@ static void test_format(void)
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(!b.s || !strstr(b.s, "errno"), "JSON: no errno for INT64_MIN");
 		kcovdf_buf_free(&b);
-		kcovdf_fmt_errno_names(tfmt(), 1);
+		kcovdf_fmt_errno_names(test_fmt(), 1);
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+		kcovdf_val_describe(test_fmt(), NULL, &fn, &r,
 				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-9223372036854775808"),
@@ -1034,16 +1023,16 @@ static void test_format(void)
 		kcovdf_buf_free(&b);
 		w[2] = (uint64_t)-22;
 		kcovdf_rec_decode(KCOVDF_FMT_VERSIONED, w, 3, &r, NULL, 0);
-		kcovdf_val_describe(tfmt(), NULL, &fn, &r,
+		kcovdf_val_describe(test_fmt(), NULL, &fn, &r,
 				    KCOVDF_FMT_VERSIONED, &v);
 		kcovdf_fmt_val(&b, &v, 0);
 		ok(buf_is(&b, "-EINVAL"), "text: a long return of -EINVAL");
 		kcovdf_fmt_val_json_extra(&b, &v);
 		ok(buf_is(&b, ",\"errno\":\"EINVAL\""),
 		   "JSON: errno of a long return of -22");
-		kcovdf_fmt_errno_names(tfmt(), 0);
+		kcovdf_fmt_errno_names(test_fmt(), 0);
 	}
-	kcovdf_val_reset(tfmt());
+	kcovdf_val_reset(test_fmt());
 }
 
 /* PC_EXT words: the depth record (lowest depth and net change; the old
