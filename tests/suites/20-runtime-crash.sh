@@ -109,13 +109,15 @@ fi
 killed() {	# killed NAME SIG STATUS [record]
 	local name=$1 sig=$2 want=$3 who=${4:-command} rp
 	rm -f "$t/$name.ready" "$t/$name.trace"
-	# Job control on: a background job of a script otherwise starts
-	# with SIGINT and SIGQUIT ignored (and the command would inherit it).
-	set -m
-	"$K" record --user -o "$t/$name.trace" -- "$C" wait "$t/$name.ready" \
-		>"$t/$name.out" 2>&1 &
+	# The dispositions a command started from a terminal has: a
+	# background job of a script starts with SIGINT and SIGQUIT ignored,
+	# and so does everything under a suite run in the background (an
+	# ignored signal is inherited through exec, and the runtime rightly
+	# leaves it ignored: ext-int then waited forever).
+	env --default-signal=INT,QUIT \
+		"$K" record --user -o "$t/$name.trace" -- "$C" wait \
+		"$t/$name.ready" >"$t/$name.out" 2>&1 &
 	rp=$!
-	set +m
 	for _ in $(seq 400); do [ -s "$t/$name.ready" ] && break; sleep 0.05; done
 	if [ ! -s "$t/$name.ready" ]; then
 		kill -KILL $rp 2>/dev/null
@@ -127,6 +129,13 @@ killed() {	# killed NAME SIG STATUS [record]
 		kill -"$sig" $rp
 	else
 		kill -"$sig" "$(cat "$t/$name.ready")"
+	fi
+	for _ in $(seq 1200); do kill -0 $rp 2>/dev/null || break; sleep 0.05; done
+	if kill -0 $rp 2>/dev/null; then
+		kill -KILL "$(cat "$t/$name.ready")" $rp 2>/dev/null
+		wait $rp
+		notok "$name: still running 60 s after kill -$sig to the $who"
+		return
 	fi
 	wait $rp
 	echo $? >"$t/$name.rc"
@@ -197,7 +206,9 @@ else
 	sed 's/^/# /' "$t/nosalv.out" | head
 	notok "SIGKILL without salvage: loss reported"
 fi
-if [ -z "$(ls /dev/shm | grep '^kcovdf-salvage\.' | while read -r d; do [ -d "/dev/shm/$d" ] && find "/dev/shm/$d" -newer "$t/crash" -type f; done)" ]; then
+left=$(find /dev/shm -mindepth 2 -path '/dev/shm/kcovdf-salvage.*/*' \
+	-newer "$t/crash" -type f 2>/dev/null)
+if [ -z "$left" ]; then
 	ok "no salvage files left behind"
 else
 	notok "salvage files left behind in /dev/shm"
