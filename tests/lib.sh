@@ -21,6 +21,8 @@
 #   status WANT WHAT CMD...   ok when CMD exits with WANT; its stdout and
 #                             stderr are left in $out/status.out, .err
 #   has WHAT STRING FILE      ok when FILE contains the fixed STRING
+#   grep_each FILE RE...      true when each basic regular expression RE
+#                             matches a line of FILE (grep -q, in order)
 #   expect NAME FILE          FILE, put through the suite's norm() if it
 #                             has one, equals $exp/NAME (diff in $out/);
 #                             UPDATE_EXPECTED=1 rewrites $exp/NAME
@@ -133,6 +135,14 @@ has() {
 		show "$3" 20
 		notok "$1 (no '$2')"
 	fi
+}
+
+grep_each() {
+	local file=$1 re
+	shift
+	for re in "$@"; do
+		grep -q -- "$re" "$file" || return 1
+	done
 }
 
 expect() {

@@ -100,10 +100,10 @@ check "program linked against it exports the runtime" \
 rm -f prog.trace
 if "$K" record --user -o prog.trace -- ./prog >prog.out 2>&1 &&
    "$K" view prog.trace >prog.view 2>&1 &&
-   grep -q '^  lib_add(a=1, b=2) = 3$' prog.view &&
-   grep -q '^  lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$' prog.view &&
-   grep -q '^  lib_sum_area(p=0x[0-9a-f]* {x=3, y=4}, extra=100) {$' prog.view &&
-   grep -q '^    lib_add(a=12, b=100) = 112$' prog.view; then
+   grep_each prog.view '^  lib_add(a=1, b=2) = 3$' \
+	'^  lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$' \
+	'^  lib_sum_area(p=0x[0-9a-f]* {x=3, y=4}, extra=100) {$' \
+	'^    lib_add(a=12, b=100) = 112$'; then
 	ok "shared library's calls recorded with names, fields and nesting"
 else
 	sed 's/^/# /' prog.out prog.view | head -20
@@ -119,9 +119,9 @@ if clang-22 -O2 "$src/prog.c" -o plainprog -L. -lcclib -Wl,-rpath,"$t" >plainpro
    env -u KCOVDF_OUT ./plainprog >>plainprog.out 2>&1 &&
    "$K" record --user -o plainprog.trace -- ./plainprog >>plainprog.out 2>&1 &&
    "$K" view plainprog.trace >plainprog.view 2>&1 &&
-   grep -q '^lib_add(a=1, b=2) = 3$' plainprog.view &&
-   grep -q '^lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$' plainprog.view &&
-   grep -q '^  lib_add(a=12, b=100) = 112$' plainprog.view; then
+   grep_each plainprog.view '^lib_add(a=1, b=2) = 3$' \
+	'^lib_area(p=0x[0-9a-f]* {x=3, y=4}) = 12$' \
+	'^  lib_add(a=12, b=100) = 112$'; then
 	ok "program built with plain clang-22 against the library: runs, and is recorded through libkcovdf-rt.so (fields read with process_vm_readv)"
 else
 	sed 's/^/# /' plainprog.out plainprog.view 2>/dev/null | head -20
@@ -130,8 +130,8 @@ fi
 if clang-22 -O2 "$src/dl.c" -o plaindl -ldl >plaindl.out 2>&1 &&
    "$K" record --user -o plaindl.trace -- ./plaindl ./libcclib.so >>plaindl.out 2>&1 &&
    "$K" view plaindl.trace >plaindl.view 2>&1 &&
-   grep -q '^lib_add(a=20, b=22) = 42' plaindl.view &&
-   grep -q '^  lib_area(p=0x[0-9a-f]* {x=5, y=6}) = 30' plaindl.view; then
+   grep_each plaindl.view '^lib_add(a=20, b=22) = 42' \
+	'^  lib_area(p=0x[0-9a-f]* {x=5, y=6}) = 30'; then
 	ok "program built with plain clang-22 dlopens the library: libkcovdf-rt.so comes with it (static TLS), recorded and named"
 else
 	sed 's/^/# /' plaindl.out plaindl.view 2>/dev/null | head -20
@@ -169,8 +169,8 @@ fi
 # --- an autoconf-style configure keeps its shared library -----------------
 mkdir -p conf && cd conf || exit 1
 if CC="$K cc" CFLAGS="-O2 -Werror" "$src/conf/configure" >configure.out 2>&1 &&
-   grep -q '^checking for shared library support... yes$' configure.out &&
-   grep -q '^checking for dependency generation with -MM... yes$' configure.out; then
+   grep_each configure.out '^checking for shared library support... yes$' \
+	'^checking for dependency generation with -MM... yes$'; then
 	ok "configure with CC='kcovdf cc' CFLAGS=-Werror: shared library support found"
 else
 	sed 's/^/# /' configure.out config.log | head -30
@@ -180,8 +180,8 @@ if make >make.out 2>&1 && [ -f libfoo.so.1.0 ] && [ -x use-shared ] &&
    "$K" record --user -o use.trace -- ./use-shared >use.out 2>&1 &&
    grep -q '^4 11 11e60398$' use.out &&
    "$K" view use.trace >use.view 2>&1 &&
-   grep -q 'foo_append(b=0x[0-9a-f]* {len=4, cap=16, name=0x[0-9a-f]*}, n=7) = 11' use.view &&
-   grep -q 'foo_checksum(p=0x[0-9a-f]*, n=9) = 300286872' use.view; then
+   grep_each use.view 'foo_append(b=0x[0-9a-f]* {len=4, cap=16, name=0x[0-9a-f]*}, n=7) = 11' \
+	'foo_checksum(p=0x[0-9a-f]*, n=9) = 300286872'; then
 	ok "make: libfoo.so and a program using it, recorded with names and values"
 else
 	sed 's/^/# /' make.out use.out use.view 2>/dev/null | head -30

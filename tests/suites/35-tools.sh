@@ -153,16 +153,13 @@ if [ $rc = 1 ]; then ok "check: violations give exit 1"
 else notok "check: violations give exit 1 (got $rc)"
 fi
 # Every planted violation is caught, every correct function passes.
-if grep -q '^FAIL .*:6: set_max_threads_buggy' check.txt &&
-   grep -q '^PASS .*:5: set_max_threads:' check.txt &&
-   grep -q '^FAIL .*:12: looper_enter_buggy: unique' check.txt &&
-   grep -q '^PASS .*:11: looper_enter: unique' check.txt &&
-   grep -q '^FAIL .*:16: obj_get: p->refcnt != 0' check.txt &&
-   grep -q '^PASS .*:17: obj_put:' check.txt &&
-   grep -q '^FAIL .*:24: cfg_load(id) before' check.txt &&
-   grep -q '^PASS .*:23: dev_init(d)' check.txt &&
-   grep -q '^FAIL .*:27: mutex_lock(l) balances' check.txt &&
-   grep -q '^PASS .*:26: spin_lock(l) balances spin_unlock(l)$' check.txt; then
+if grep_each check.txt \
+	'^FAIL .*:6: set_max_threads_buggy' '^PASS .*:5: set_max_threads:' \
+	'^FAIL .*:12: looper_enter_buggy: unique' '^PASS .*:11: looper_enter: unique' \
+	'^FAIL .*:16: obj_get: p->refcnt != 0' '^PASS .*:17: obj_put:' \
+	'^FAIL .*:24: cfg_load(id) before' '^PASS .*:23: dev_init(d)' \
+	'^FAIL .*:27: mutex_lock(l) balances' \
+	'^PASS .*:26: spin_lock(l) balances spin_unlock(l)$'; then
 	ok "check: each planted violation caught, the correct code passes"
 else
 	notok "check: each planted violation caught, the correct code passes"
