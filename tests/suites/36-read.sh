@@ -15,6 +15,18 @@ set -u
 out=$BUILD/tests/read
 mkdir -p "$out"
 
+# matches WHAT FILE RE...: ok WHAT when each basic regular expression RE
+# matches a line of FILE, else FILE shown and notok WHAT.
+matches() {
+	local what=$1 file=$2
+	shift 2
+	if grep_each "$file" "$@"; then
+		ok "$what"
+	else
+		show "$file"; notok "$what"
+	fi
+}
+
 cd "$root" || exit 1
 log=$out/build.log
 if make -s all >"$log" 2>&1 && [ -x "$K" ]; then
@@ -52,12 +64,8 @@ else
 	show "$u-3.diff"; notok "diff: the integer a union holds (no address) is still compared"
 fi
 "$K" diff --pointers "$u-1.trace" "$u-2.trace" >"$u-p.diff" 2>&1
-if grep -q '^~ main > use: x->u.v: 0x' "$u-p.diff" &&
-   grep -q '^~ main > use: x->slots: 0x' "$u-p.diff"; then
-	ok "diff --pointers: the union's views and arrays of pointers compared exactly"
-else
-	show "$u-p.diff"; notok "diff --pointers: the union's views and arrays of pointers compared exactly"
-fi
+matches "diff --pointers: the union's views and arrays of pointers compared exactly" \
+	"$u-p.diff" '^~ main > use: x->u.v: 0x' '^~ main > use: x->slots: 0x'
 
 # ---- view: flags, modes, enums; big objects --------------------------------
 b=$out/bigobj
@@ -116,12 +124,9 @@ else
 fi
 # A task starts afresh; -f shows the first call of the subtree in full.
 "$K" view -f step "$b.trace" >"$b.f" 2>&1
-if grep -q '^step(b=0x[0-9a-f]* {pos=0, f_flags=0x8002,' "$b.f" &&
-   grep -q '^  peek(b=0x[0-9a-f]* {pos=10 /\* 21 more as before \*/}) = 11' "$b.f"; then
-	ok "view -f: what was not shown does not count as seen"
-else
-	show "$b.f"; notok "view -f: what was not shown does not count as seen"
-fi
+matches "view -f: what was not shown does not count as seen" "$b.f" \
+	'^step(b=0x[0-9a-f]* {pos=0, f_flags=0x8002,' \
+	'^  peek(b=0x[0-9a-f]* {pos=10 /\* 21 more as before \*/}) = 11'
 
 # ---- symbols without flags: found by build id ------------------------------
 # A stand-in vmlinux (tests/tools/kernel-funcs.c) and a kernel-like trace
