@@ -44,6 +44,9 @@
 #   cc_lib OUT SRC...         build a C program against libkcovdf
 #                             (-Wall -Wextra -Werror)
 #   cc_kcovdf_asan OUT        build kcovdf itself with ASan and UBSan
+#   build_kcovdf_asan OUT     the case "build kcovdf with ASan and UBSan":
+#                             cc_kcovdf_asan OUT, its log in
+#                             $out/asan-build.log; false when it fails
 #   guest_run WHAT CMD...     run CMD (a guest boot); its output is in
 #                             $guest_out. ok WHAT when it succeeds, else
 #                             its last lines, notok WHAT and done_testing
@@ -217,6 +220,15 @@ cc_kcovdf_asan() {
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-I"$root/include/uapi" -I"$root/include" -I"$root/tools" \
 		"$root"/tools/*.c "$root"/lib/*.c -ldw -lelf -o "$1"
+}
+
+build_kcovdf_asan() {
+	if cc_kcovdf_asan "$1" >"$out/asan-build.log" 2>&1; then
+		ok "build kcovdf with ASan and UBSan"
+	else
+		show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
+		return 1
+	fi
 }
 
 guest_run() {

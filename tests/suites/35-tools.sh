@@ -44,12 +44,7 @@ else
 fi
 # The same sources with ASan and UBSan, for the damaged inputs.
 asan=$BUILD/tests/kcovdf-asan
-if cc_kcovdf_asan "$asan" >"$out/asan-build.log" 2>&1; then
-	ok "build kcovdf with ASan and UBSan"
-else
-	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
-	asan=
-fi
+build_kcovdf_asan "$asan" || asan=
 prog=$out/contracts
 if "$K" cc -O2 tests/tools/contracts.c -o "$prog" -lpthread \
 	>"$out/contracts.log" 2>&1 &&

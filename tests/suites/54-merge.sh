@@ -54,12 +54,7 @@ else
 	show "$out/mkmerge.log"; notok "build tests/merge/mkmerge.c"; mk=
 fi
 asan=$BUILD/tests/kcovdf-asan-merge
-if cc_kcovdf_asan "$asan" >"$out/asan-build.log" 2>&1; then
-	ok "build kcovdf with ASan and UBSan"
-else
-	show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
-	asan=
-fi
+build_kcovdf_asan "$asan" || asan=
 
 # ---- the decoder's new kinds, word by word ---------------------------------
 td=$out/test_decode
