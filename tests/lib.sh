@@ -23,6 +23,8 @@
 #   has WHAT STRING FILE      ok when FILE contains the fixed STRING
 #   grep_each FILE RE...      true when each basic regular expression RE
 #                             matches a line of FILE (grep -q, in order)
+#   expect_dirs NAME          out=$BUILD/tests/NAME (made) for what a suite
+#                             writes, exp=$root/tests/NAME/expected
 #   expect NAME FILE          FILE, put through the suite's norm() if it
 #                             has one, equals $exp/NAME (diff in $out/);
 #                             UPDATE_EXPECTED=1 rewrites $exp/NAME
@@ -47,6 +49,10 @@
 #   build_kcovdf_asan OUT     the case "build kcovdf with ASan and UBSan":
 #                             cc_kcovdf_asan OUT, its log in
 #                             $out/asan-build.log; false when it fails
+#   norm_user [EXPR...]       sed -E, stdin to stdout, for a suite's norm():
+#                             "pid N tid N" (a task's first thread) becomes
+#                             "pid PID tid PID", then each EXPR, then
+#                             user-space addresses (stack, PIE, heap) 0xADDR
 #   guest_run WHAT CMD...     run CMD (a guest boot); its output is in
 #                             $guest_out. ok WHAT when it succeeds, else
 #                             its last lines, notok WHAT and done_testing
@@ -148,6 +154,12 @@ grep_each() {
 	done
 }
 
+expect_dirs() {
+	out=$BUILD/tests/$1
+	exp=$root/tests/$1/expected
+	mkdir -p "$out"
+}
+
 expect() {
 	local name=$1 file=$2
 	if declare -F norm >/dev/null; then
@@ -229,6 +241,16 @@ build_kcovdf_asan() {
 		show "$out/asan-build.log"; notok "build kcovdf with ASan and UBSan"
 		return 1
 	fi
+}
+
+# shellcheck disable=SC2120	# EXPR is optional
+norm_user() {
+	local e exprs=()
+	for e in "$@"; do
+		exprs+=(-e "$e")
+	done
+	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' "${exprs[@]}" \
+	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g'
 }
 
 guest_run() {

@@ -14,17 +14,13 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
-out=$BUILD/tests/tools
-exp=$root/tests/tools/expected
-mkdir -p "$out"
+expect_dirs tools
 
 # What differs between runs: task ids, user-space addresses (stack, PIE,
 # heap), as text and as JSON numbers. `expect NAME FILE` (tests/lib.sh)
 # compares FILE, put through it, with tests/tools/expected/NAME.
 norm() {
-	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
-	       -e 's/pid [0-9]+ tid [0-9]+/pid PID tid TID/g' \
-	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g'
+	norm_user 's/pid [0-9]+ tid [0-9]+/pid PID tid TID/g'
 }
 
 cd "$root" || exit 1

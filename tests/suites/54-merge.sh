@@ -26,17 +26,14 @@
 set -u
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
-out=$BUILD/tests/merge
-exp=$root/tests/merge/expected
-mkdir -p "$out"
+expect_dirs merge
 
 # What differs between runs; `expect NAME FILE` (tests/lib.sh) compares
 # FILE, put through it, with tests/merge/expected/NAME.
 norm() {
-	sed -E -e 's/pid ([0-9]+) tid \1([^0-9]|$)/pid PID tid PID\2/g' \
-	       -e 's/0x(5[5-6]|7f)[0-9a-f]{8,}/0xADDR/g' \
-	       -e 's/^\{"pid":[0-9]+,"tid":[0-9]+/{"pid":PID,"tid":PID/' \
-	       -e 's/"(pc|value)":(9[0-9]|1[0-4])[0-9]{12,}/"\1":ADDR/g'
+	norm_user |
+		sed -E -e 's/^\{"pid":[0-9]+,"tid":[0-9]+/{"pid":PID,"tid":PID/' \
+		       -e 's/"(pc|value)":(9[0-9]|1[0-4])[0-9]{12,}/"\1":ADDR/g'
 }
 
 cd "$root" || exit 1
