@@ -34,6 +34,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=initramfs.sh
+. "$here/initramfs.sh"
 top=$root/build/kernel
 
 EXIT_REPORT=240 EXIT_TIMEOUT=241 EXIT_NOSTATUS=242 EXIT_USAGE=243
@@ -96,18 +98,8 @@ fi
 base=$top/initramfs-base.cpio
 basekey=$(sha256sum < "$busybox" | cut -c1-16)-v1
 if [ "$(cat "$base.key" 2>/dev/null)" != "$basekey" ] || [ ! -f "$base" ]; then
-	{
-		for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp \
-			 /root /share /lib /lib64 /etc /mnt; do
-			echo "dir $d 0755 0 0"
-		done
-		echo "nod /dev/console 0600 0 0 c 5 1"
-		echo "nod /dev/null 0666 0 0 c 1 3"
-		echo "file /bin/busybox $busybox 0755 0 0"
-		"$busybox" --list-full | while read -r a; do
-			[ "$a" = bin/busybox ] || echo "slink /$a /bin/busybox 0777 0 0"
-		done
-	} > "$base.list"
+	busybox_root_list "$busybox" /bin /sbin /usr /usr/bin /usr/sbin /dev \
+		/proc /sys /tmp /root /share /lib /lib64 /etc /mnt > "$base.list"
 	"$gen" "$base.list" > "$base.tmp" || die "gen_init_cpio failed"
 	mv "$base.tmp" "$base"
 	echo "$basekey" > "$base.key"

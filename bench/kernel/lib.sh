@@ -4,6 +4,8 @@
 # the same kernel command line), so that every kernel of a pair boots the
 # same way and nothing but QEMU runs between the host's two timestamps.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../kernel/initramfs.sh
+. "$root/kernel/initramfs.sh"
 ktop=$root/build/kernel
 bout=${BENCH_OUT:-$root/build/bench/kernel}
 mkdir -p "$bout"
@@ -27,17 +29,8 @@ initramfs_base() {
 	if [ ! -f "$base" ]; then
 		local bb
 		bb=$(command -v busybox) || die "busybox (busybox-static) not found"
-		{
-			for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root; do
-				echo "dir $d 0755 0 0"
-			done
-			echo "nod /dev/console 0600 0 0 c 5 1"
-			echo "nod /dev/null 0666 0 0 c 1 3"
-			echo "file /bin/busybox $bb 0755 0 0"
-			"$bb" --list-full | while read -r a; do
-				[ "$a" = bin/busybox ] || echo "slink /$a /bin/busybox 0777 0 0"
-			done
-		} > "$base.list"
+		busybox_root_list "$bb" /bin /sbin /usr /usr/bin /usr/sbin /dev \
+			/proc /sys /tmp /root > "$base.list"
 		"$gen" "$base.list" > "$base.tmp" || die "gen_init_cpio failed"
 		mv "$base.tmp" "$base"
 	fi
