@@ -81,16 +81,41 @@ static int after(int r)
 	return r;
 }
 
+/* What execve execs with: the system call (execve itself is ours). */
+static KCOVDF_NOINSTR int sys_execve(const char *path, char *const argv[],
+				     char *const envp[])
+{
+	return (int)syscall(SYS_execve, path, argv, envp);
+}
+
+/*
+ * What execve, execvpe and fexecve share: the final flush, then the exec
+ * with envp plus the stream state, then back to buffering if it returned.
+ * by_fd (with fd) when given, else by_path (with path); ENOSYS when the
+ * one to use was not found by exec_init.
+ */
+static KCOVDF_NOINSTR int exec_with_state(execvpe_fn by_path,
+					  fexecve_fn by_fd, const char *path,
+					  int fd, char *const argv[],
+					  char *const envp[])
+{
+	if (!by_path && !by_fd) {
+		errno = ENOSYS;
+		return -1;
+	}
+	size_t n = env_count(envp);
+	char *env2[n + 2], state[256];
+	char *const *env;
+
+	before();
+	env = with_state(envp, env2, n, state, sizeof(state));
+	return after(by_fd ? by_fd(fd, argv, env) : by_path(path, argv, env));
+}
+
 KCOVDF_NOINSTR int execve(const char *path, char *const argv[],
 			  char *const envp[])
 {
-	size_t n = env_count(envp);
-	char *env2[n + 2], state[256];
-
-	before();
-	return after((int)syscall(SYS_execve, path, argv,
-				  with_state(envp, env2, n, state,
-					     sizeof(state))));
+	return exec_with_state(sys_execve, NULL, path, -1, argv, envp);
 }
 
 KCOVDF_NOINSTR int execv(const char *path, char *const argv[])
@@ -101,17 +126,7 @@ KCOVDF_NOINSTR int execv(const char *path, char *const argv[])
 KCOVDF_NOINSTR int execvpe(const char *file, char *const argv[],
 			   char *const envp[])
 {
-	if (!real_execvpe) {
-		errno = ENOSYS;
-		return -1;
-	}
-	size_t n = env_count(envp);
-	char *env2[n + 2], state[256];
-
-	before();
-	return after(real_execvpe(file, argv,
-				  with_state(envp, env2, n, state,
-					     sizeof(state))));
+	return exec_with_state(real_execvpe, NULL, file, -1, argv, envp);
 }
 
 KCOVDF_NOINSTR int execvp(const char *file, char *const argv[])
@@ -121,17 +136,7 @@ KCOVDF_NOINSTR int execvp(const char *file, char *const argv[])
 
 KCOVDF_NOINSTR int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	if (!real_fexecve) {
-		errno = ENOSYS;
-		return -1;
-	}
-	size_t n = env_count(envp);
-	char *env2[n + 2], state[256];
-
-	before();
-	return after(real_fexecve(fd, argv,
-				  with_state(envp, env2, n, state,
-					     sizeof(state))));
+	return exec_with_state(NULL, real_fexecve, NULL, fd, argv, envp);
 }
 
 /*
