@@ -319,6 +319,13 @@ struct kbuf_desc {
  * ioctls themselves are then recorded as little as can be. */
 enum { KB_DF, KB_PCEXT, KB_DF_REMOTE, KB_PCEXT_REMOTE, KB_N };
 
+/* A remote buffer's device and sizing ioctl, as its task buffer's, and
+ * its names in messages: each says remote (init_name spells the ioctl). */
+#define KB_REMOTE(path, init_ioctl)					\
+	.dev = path, .init = init_ioctl,				\
+	.init_name = #init_ioctl " (remote)", .mmap_for = " for " path,	\
+	.name = "remote " path, .remote = 1
+
 static const struct kbuf_desc kbufs[KB_N] = {
 	[KB_DF] = {
 		.dev = DEV_PATH,
@@ -348,12 +355,7 @@ static const struct kbuf_desc kbufs[KB_N] = {
 			    "exits are lost; use --buffer to enlarge it",
 	},
 	[KB_DF_REMOTE] = {
-		.dev = DEV_PATH,
-		.init = KCOV_DF_INIT_TRACE,
-		.init_name = "KCOV_DF_INIT_TRACE (remote)",
-		.mmap_for = " for " DEV_PATH,
-		.name = "remote " DEV_PATH,
-		.remote = 1,
+		KB_REMOTE(DEV_PATH, KCOV_DF_INIT_TRACE),
 		.enable = KCOV_DF_REMOTE_ENABLE,
 		.enable_name = "KCOV_DF_REMOTE_ENABLE",
 		.hints = {
@@ -365,13 +367,8 @@ static const struct kbuf_desc kbufs[KB_N] = {
 		.kind = KCOVDF_STREAM_REMOTE,
 	},
 	[KB_PCEXT_REMOTE] = {
-		.dev = KCOV_PATH,
-		.init = KCOV_INIT_TRACE,
-		.init_name = "KCOV_INIT_TRACE (remote)",
-		.mmap_for = " for " KCOV_PATH,
-		.name = "remote " KCOV_PATH,
+		KB_REMOTE(KCOV_PATH, KCOV_INIT_TRACE),
 		.pcext = 1,
-		.remote = 1,
 		.enable = KCOV_REMOTE_ENABLE,
 		.enable_name = "KCOV_REMOTE_ENABLE(KCOV_TRACE_PC_EXT)",
 		.hints = {
