@@ -64,16 +64,22 @@ static void header(void)
 #define FMT_PC KCOVDF_FMT_KCOV_PCEXT
 #define FMT_V1 KCOVDF_FMT_VERSIONED
 
+/* ksys_read(fd, buf, count) as tasks 10 to 50 call it: the records of
+ * its three arguments, and of its return. */
+#define READ_ARGS(fd, buf, count)					\
+	V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), fd,		\
+	V1(ARG, 0, 1, 0, 8), F(KSYS_READ), buf,				\
+	V1(ARG, 0, 2, 0, 8), F(KSYS_READ), count
+#define READ_RET(n) V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), n
+
 static void merge_trace(void)
 {
 	/* 10: values nest under a frame that has none. */
 	uint64_t df10[] = {
-		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), 3,
-		V1(ARG, 0, 1, 0, 8), F(KSYS_READ), 0x7ffd0000a000ULL,
-		V1(ARG, 0, 2, 0, 8), F(KSYS_READ), 123,
+		READ_ARGS(3, 0x7ffd0000a000ULL, 123),
 		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(VERIFY), 0,
 		V1(RET, SIGNED, NONE, 0, 4), F(VERIFY), 0,
-		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 123,
+		READ_RET(123),
 	};
 	uint64_t pc10[] = {
 		EN(KSYS_READ), BB(KSYS_READ),
@@ -86,10 +92,8 @@ static void merge_trace(void)
 	/* 20: DEPTH words. schedule's exits happened while recording was
 	 * off (-1); pipe_read was entered while it was off (+1). */
 	uint64_t df20[] = {
-		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), 4,
-		V1(ARG, 0, 1, 0, 8), F(KSYS_READ), 0x7ffd0000b000ULL,
-		V1(ARG, 0, 2, 0, 8), F(KSYS_READ), 16,
-		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 16,
+		READ_ARGS(4, 0x7ffd0000b000ULL, 16),
+		READ_RET(16),
 	};
 	uint64_t pc20[] = {
 		EN(KSYS_READ), EN(VFS_READ), EN(SCHEDULE), DEPTH(-1),
@@ -98,13 +102,11 @@ static void merge_trace(void)
 	/* 30: the PC_EXT buffer filled up after two entries; dataflow went
 	 * on, and lost records itself. */
 	uint64_t df30[] = {
-		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), 5,
-		V1(ARG, 0, 1, 0, 8), F(KSYS_READ), 0x7ffd0000c000ULL,
-		V1(ARG, 0, 2, 0, 8), F(KSYS_READ), 1,
+		READ_ARGS(5, 0x7ffd0000c000ULL, 1),
 		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(VERIFY), 0,
 		V1(RET, SIGNED, NONE, 0, 4), F(VERIFY), 0,
 		V1(KCOV_DF_KIND_LOST, 0, NONE, 0, 0), 0, 2,
-		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 1,
+		READ_RET(1),
 	};
 	uint64_t pc30[] = { EN(KSYS_READ), EN(VFS_READ) };
 	/* 40: PC_EXT words of types this reader does not know. */
@@ -126,10 +128,8 @@ static void merge_trace(void)
 		EN(WORKER), EN(SCHEDULE),
 	};
 	uint64_t df50[] = {
-		V1(ARG, FIRST | SIGNED, 0, 0, 4), F(KSYS_READ), 7,
-		V1(ARG, 0, 1, 0, 8), F(KSYS_READ), 0x7ffd0000d000ULL,
-		V1(ARG, 0, 2, 0, 8), F(KSYS_READ), 64,
-		V1(RET, SIGNED, NONE, 0, 8), F(KSYS_READ), 64,
+		READ_ARGS(7, 0x7ffd0000d000ULL, 64),
+		READ_RET(64),
 	};
 
 	/* 80: dataflow calls without PC_EXT frames (a file built for
