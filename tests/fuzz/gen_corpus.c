@@ -423,21 +423,30 @@ enum { T_INT = 0, T_ULONG = 1, T_CHAR = 2, T_BOOL = 3, T_FLOAT = 4,
        T_I128 = 22, T_U128 = 23, T_F128 = 24, T_V4SI = 25, T_CDOUBLE = 26,
        T_CFLOAT = 27, T_HALF = 28, T_CHARP = 29, T_BITINT = 30 };
 
-static void records(const char *name, int v2, int typed, int errnames,
-		    int nparams,
-		    int ret, const int *ptypes, const uint64_t *w, size_t n)
+/* A seed of fuzz_records: its file, the control word's fields (v2 format,
+ * typed, errno names, the parameters' and the return's types) and the
+ * words after it. */
+struct rec_seed {
+	const char *name;
+	int v2, typed, errnames, nparams, ret;
+	const int *ptypes;
+	const uint64_t *w;
+	size_t n;
+};
+
+static void records(const struct rec_seed *s)
 {
-	int fd = create("fuzz_records", name);
+	int fd = create("fuzz_records", s->name);
 	uint8_t ctl[8] = { 0 };
 
-	ctl[0] = (uint8_t)((v2 ? 1 : 0) | (typed ? 2 : 0) |
-			   (errnames ? 4 : 0));
-	ctl[1] = (uint8_t)(nparams | (ret << 3));
-	for (int i = 0; i < nparams && i < 6; i++)
-		ctl[2 + i] = (uint8_t)ptypes[i];
+	ctl[0] = (uint8_t)((s->v2 ? 1 : 0) | (s->typed ? 2 : 0) |
+			   (s->errnames ? 4 : 0));
+	ctl[1] = (uint8_t)(s->nparams | (s->ret << 3));
+	for (int i = 0; i < s->nparams && i < 6; i++)
+		ctl[2 + i] = (uint8_t)s->ptypes[i];
 	if (write(fd, ctl, 8) != 8 ||
-	    write(fd, w, n * 8) != (ssize_t)(n * 8))
-		die(name);
+	    write(fd, s->w, s->n * 8) != (ssize_t)(s->n * 8))
+		die(s->name);
 	close(fd);
 }
 
@@ -511,22 +520,20 @@ static void records_seeds(void)
 	const int v2_types5[] = { T_V4SI, T_CHARP, T_HALF, T_U128, T_F128,
 				  T_CFLOAT };
 
-	records("seed-doc.bin", 0, 0, 0, 0, 0, NULL, doc, NW(doc));
-	records("seed-doc-typed.bin", 0, 1, 1, 3, T_INT, doc_types, doc,
-		NW(doc));
-	records("seed-v2.bin", 1, 0, 0, 0, 0, NULL, v2, NW(v2));
-	records("seed-v2-typed.bin", 1, 1, 1, 6, T_LONG, v2_types, v2,
-		NW(v2));
-	records("seed-v2-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v2_types2, v2,
-		NW(v2));
-	records("seed-v2-arrays.bin", 1, 1, 0, 3, T_U16ARR, v2_types3, v2,
-		NW(v2));
-	records("seed-v2-wide.bin", 1, 1, 0, 6, T_F128, v2_types4, v2,
-		NW(v2));
-	records("seed-v2-wide2.bin", 1, 1, 0, 6, T_CDOUBLE, v2_types5, v2,
-		NW(v2));
-	records("seed-v2-section.bin", 1, 1, 0, 1, T_LONG, v2_types, sect,
-		NW(sect));
+	const struct rec_seed seeds[] = {
+		{ "seed-doc.bin", 0, 0, 0, 0, 0, NULL, doc, NW(doc) },
+		{ "seed-doc-typed.bin", 0, 1, 1, 3, T_INT, doc_types, doc, NW(doc) },
+		{ "seed-v2.bin", 1, 0, 0, 0, 0, NULL, v2, NW(v2) },
+		{ "seed-v2-typed.bin", 1, 1, 1, 6, T_LONG, v2_types, v2, NW(v2) },
+		{ "seed-v2-typed2.bin", 1, 1, 0, 6, T_DOUBLE, v2_types2, v2, NW(v2) },
+		{ "seed-v2-arrays.bin", 1, 1, 0, 3, T_U16ARR, v2_types3, v2, NW(v2) },
+		{ "seed-v2-wide.bin", 1, 1, 0, 6, T_F128, v2_types4, v2, NW(v2) },
+		{ "seed-v2-wide2.bin", 1, 1, 0, 6, T_CDOUBLE, v2_types5, v2, NW(v2) },
+		{ "seed-v2-section.bin", 1, 1, 0, 1, T_LONG, v2_types, sect, NW(sect) },
+	};
+
+	for (size_t i = 0; i < NW(seeds); i++)
+		records(&seeds[i]);
 }
 
 int main(int argc, char **argv)
