@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Writes the seed corpus of the fuzz harnesses with the library's own
- * writer: gen_corpus DIR makes DIR/fuzz_trace/seed-*.kcovdf (trace files
- * with DOC and versioned (revision 2) streams, META, MAP, LOSS, SYMS and unknown chunks, PC_EXT
- * streams with DEPTH and unknown words next to dataflow streams with remote
- * sections) and
- * DIR/fuzz_records/seed-*.bin (control word + record words, see
- * fuzz_records.c). The outputs are committed in tests/fuzz/corpus/;
- * regenerate them with tests/fuzz/gen_corpus.sh.
+ * writer (through tests/lib/trace_writer.h): gen_corpus DIR makes
+ * DIR/fuzz_trace/seed-*.kcovdf (trace files with DOC and versioned
+ * (revision 2) streams, META, MAP, LOSS, SYMS and unknown chunks, PC_EXT
+ * streams with DEPTH and unknown words next to dataflow streams with
+ * remote sections) and DIR/fuzz_records/seed-*.bin (control word + record
+ * words, see fuzz_records.c). The outputs are committed in
+ * tests/fuzz/corpus/; regenerate them with tests/fuzz/gen_corpus.sh.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kcovdf/kcovdf.h"
+#include "../lib/trace_writer.h"
 
 #define V2(kind, flags, idx, nextra, size) \
 	KCOV_DF_V2_HDR(kind, flags, idx, nextra, size)
@@ -37,43 +38,20 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int create(const char *sub, const char *name)
+/* DIR/sub/name, made the writer's fd (tests/lib/trace_writer.h). */
+static void create_in(const char *sub, const char *name)
 {
 	char path[4096];
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", outdir, sub);
 	if (mkdir(path, 0755) && errno != EEXIST)
 		die(path);
 	snprintf(path, sizeof(path), "%s/%s/%s", outdir, sub, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		die(path);
-	return fd;
+	create(path);
 }
 
-static void chk(int rc)
-{
-	if (rc)
-		die("write");
-}
-
-static void stream(int fd, uint32_t pid, uint32_t tid, uint32_t kind,
-		   uint32_t format, uint64_t seq, const char *comm,
-		   const uint64_t *w, size_t n)
-{
-	struct kcovdf_stream_hdr h = {
-		.pid = pid, .tid = tid, .kind = kind, .format = format,
-		.nwords = n, .seq = seq,
-	};
-
-	strncpy(h.comm, comm, sizeof(h.comm));
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
-			       n * 8));
-}
-
-static void map(int fd, uint32_t pid, uint32_t kind, uint64_t start,
-		uint64_t end, uint64_t bias, const char *path, int idlen)
+static void map(uint32_t pid, uint32_t kind, uint64_t start, uint64_t end,
+		uint64_t bias, const char *path, int idlen)
 {
 	struct kcovdf_map m = {
 		.pid = pid, .kind = kind, .start = start, .end = end,
@@ -84,10 +62,10 @@ static void map(int fd, uint32_t pid, uint32_t kind, uint64_t start,
 	for (int i = 0; i < idlen; i++)
 		m.build_id[i] = (uint8_t)(0x11 * (i + 1));
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_MAP, 0, &m, sizeof(m), path,
-			       m.path_len));
+			       m.path_len), "map");
 }
 
-static void loss(int fd, uint32_t pid, uint32_t tid, uint64_t dropped)
+static void loss(uint32_t pid, uint32_t tid, uint64_t dropped)
 {
 	struct kcovdf_loss l = {
 		.pid = pid, .tid = tid, .records = 100, .dropped = dropped,
@@ -95,33 +73,11 @@ static void loss(int fd, uint32_t pid, uint32_t tid, uint64_t dropped)
 	};
 
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_LOSS, 0, &l, sizeof(l), NULL,
-			       0));
-}
-
-static void syms(int fd, const uint64_t *addr, const char *const *name,
-		 size_t n)
-{
-	uint8_t buf[1024];
-	size_t len = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct kcovdf_sym_entry e = {
-			.addr = addr[i],
-			.name_len = (uint32_t)strlen(name[i]),
-		};
-
-		memcpy(buf + len, &e, sizeof(e));
-		memcpy(buf + len + sizeof(e), name[i], e.name_len);
-		len += sizeof(e) + e.name_len;
-		while (len % 8)
-			buf[len++] = 0;
-	}
-	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_SYMS, 0, buf, len, NULL, 0));
+			       0), "loss");
 }
 
 static void trace_v2_nested(void)
 {
-	int fd = create("fuzz_trace", "seed-v2-nested.kcovdf");
 	const char *kv[] = { "source=user", "pid=10", "argv=./prog -x" };
 	/* f(7, p={a=1, b=2, <fault>}) { g() {} ; h(ERR_PTR(-ENOMEM)) } */
 	uint64_t c0[] = {
@@ -142,22 +98,21 @@ static void trace_v2_nested(void)
 	const uint64_t a[] = { 0x401000, 0x401100, 0x401200, 0x401300 };
 	const char *n[] = { "f", "g", "h", "k" };
 
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	map(fd, 10, KCOVDF_MAP_ELF, 0x400000, 0x402000, 0, "/usr/bin/prog",
-	    20);
-	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "prog", c0,
+	create_in("fuzz_trace", "seed-v2-nested.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
+	map(10, KCOVDF_MAP_ELF, 0x400000, 0x402000, 0, "/usr/bin/prog", 20);
+	stream(10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "prog", c0,
 	       NW(c0));
-	stream(fd, 10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 1, "prog", c1,
-	       NW(c1));
-	loss(fd, 10, 10, 5);
-	syms(fd, a, n, NW(a));
+	stream_seq(10, 10, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 1, "prog",
+		   c1, NW(c1));
+	loss(10, 10, 5);
+	syms(n, a, NW(a));
 	close(fd);
 }
 
 static void trace_doc(void)
 {
-	int fd = create("fuzz_trace", "seed-doc-kernel.kcovdf");
 	const char *kv[] = { "source=kernel", "kernel=6.12.0", "format=doc" };
 	uint64_t w[] = {
 		DOC_E(1, 1), 0xffffffff81234560ULL,
@@ -175,22 +130,21 @@ static void trace_doc(void)
 	const uint64_t a[] = { 0xffffffff81234560ULL, 0xffffffffc0001000ULL };
 	const char *n[] = { "do_sys_open", "ext4_lookup" };
 
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	map(fd, 0, KCOVDF_MAP_VMLINUX, 0xffffffff81000000ULL,
+	create_in("fuzz_trace", "seed-doc-kernel.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
+	map(0, KCOVDF_MAP_VMLINUX, 0xffffffff81000000ULL,
 	    0xffffffff83000000ULL, 0x1a000000, "/boot/vmlinux-6.12", 20);
-	map(fd, 0, KCOVDF_MAP_MODULE, 0xffffffffc0000000ULL,
+	map(0, KCOVDF_MAP_MODULE, 0xffffffffc0000000ULL,
 	    0xffffffffc0010000ULL, 0, "ext4", 0);
-	stream(fd, 200, 201, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, 0, "cat", w,
-	       NW(w));
-	syms(fd, a, n, NW(a));
-	loss(fd, 200, 201, 0);
+	stream(200, 201, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, "cat", w, NW(w));
+	syms(n, a, NW(a));
+	loss(200, 201, 0);
 	close(fd);
 }
 
 static void trace_multi(void)
 {
-	int fd = create("fuzz_trace", "seed-multi.kcovdf");
 	uint64_t local[] = {
 		V2(ARG, F_FIRST, 0, 0, 8), 0x1000, 1,
 		V2(RET, 0, 0xff, 0, 8), 0x1000, 2,
@@ -206,25 +160,25 @@ static void trace_multi(void)
 	uint64_t pcext[] = { 0xffffffff81000010ULL, 0xffffffff81000020ULL };
 	uint64_t unknown[2] = { 0x42, 0x43 };
 
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, NULL, 0));
-	stream(fd, 20, 20, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "multi",
+	create_in("fuzz_trace", "seed-multi.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, NULL, 0), "meta");
+	stream(20, 20, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "multi",
 	       local, NW(local));
-	stream(fd, 20, 20, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, 0, "kworker",
+	stream(20, 20, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, "kworker",
 	       remote, NW(remote));
-	chk(kcovdf_write_chunk(fd, 77, 0, unknown, 13, NULL, 0));
-	stream(fd, 20, 21, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, 0,
-	       "0123456789abcdef", doc, NW(doc));
-	stream(fd, 20, 22, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
-	       "pcext", pcext, NW(pcext));
-	stream(fd, 20, 23, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "empty",
+	chk(kcovdf_write_chunk(fd, 77, 0, unknown, 13, NULL, 0), "unknown chunk");
+	stream(20, 21, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_DOC, "0123456789abcdef",
+	       doc, NW(doc));
+	stream(20, 22, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, "pcext",
+	       pcext, NW(pcext));
+	stream(20, 23, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "empty",
 	       NULL, 0);
 	close(fd);
 }
 
 static void trace_fields(void)
 {
-	int fd = create("fuzz_trace", "seed-v2-fields.kcovdf");
 	uint64_t w[3 + 3 + 64 + 60];
 	size_t n = 0;
 
@@ -261,15 +215,15 @@ static void trace_fields(void)
 	w[n++] = 1;
 	w[n++] = KCOV_DF_BAD_READ;
 
-	chk(kcovdf_write_file_hdr(fd));
-	stream(fd, 30, 31, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "fields", w,
+	create_in("fuzz_trace", "seed-v2-fields.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	stream(30, 31, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "fields", w,
 	       n);
 	close(fd);
 }
 
 static void trace_flat(void)
 {
-	int fd = create("fuzz_trace", "seed-v2-args-only.kcovdf");
 	const char *kv[] = { "source=user", "mode=args" };
 	uint64_t w[] = {
 		V2(ARG, F_FIRST, 0, 0, 4), 0x6000, 1,
@@ -279,9 +233,10 @@ static void trace_flat(void)
 		V2(LOST, 0, 0xff, 0, 0), 0, 1000,
 	};
 
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	stream(fd, 40, 40, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "flat", w,
+	create_in("fuzz_trace", "seed-v2-args-only.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
+	stream(40, 40, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "flat", w,
 	       NW(w));
 	close(fd);
 }
@@ -304,7 +259,6 @@ static void trace_flat(void)
 
 static void trace_pcext_merge(void)
 {
-	int fd = create("fuzz_trace", "seed-pcext-merge.kcovdf");
 	const char *kv[] = { "source=kernel", "record.pcext=1" };
 	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
 	const uint64_t h = 0xffffffff81003000ULL;
@@ -337,19 +291,20 @@ static void trace_pcext_merge(void)
 	const uint64_t a[] = { f, g, h };
 	const char *n[] = { "f", "g", "h" };
 
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	syms(fd, a, n, NW(a));
-	stream(fd, 50, 50, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, 0, "cat", df,
+	create_in("fuzz_trace", "seed-pcext-merge.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
+	syms(n, a, NW(a));
+	stream(50, 50, KCOVDF_STREAM_LOCAL, KCOVDF_FMT_VERSIONED, "cat", df,
 	       NW(df));
-	stream(fd, 50, 50, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
-	       "cat", pc, NW(pc));
-	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, 0, "cat",
-	       rdf, NW(rdf));
-	stream(fd, 50, 50, KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT,
-	       0, "cat", rpc, NW(rpc));
-	stream(fd, 51, 51, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, 0,
-	       "alone", pc, NW(pc));
+	stream(50, 50, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, "cat", pc,
+	       NW(pc));
+	stream(50, 50, KCOVDF_STREAM_REMOTE, KCOVDF_FMT_VERSIONED, "cat", rdf,
+	       NW(rdf));
+	stream(50, 50, KCOVDF_STREAM_REMOTE_PCEXT, KCOVDF_FMT_KCOV_PCEXT, "cat",
+	       rpc, NW(rpc));
+	stream(51, 51, KCOVDF_STREAM_PCEXT, KCOVDF_FMT_KCOV_PCEXT, "alone", pc,
+	       NW(pc));
 	close(fd);
 }
 
@@ -358,7 +313,6 @@ static void trace_pcext_merge(void)
  * same truncated inside the last chunk. */
 static void trace_packed(const char *name, int cut)
 {
-	int fd = create("fuzz_trace", name);
 	const char *kv[] = { "source=kernel", "record.pcext=1" };
 	const uint64_t f = 0xffffffff81001000ULL, g = 0xffffffff81002000ULL;
 	struct kcovdf_stream_hdr h = { .pid = 60, .tid = 60,
@@ -389,26 +343,26 @@ static void trace_packed(const char *name, int cut)
 		pc[4 * i + 2] = PX(g + 0x80);
 		pc[4 * i + 3] = PX(f + 0x80);
 	}
-	chk(kcovdf_write_file_hdr(fd));
-	chk(kcovdf_write_meta(fd, kv, NW(kv)));
-	syms(fd, a, n, NW(a));
-	chk(kcovdf_write_stream(fd, &h, df, 10 * 12, 1));
+	create_in("fuzz_trace", name);
+	chk(kcovdf_write_file_hdr(fd), "header");
+	chk(kcovdf_write_meta(fd, kv, NW(kv)), "meta");
+	syms(n, a, NW(a));
+	chk(kcovdf_write_stream(fd, &h, df, 10 * 12, 1), "stream");
 	h.seq = 1;
-	chk(kcovdf_write_stream(fd, &h, df + 10 * 12, 3 * 12, 1));
+	chk(kcovdf_write_stream(fd, &h, df + 10 * 12, 3 * 12, 1), "stream");
 	h.kind = KCOVDF_STREAM_PCEXT;
 	h.format = KCOVDF_FMT_KCOV_PCEXT;
 	h.seq = 0;
-	chk(kcovdf_write_stream(fd, &h, pc, NW(pc), 1));
+	chk(kcovdf_write_stream(fd, &h, pc, NW(pc), 1), "stream");
 	if (cut)
-		chk(ftruncate(fd, lseek(fd, 0, SEEK_CUR) - 9));
+		chk(ftruncate(fd, lseek(fd, 0, SEEK_CUR) - 9), "ftruncate");
 	close(fd);
 }
 
 static void trace_header_only(void)
 {
-	int fd = create("fuzz_trace", "seed-header-only.kcovdf");
-
-	chk(kcovdf_write_file_hdr(fd));
+	create_in("fuzz_trace", "seed-header-only.kcovdf");
+	chk(kcovdf_write_file_hdr(fd), "header");
 	close(fd);
 }
 
@@ -436,7 +390,6 @@ struct rec_seed {
 
 static void records(const struct rec_seed *s)
 {
-	int fd = create("fuzz_records", s->name);
 	uint8_t ctl[8] = { 0 };
 
 	ctl[0] = (uint8_t)((s->v2 ? 1 : 0) | (s->typed ? 2 : 0) |
@@ -444,6 +397,7 @@ static void records(const struct rec_seed *s)
 	ctl[1] = (uint8_t)(s->nparams | (s->ret << 3));
 	for (int i = 0; i < s->nparams && i < 6; i++)
 		ctl[2 + i] = (uint8_t)s->ptypes[i];
+	create_in("fuzz_records", s->name);
 	if (write(fd, ctl, 8) != 8 ||
 	    write(fd, s->w, s->n * 8) != (ssize_t)(s->n * 8))
 		die(s->name);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hand-built trace files for the tests (tests/merge/mkmerge.c,
- * tests/tools/mktrace.c): the file's descriptor, a check that exits on a
- * failed write, a STREAM chunk and a SYMS chunk.
+ * tests/tools/mktrace.c, tests/fuzz/gen_corpus.c): the file's descriptor,
+ * a check that exits on a failed write, a STREAM chunk and a SYMS chunk.
  */
 #ifndef KCOVDF_TEST_TRACE_WRITER_H
 #define KCOVDF_TEST_TRACE_WRITER_H
@@ -34,17 +34,28 @@ static void create(const char *path)
 	}
 }
 
-static void stream(uint32_t pid, uint32_t tid, uint32_t kind, uint32_t fmt,
-		   const char *comm, const uint64_t *w, size_t n)
+/* A STREAM chunk: n words of task pid/tid, chunk seq of its stream. comm
+ * fills the header's 16 bytes, without a NUL when it is that long (NUL
+ * padded, as the format has it; a fuzz seed has such a name). */
+static void stream_seq(uint32_t pid, uint32_t tid, uint32_t kind,
+		       uint32_t fmt, uint64_t seq, const char *comm,
+		       const uint64_t *w, size_t n)
 {
 	struct kcovdf_stream_hdr h = {
 		.pid = pid, .tid = tid, .kind = kind, .format = fmt,
-		.nwords = n,
+		.nwords = n, .seq = seq,
 	};
 
-	strncpy(h.comm, comm, sizeof(h.comm) - 1);
+	strncpy(h.comm, comm, sizeof(h.comm));
 	chk(kcovdf_write_chunk(fd, KCOVDF_CHUNK_STREAM, 0, &h, sizeof(h), w,
 			       n * 8), "stream");
+}
+
+/* A stream in one chunk, or its first. */
+static void stream(uint32_t pid, uint32_t tid, uint32_t kind, uint32_t fmt,
+		   const char *comm, const uint64_t *w, size_t n)
+{
+	stream_seq(pid, tid, kind, fmt, 0, comm, w, n);
 }
 
 /* A SYMS chunk: n functions, names[i] at addrs[i]. */
