@@ -69,6 +69,16 @@ static void free_blist(void *p)
 	}
 }
 
+/* Count one more call of name in counts (name -> calls so far); returns
+ * the count before it: which call of its function this one is, from 0. */
+static unsigned int count_name(struct kcovdf_hmap *counts, const char *name)
+{
+	uintptr_t *n = (uintptr_t *)tool_hmap_slot(counts, name, strlen(name),
+						   NULL);
+
+	return (unsigned int)(*n)++;
+}
+
 /* Align two sibling lists: the k-th call of a function in A with the k-th
  * call of the same function in B. A's calls come in order (matched or
  * not), then B's calls that matched nothing. */
@@ -84,8 +94,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 		const char *name = tool_fn_name(c);
 
 		if (!c->lost)
-			(*(uintptr_t *)tool_hmap_slot(&nb, name,
-							strlen(name), NULL))++;
+			count_name(&nb, name);
 	}
 	{
 		/* The calls of B by name, to find the k-th. */
@@ -121,9 +130,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)
-				tool_hmap_slot(&na, name, strlen(name),
-						 NULL))++;
+			e.occ = count_name(&na, name);
 			l = kcovdf_hmap_get(&lists, name, strlen(name));
 			if (l && e.occ < l->n)
 				e.b = l->v[e.occ];
@@ -141,9 +148,7 @@ static void align(struct frame *f, const struct kcovdf_call *a,
 
 			if (c->lost)
 				continue;
-			e.occ = (unsigned int)(*(uintptr_t *)
-				tool_hmap_slot(&seen, name, strlen(name),
-						 NULL))++;
+			e.occ = count_name(&seen, name);
 			if (e.occ >= (uintptr_t)kcovdf_hmap_get(&na, name,
 								strlen(name)))
 				push_ent(f, &cap, e);
