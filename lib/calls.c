@@ -56,7 +56,6 @@ struct node {
 	struct node *live_prev, *live_next;	/* streaming: every call */
 };
 
-/* How many calls of a function are on the stack. */
 /*
  * A hash table keyed by pc (open addressing, at most half full): its
  * slots, of one size, each begin with a struct pcslot (pct_slot()).
@@ -71,6 +70,7 @@ struct pctab {
 	size_t n, cap;
 };
 
+/* How many calls of a function are on the stack. */
 struct pc_count {
 	struct pcslot s;
 	size_t n;

@@ -20,7 +20,6 @@
 #include "kcovdf/kcovdf.h"
 #include "../lib/test_fmt.h"
 
-
 __attribute__((format(printf, 1, 2), noreturn))
 static void fz_fail(const char *fmt, ...)
 {
