@@ -314,7 +314,7 @@ static void usage(FILE *f)
 	      "                     fail too; a truncated trace exits 2\n"
 	      "  -q, --quiet        show failed rules only\n", f);
 	tool_help_common(f, 21, TOOL_HELP_TASK | TOOL_HELP_COLOR |
-			 TOOL_HELP_JSON);
+			 TOOL_HELP_JSON | TOOL_HELP_SYMS);
 }
 
 /* check's own options (tool_args_parse() the common ones). */

@@ -756,20 +756,22 @@ int tool_opt(int argc, char **argv, int *i, const char *shortname,
 
 void tool_help_common(FILE *f, int col, unsigned int what)
 {
-	col -= 2;
+	int w = col - 2;	/* the option's width after its indent */
+
 	if (what & TOOL_HELP_TASK)
-		fprintf(f, "  %-*sonly tasks with this PID or TID\n", col,
+		fprintf(f, "  %-*sonly tasks with this PID or TID\n", w,
 			"--task ID[,ID...]");
 	if (what & TOOL_HELP_COLOR)
 		fprintf(f, "  %-*sauto (default: on a terminal), always, "
-			"never\n", col, "--color[=WHEN]");
+			"never\n", w, "--color[=WHEN]");
 	if (what & TOOL_HELP_JSON)
-		fprintf(f, "  %-*sone JSON document\n", col, "--json");
-	col += 2;
-	fprintf(f, "  --vmlinux FILE, --modules DIR, --kallsyms FILE, "
-		"--sysroot DIR\n"
-		"%*s(default: found by the trace's build ids;\n"
-		"%*sKCOVDF_DEBUG_PATH adds places)\n", col, "", col, "");
+		fprintf(f, "  %-*sone JSON document\n", w, "--json");
+	if (what & TOOL_HELP_SYMS)
+		fprintf(f, "  --vmlinux FILE, --modules DIR, --kallsyms FILE, "
+			"--sysroot DIR\n"
+			"%*s(default: found by the trace's build ids;\n"
+			"%*sKCOVDF_DEBUG_PATH adds places)\n", col, "", col,
+			"");
 }
 
 int tool_color_opt(int argc, char **argv, int *i, int *mode)

@@ -544,10 +544,9 @@ static void usage(FILE *f)
 	      "  --pointers         compare pointer values exactly (default: "
 	      "only NULL,\n"
 	      "                     ERR_PTR or valid, since addresses change "
-	      "between runs)\n"
-	      "  --color[=WHEN]     auto (default), always, never\n"
-	      "  --json             one JSON document\n"
-	      "  --strict           a truncated trace exits 2\n"
+	      "between runs)\n", f);
+	tool_help_common(f, 21, TOOL_HELP_COLOR | TOOL_HELP_JSON);
+	fputs("  --strict           a truncated trace exits 2\n"
 	      "  --vmlinux FILE, --modules DIR, --kallsyms FILE, --sysroot DIR\n"
 	      "                     (used for both traces; without them each "
 	      "trace's own\n"

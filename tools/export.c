@@ -238,7 +238,7 @@ static void usage(FILE *f)
 	      "  -f, --func F[,F..]  only these functions (glob patterns) "
 	      "and their subtrees\n"
 	      "  --strict            a truncated trace exits 2\n", f);
-	tool_help_common(f, 22, TOOL_HELP_TASK);
+	tool_help_common(f, 22, TOOL_HELP_TASK | TOOL_HELP_SYMS);
 }
 
 /* export's own options (tool_args_parse() the common ones). */

@@ -231,11 +231,14 @@ struct tool_args {
 };
 typedef int (*tool_own_opt)(void *ctx, int argc, char **argv, int *i);
 /*
- * The help lines of the options reading commands have in common: those
- * of what (--task, --color, --json) and always the symbol options, each
- * explanation at column col (where the command's others start).
+ * The help lines of the options reading commands have in common, those
+ * of what (--task, --color, --json, the symbol options), each explanation
+ * at column col (where the command's others start).
  */
-enum { TOOL_HELP_TASK = 1, TOOL_HELP_COLOR = 2, TOOL_HELP_JSON = 4 };
+enum {
+	TOOL_HELP_TASK = 1, TOOL_HELP_COLOR = 2, TOOL_HELP_JSON = 4,
+	TOOL_HELP_SYMS = 8,
+};
 void tool_help_common(FILE *f, int col, unsigned int what);
 int tool_args_parse(struct tool_args *a, const char *cmd, int argc,
 		    char **argv, tool_own_opt own, void *ctx,

@@ -557,7 +557,7 @@ static void usage(FILE *f)
 	      "  --strict              a truncated trace exits 2 (after the "
 	      "report)\n", f);
 	tool_help_common(f, 24, TOOL_HELP_TASK | TOOL_HELP_COLOR |
-			 TOOL_HELP_JSON);
+			 TOOL_HELP_JSON | TOOL_HELP_SYMS);
 }
 
 /* report's own options (tool_args_parse() the common ones). */

@@ -449,8 +449,10 @@ static void usage(FILE *f)
 	      "  --json                one JSON object per call "
 	      "(docs/json.md)\n"
 	      "  --strict              a truncated trace exits 2 (after the "
-	      "calls before the cut)\n", f);
-	tool_help_common(f, 24, TOOL_HELP_TASK | TOOL_HELP_COLOR);
+	      "calls before\n"
+	      "                        the cut)\n", f);
+	tool_help_common(f, 24, TOOL_HELP_TASK | TOOL_HELP_COLOR |
+			 TOOL_HELP_SYMS);
 }
 
 /* view's own options (tool_args_parse() the common ones). */
