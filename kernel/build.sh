@@ -281,16 +281,47 @@ kconfig_defs() {
 	git -C "$src" grep -nE "^[[:space:]]*(menu)?config[[:space:]]+$1[[:space:]]*(#.*)?$" \
 		-- '*Kconfig*' 2>/dev/null | cut -d: -f1,2 || true
 }
+# Kconfig help text is prose: a line of it that starts with "if" or
+# "depends on" is not a statement (init/Kconfig's LOCALVERSION_AUTO help
+# has "if a git-based tree is found"). in_help() says whether the current
+# line is help text: the lines after "help" that are blank or indented at
+# least as far as its first non-blank line (tabs to 8 columns), as
+# scripts/kconfig/lexer.l reads them.
+# shellcheck disable=SC2016 # awk code: $0 is awk's
+kconfig_awk_help='
+function indent(s,   i, c, n) {
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == " ") n++; else if (c == "\t") n += 8 - n % 8; else break
+	}
+	return n
+}
+function in_help() {
+	if (help) {
+		if ($0 ~ /^[[:space:]]*$/) return 1
+		if (hind < 0) hind = indent($0)
+		if (hind > 0 && indent($0) >= hind) return 1
+		help = 0
+	}
+	if ($0 ~ /^[[:space:]]*(help|---help---)[[:space:]]*$/) { help = 1; hind = -1; return 1 }
+	return 0
+}'
 # kconfig_block FILE LINE: the attribute lines of the entry at LINE.
 kconfig_block() {
-	awk -v l="$2" 'NR > l && /^[[:space:]]*(config|menuconfig|choice|endchoice|comment|menu|endmenu|if|endif|source|rsource|osource|orsource)([[:space:]]|$)/ { exit }
-		NR > l { print }' "$src/$1"
+	awk -v l="$2" "$kconfig_awk_help"'
+		NR <= l { next }
+		in_help() { print; next }
+		/^[[:space:]]*(config|menuconfig|choice|endchoice|comment|menu|endmenu|if|endif|source|rsource|osource|orsource)([[:space:]]|$)/ { exit }
+		{ print }' "$src/$1"
 }
 # kconfig_conds FILE LINE: "file:line: depends on EXPR" for the entry at
-# LINE, its enclosing if/menu/choice blocks in FILE included.
+# LINE, its enclosing if/menu/choice blocks in FILE included, and its
+# "range" lines (an int or hex value outside them is not taken).
 kconfig_conds() {
-	awk -v l="$2" -v f="$1" '
+	awk -v l="$2" -v f="$1" "$kconfig_awk_help"'
 	function trim(s) { sub(/^[[:space:]]+/, "", s); sub(/[[:space:]]+$/, "", s); return s }
+	NR == l { help = 0 }
+	NR != l && in_help() { next }
 	NR < l {
 		if ($0 ~ /^[[:space:]]*if[[:space:]]/) { s = $0; sub(/^[[:space:]]*if[[:space:]]+/, "", s)
 			st[++n] = f ":" NR ": if " trim(s); kind[n] = "if"; next }
@@ -304,7 +335,7 @@ kconfig_conds() {
 	}
 	NR == l { for (i = 1; i <= n; i++) if (st[i] != "") print st[i]; next }
 	/^[[:space:]]*(config|menuconfig|choice|endchoice|comment|menu|endmenu|if|endif|source)([[:space:]]|$)/ { exit }
-	/^[[:space:]]*depends on[[:space:]]/ { print f ":" NR ": " trim($0) }
+	/^[[:space:]]*(depends on|range)[[:space:]]/ { print f ":" NR ": " trim($0) }
 	' "$src/$1"
 }
 # cfgval SYM: its value in $out/.config ("n" when not set).
@@ -318,13 +349,19 @@ explain() {
 	local sym=$1 d f l c syms s
 	for d in $(kconfig_defs "$sym"); do
 		f=${d%%:*} l=${d#*:}
+		# Another architecture's definition has no say on x86.
+		case $f in arch/x86/*) ;; arch/*/*) continue ;; esac
 		while IFS= read -r c; do
 			[ -n "$c" ] || continue
-			syms=$(printf '%s\n' "${c#*: }" | sed 's/^\(depends on\|if\|visible if\)//' |
-				grep -oE '\b[A-Z0-9_]+\b' | grep -vxE 'y|m|n|[0-9]+' | sort -u)
+			syms=$(printf '%s\n' "${c#*: }" | sed 's/^\(depends on\|if\|visible if\|range\)//' |
+				grep -oE '\b[A-Z0-9_]+\b' | grep -vxE 'y|m|n|[0-9]+|0[xX][0-9A-Fa-f]+' | sort -u || true)
 			vals=
 			for s in $syms; do vals="$vals $s=$(cfgval "$s")"; done
-			echo "      $c   [now:$vals ]"
+			if [ -n "$vals" ]; then
+				echo "      $c   [now:$vals ]"
+			else
+				echo "      $c"
+			fi
 		done < <(kconfig_conds "$f" "$l")
 		if ! kconfig_block "$f" "$l" | grep -qE '^[[:space:]]*((bool|tristate|string|int|hex)[[:space:]]+"|prompt[[:space:]])'; then
 			echo "      $f:$l: CONFIG_$sym has no prompt: only a select or its default sets it"
@@ -384,7 +421,9 @@ validate() {
 			bad+=("--config $c: CONFIG_$sym is defined only for other architectures ($(printf '%s ' $defs | sed 's/ $//'))")
 			continue
 		fi
-		f=$(printf '%s\n' "$defs" | head -n 1)
+		# The type from a definition x86 reads (arch/x86 or common).
+		f=$(printf '%s\n' "$defs" | grep -vE '^arch/[^/]+/' | head -n 1 || true)
+		[ -n "$f" ] || f=$(printf '%s\n' "$defs" | grep -E '^arch/x86/' | head -n 1)
 		type=$(kconfig_block "${f%%:*}" "${f#*:}" |
 			sed -nE 's/^[[:space:]]*(def_)?(bool|tristate|string|int|hex)([[:space:]].*)?$/\2/p' | head -n 1)
 		case $val in
@@ -397,7 +436,9 @@ validate() {
 			bool) bad+=("--config $c: CONFIG_$sym is a bool option (y or n)"); continue ;;
 			tristate) bad+=("--config $c: CONFIG_$sym is a tristate option (y, m or n)"); continue ;;
 			int) [[ $val =~ ^-?[0-9]+$ ]] || { bad+=("--config $c: CONFIG_$sym is an int option"); continue; } ;;
-			hex) [[ $val =~ ^(0x)?[0-9a-fA-F]+$ ]] || { bad+=("--config $c: CONFIG_$sym is a hex option"); continue; } ;;
+			hex) [[ $val =~ ^(0[xX])?[0-9a-fA-F]+$ ]] || { bad+=("--config $c: CONFIG_$sym is a hex option"); continue; }
+			     # As Kconfig writes hex values, so that the check below finds it.
+			     [[ $val =~ ^0[xX] ]] || val=0x$val ;;
 			string) [[ $val == \"*\" ]] || val="\"$val\"" ;;
 			esac ;;
 		esac

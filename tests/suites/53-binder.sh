@@ -4,10 +4,11 @@
 # 1. `kcovdf vm build --name ...` refuses bad input with a clear message
 #    and no build: a path that does not exist, an option that does not
 #    exist, a directory or file KCOV may not instrument, an option whose
-#    dependency is not met, a file no option builds, a --kernel-src tree
-#    with uncommitted changes or one the series does not apply to; and it
-#    takes a tree of your own (git worktree, series on a branch) and a
-#    .config of your own (configure only).
+#    dependency is not met, a number outside its range, a file no option
+#    builds, a --kernel-src tree with uncommitted changes or one the series
+#    does not apply to; and it takes numbers and strings as options, a tree
+#    of your own (git worktree, series on a branch) and a .config of your
+#    own (configure only).
 # 2. The RFC's binder audit on C binder (Linux 6.12): builds the variant
 #    "binder" (drivers/android/ instrumented for dataflow and KCOV, binder
 #    and binderfs enabled, --no-inline), boots it, records
@@ -131,7 +132,7 @@ refused "a built-in variant's name" \
 refused "a variant never defined" \
 	"unknown variant '53-never'" \
 	--name 53-never
-# These two configure (tinyconfig + olddefconfig), still no build.
+# These three configure (tinyconfig + olddefconfig), still no build.
 refused "an unmet dependency, named with its value" \
 	'CONFIG_ANDROID_BINDERFS=y \(have: unset\)' \
 	--name 53-bad --config CONFIG_ANDROID_BINDERFS=y --configure-only
@@ -143,6 +144,29 @@ fi
 refused "a file no enabled option compiles, naming the Makefile line" \
 	'drivers/android/Makefile:[0-9]+: obj-\$\(CONFIG_ANDROID_BINDER_IPC\) \.\.\. binder_linux\.o +\[now: CONFIG_ANDROID_BINDER_IPC=n \]' \
 	--name 53-bad --instrument drivers/android/binder.c --configure-only
+# Numbers and strings: taken as Kconfig writes them (a string quoted, hex
+# with 0x); a number outside the option's range is named with the range,
+# and help text that starts a line with "if" is not read as a condition
+# (init/Kconfig: LOCALVERSION_AUTO's help, just above LOG_BUF_SHIFT).
+refused "an int outside its range, naming the range" \
+	'CONFIG_LOG_BUF_SHIFT=99 \(have: CONFIG_LOG_BUF_SHIFT=25\)' \
+	--name 53-bad --config CONFIG_LOG_BUF_SHIFT=99 --config CONFIG_CONSOLE_LOGLEVEL_DEFAULT=5 \
+	--config CONFIG_PHYSICAL_ALIGN=400000 --config CONFIG_LOCALVERSION=-audit --configure-only
+if grep -qE '^ +init/Kconfig:[0-9]+: range 12 25$' "$tmp/r.err" &&
+   grep -q ' 1 requested option(s) did not end up set' "$tmp/r.err" &&
+   ! grep -q 'git-based' "$tmp/r.err"; then
+	ok "refused: ... init/Kconfig: range 12 25, and no line of help text as a condition"
+else
+	notok "refused: ... init/Kconfig: range 12 25, and no line of help text as a condition"
+fi
+if grep -qx 'CONFIG_CONSOLE_LOGLEVEL_DEFAULT=5' "$top/53-bad/.config" &&
+   grep -qx 'CONFIG_PHYSICAL_ALIGN=0x400000' "$top/53-bad/.config" &&
+   grep -qx 'CONFIG_LOCALVERSION="-audit"' "$top/53-bad/.config"; then
+	ok "--config with an int, a hex without 0x and a string: all three hold in .config"
+else
+	grep -E '^CONFIG_(CONSOLE_LOGLEVEL_DEFAULT|PHYSICAL_ALIGN|LOCALVERSION)=' "$top/53-bad/.config" | sed 's/^/# /'
+	notok "--config with an int, a hex without 0x and a string: all three hold in .config"
+fi
 rm -rf "$top/53-bad"
 
 # --kernel-src: a git tree of the user's (a clone of the Debian tree with
