@@ -15,7 +15,9 @@
 #    tests/binder/binder_loop in the guest (BINDER_SET_MAX_THREADS
 #    0xffffffff, BC_ENTER_LOOPER twice; and a run within the hypotheses),
 #    and checks that `kcovdf check tests/binder/binder.rules` reports both
-#    departures with their values and passes the other run. TAP.
+#    departures with their values and passes the other run; no --vmlinux:
+#    the reading commands find the variant's vmlinux by the trace's build
+#    id. TAP.
 #
 # KCOVDF_BINDER_NO_BUILD=1: use build/kernel/binder as built.
 set -uo pipefail
@@ -243,11 +245,20 @@ else
 	notok "binder: the kernel accepts max_threads 0xffffffff and a second BC_ENTER_LOOPER"
 fi
 
-vmlinux=$bout/vmlinux
+# No --vmlinux from here on: the trace records the kernel's build id, and
+# the reading commands find build/kernel/binder/vmlinux by it among all
+# the variants built (issue #10, "symbols without flags").
 rules=$root/tests/binder/binder.rules
-"$kcovdf" check --vmlinux "$vmlinux" "$rules" "$share/binder.trace" > "$tmp/check.out" 2>&1
+"$kcovdf" check "$rules" "$share/binder.trace" > "$tmp/check.out" 2>&1
 rc=$?
 sed 's/^/# /' "$tmp/check.out" | cut -c1-220 | head -n 30
+bid=$(llvm-readelf-22 -n "$bout/vmlinux" 2>/dev/null | sed -n 's/^ *Build ID: *//p' | head -n 1)
+if [ -n "$bid" ] &&
+   grep -qE "^kcovdf: symbols from (.*/)?build/kernel/binder/vmlinux \(build id $bid\)$" "$tmp/check.out"; then
+	ok "binder: check finds build/kernel/binder/vmlinux by the trace's build id and says so"
+else
+	notok "binder: check finds build/kernel/binder/vmlinux by the trace's build id (${bid:-no build id read}) and says so"
+fi
 if [ $rc -eq 1 ] &&
    grep -q "binder.rules:[0-9]*: binder_thread_write, binder_thread_read: proc->max_threads <= 1024" "$tmp/check.out" &&
    grep -q 'with proc->max_threads = 4294967295' "$tmp/check.out" &&
@@ -263,7 +274,7 @@ if grep -q "FAIL .*binder_thread_write: ret == 0 => (thread->looper & 2) == 0" "
 else
 	notok "binder: check reports binder_thread_write succeeding with thread->looper ENTERED (2)"
 fi
-if "$kcovdf" check --vmlinux "$vmlinux" "$rules" "$share/binder-ok.trace" > "$tmp/check-ok.out" 2>&1 &&
+if "$kcovdf" check "$rules" "$share/binder-ok.trace" > "$tmp/check-ok.out" 2>&1 &&
    grep -q '2 rules: 2 passed' "$tmp/check-ok.out"; then
 	ok "binder: check passes on max_threads 15 and one BC_ENTER_LOOPER (exit 0)"
 else
@@ -272,7 +283,7 @@ else
 fi
 # The value as it came in: binder_ioctl with BINDER_SET_MAX_THREADS
 # (0x40046205 = 1074029061) returned 0.
-if "$kcovdf" view --vmlinux "$vmlinux" -f binder_ioctl --depth 1 "$share/binder.trace" > "$tmp/view.out" 2>&1 &&
+if "$kcovdf" view -f binder_ioctl --depth 1 "$share/binder.trace" > "$tmp/view.out" 2>&1 &&
    grep -qE '^binder_ioctl\(filp=0x[0-9a-f]+ \{.*\}, cmd=1074029061, arg=0x[0-9a-f]+\)( \{ /\* [0-9]+ calls? \*/ \})? = 0$' "$tmp/view.out"; then
 	ok "binder: view shows binder_ioctl(..., cmd=1074029061 (BINDER_SET_MAX_THREADS), ...) = 0"
 else
@@ -281,7 +292,7 @@ else
 fi
 # KCOV on the same paths: with --pc-ext every binder_thread_write call sits
 # on its entry/exit frame.
-if "$kcovdf" view --json --vmlinux "$vmlinux" -f binder_thread_write "$share/binder-pcext.trace" > "$tmp/pcext.json" 2>&1 &&
+if "$kcovdf" view --json -f binder_thread_write "$share/binder-pcext.trace" > "$tmp/pcext.json" 2> "$tmp/pcext.err" &&
    [ "$(grep -c '"func":"binder_thread_write"' "$tmp/pcext.json")" = 2 ] &&
    ! grep '"func":"binder_thread_write"' "$tmp/pcext.json" | grep -q '"pcext":false'; then
 	ok "binder: record --pc-ext: both binder_thread_write calls sit on KCOV entry/exit frames"
