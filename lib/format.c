@@ -994,6 +994,7 @@ unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t)
 		"umode_t", "mode_t", "__kernel_mode_t",
 	};
 	const char *tn, *last;
+	size_t n;
 
 	if (!t || t->kind != KCOVDF_T_INT || t->is_char)
 		return 0;
@@ -1019,6 +1020,16 @@ unsigned int kcovdf_fmt_hint(const char *name, const struct kcovdf_type *t)
 		name = last + 1;
 	if (has_word(name, "flag") || has_word(name, "mode") ||
 	    has_word(name, "mask"))
+		return KCOVDF_FMT_HEX;
+	/*
+	 * A command ("cmd", "foo_cmd"): ioctl handlers take `unsigned int
+	 * cmd`, made by _IOC() of direction, size, type and number, which
+	 * read in hex (0x40046205 is _IOW('b', 5, __u32)); so do binder's
+	 * BC_ and BR_ codes and the other fields named so.
+	 */
+	n = strlen(name);
+	if (!strcasecmp(name, "cmd") ||
+	    (n > 4 && !strcasecmp(name + n - 4, "_cmd")))
 		return KCOVDF_FMT_HEX;
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * A big object passed again and again, for tests/suites/36-read.sh: `kcovdf
  * view` shows its 24 fields the first time, then only the fields that
- * changed; flags, modes and enums as a kernel developer reads them.
+ * changed; flags, modes, commands and enums as a kernel developer reads
+ * them.
  */
 #include <stdio.h>
 
@@ -45,6 +46,16 @@ __attribute__((noinline)) long step(struct big *b, int by)
 	return peek(b);
 }
 
+/* An ioctl handler's command (_IOW('b', 5, __u32)) and a field named *_cmd. */
+struct req { unsigned int op_cmd; unsigned int len; };
+
+__attribute__((noinline)) long ioctl_like(unsigned int cmd, unsigned long arg,
+					  const struct req *r)
+{
+	calls++;
+	return cmd + arg + r->op_cmd + r->len;
+}
+
 __attribute__((noinline)) int tiny(const struct small *s)
 {
 	calls++;
@@ -66,6 +77,9 @@ int main(void)
 	b.f_flags |= 0x400;
 	b.perm = 8 | PERM_WRITE;	/* a bit no enumerator names */
 	sink = peek(&b);		/* f_flags and perm changed */
+	struct req r = { .op_cmd = 0xc0306201, .len = 48 };
+
+	sink = ioctl_like(0x40046205, 4096, &r);	/* commands in hex */
 	sink = tiny(&s);		/* small objects: always in full */
 	sink = tiny(&s);
 	printf("%ld\n", b.pos);

@@ -4,7 +4,8 @@
 #    arrays of pointers, are compared like pointers (two runs: no change);
 #    the integer a union holds is still compared;
 #  - view: a big object in full the first time, then only what changed;
-#    flags and modes in hex or octal, enums of bit flags symbolically;
+#    flags, modes and commands (cmd, *_cmd) in hex or octal, enums of bit
+#    flags symbolically;
 #  - symbols without flags: a kernel-style trace finds its vmlinux and
 #    modules by build id (build/kernel/*/, the trace's directory,
 #    KCOVDF_DEBUG_PATH, /usr/lib/debug/.build-id) and says which it used.
@@ -100,14 +101,15 @@ main() {
     peek(b=ADDR {pos=10 /* 21 more as before */}) = 11
   } = 11
   peek(b=ADDR {f_flags=0x8402, perm=PERM_WRITE|0x8 /* 20 more as before */}) = 11
+  ioctl_like(cmd=0x40046205, arg=4096, r=ADDR {op_cmd=0xc0306201, len=48}) = 4298429494
   tiny(s=ADDR {a=1, b=2}) = 3
   tiny(s=ADDR {a=1, b=2}) = 3
 } = 0
 WANT
 if diff -u "$b.want" <(grep -v '^#' "$b.view.norm") >"$b.view.diff"; then
-	ok "view: a big object in full once, then only the fields that changed (small ones always in full)"
+	ok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex"
 else
-	show "$b.view.diff"; notok "view: a big object in full once, then only the fields that changed (small ones always in full)"
+	show "$b.view.diff"; notok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex"
 fi
 if [ "$(grep -c 'peek(b=.*r10=0' "$b.full")" = 4 ] &&
    ! grep -q 'as before' "$b.full"; then

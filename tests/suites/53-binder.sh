@@ -282,13 +282,13 @@ else
 	notok "binder: check passes on max_threads 15 and one BC_ENTER_LOOPER"
 fi
 # The value as it came in: binder_ioctl with BINDER_SET_MAX_THREADS
-# (0x40046205 = 1074029061) returned 0.
+# (0x40046205, _IOW('b', 5, __u32), shown in hex) returned 0.
 if "$kcovdf" view -f binder_ioctl --depth 1 "$share/binder.trace" > "$tmp/view.out" 2>&1 &&
-   grep -qE '^binder_ioctl\(filp=0x[0-9a-f]+ \{.*\}, cmd=1074029061, arg=0x[0-9a-f]+\)( \{ /\* [0-9]+ calls? \*/ \})? = 0$' "$tmp/view.out"; then
-	ok "binder: view shows binder_ioctl(..., cmd=1074029061 (BINDER_SET_MAX_THREADS), ...) = 0"
+   grep -qE '^binder_ioctl\(filp=0x[0-9a-f]+ \{.*\}, cmd=0x40046205, arg=0x[0-9a-f]+\)( \{ /\* [0-9]+ calls? \*/ \})? = 0$' "$tmp/view.out"; then
+	ok "binder: view shows binder_ioctl(..., cmd=0x40046205 (BINDER_SET_MAX_THREADS), ...) = 0"
 else
 	cut -c1-200 "$tmp/view.out" | head -n 5 | sed 's/^/# /'
-	notok "binder: view shows binder_ioctl(..., cmd=1074029061 (BINDER_SET_MAX_THREADS), ...) = 0"
+	notok "binder: view shows binder_ioctl(..., cmd=0x40046205 (BINDER_SET_MAX_THREADS), ...) = 0"
 fi
 # KCOV on the same paths: with --pc-ext every binder_thread_write call sits
 # on its entry/exit frame.
