@@ -1172,11 +1172,16 @@ void kcovdf_fmt_scalar(struct kcovdf_buf *b, const struct kcovdf_type *t,
 		/* fallthrough */
 	case KCOVDF_T_STRUCT:
 	case KCOVDF_T_UNION:
+		/* The bytes of a small struct or union (a spinlock_t), as
+		 * many digits as it has bytes: a 4-byte lock shows 8 digits,
+		 * not 16 that would suggest its neighbour was read too. */
+		if (!size)
+			size = t && t->size && t->size <= 8 ?
+			       (unsigned int)t->size : 8;
 		if (json)
 			kcovdf_buf_printf(b, "%" PRIu64, v);
 		else
-			kcovdf_buf_printf(b, "0x%0*" PRIx64,
-					  (int)(2 * (size ? size : 8)), v);
+			kcovdf_buf_printf(b, "0x%0*" PRIx64, (int)(2 * size), v);
 		return;
 	case KCOVDF_T_INT:
 		if (!json && (fflags & (KCOVDF_FMT_HEX | KCOVDF_FMT_OCT))) {

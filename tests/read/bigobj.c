@@ -56,6 +56,21 @@ __attribute__((noinline)) long ioctl_like(unsigned int cmd, unsigned long arg,
 	return cmd + arg + r->op_cmd + r->len;
 }
 
+/* Nested deeper than the plugin flattens (4 levels): a.b.c.d, a 4-byte
+ * struct, is one value, shown as its 4 bytes (8 hex digits, not 16). */
+struct l5 { unsigned int val; };
+struct l4 { struct l5 e; };
+struct l3 { struct l4 d; };
+struct l2 { struct l3 c; };
+struct l1 { struct l2 b; };
+struct nest { struct l1 a; int tail; };
+
+__attribute__((noinline)) int deep(const struct nest *n)
+{
+	calls++;
+	return (int)n->a.b.c.d.e.val + n->tail;
+}
+
 __attribute__((noinline)) int tiny(const struct small *s)
 {
 	calls++;
@@ -79,7 +94,10 @@ int main(void)
 	sink = peek(&b);		/* f_flags and perm changed */
 	struct req r = { .op_cmd = 0xc0306201, .len = 48 };
 
+	struct nest nst = { .a.b.c.d.e.val = 42, .tail = 7 };
+
 	sink = ioctl_like(0x40046205, 4096, &r);	/* commands in hex */
+	sink = deep(&nst);		/* a leaf struct: its bytes */
 	sink = tiny(&s);		/* small objects: always in full */
 	sink = tiny(&s);
 	printf("%ld\n", b.pos);

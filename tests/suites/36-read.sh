@@ -102,14 +102,15 @@ main() {
   } = 11
   peek(b=ADDR {f_flags=0x8402, perm=PERM_WRITE|0x8 /* 20 more as before */}) = 11
   ioctl_like(cmd=0x40046205, arg=4096, r=ADDR {op_cmd=0xc0306201, len=48}) = 4298429494
+  deep(n=ADDR {a.b.c.d=0x0000002a, tail=7}) = 49
   tiny(s=ADDR {a=1, b=2}) = 3
   tiny(s=ADDR {a=1, b=2}) = 3
 } = 0
 WANT
 if diff -u "$b.want" <(grep -v '^#' "$b.view.norm") >"$b.view.diff"; then
-	ok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex"
+	ok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex; a struct past the depth limit as its bytes"
 else
-	show "$b.view.diff"; notok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex"
+	show "$b.view.diff"; notok "view: a big object in full once, then only the fields that changed (small ones always in full); commands (cmd, *_cmd) in hex; a struct past the depth limit as its bytes"
 fi
 if [ "$(grep -c 'peek(b=.*r10=0' "$b.full")" = 4 ] &&
    ! grep -q 'as before' "$b.full"; then
