@@ -161,14 +161,9 @@ if grep -qE '^ +init/Kconfig:[0-9]+: range 12 25$' "$tmp/r.err" &&
 else
 	notok "refused: ... init/Kconfig: range 12 25, and no line of help text as a condition"
 fi
-if grep -qx 'CONFIG_CONSOLE_LOGLEVEL_DEFAULT=5' "$top/53-bad/.config" &&
-   grep -qx 'CONFIG_PHYSICAL_ALIGN=0x400000' "$top/53-bad/.config" &&
-   grep -qx 'CONFIG_LOCALVERSION="-audit"' "$top/53-bad/.config"; then
-	ok "--config with an int, a hex without 0x and a string: all three hold in .config"
-else
-	grep -E '^CONFIG_(CONSOLE_LOGLEVEL_DEFAULT|PHYSICAL_ALIGN|LOCALVERSION)=' "$top/53-bad/.config" | sed 's/^/# /'
-	notok "--config with an int, a hex without 0x and a string: all three hold in .config"
-fi
+check "--config with an int, a hex without 0x and a string: all three hold in .config" \
+	grep_each "$top/53-bad/.config" '^CONFIG_CONSOLE_LOGLEVEL_DEFAULT=5$' \
+	'^CONFIG_PHYSICAL_ALIGN=0x400000$' '^CONFIG_LOCALVERSION="-audit"$'
 rm -rf "$top/53-bad"
 
 # --kernel-src: a git tree of the user's (a clone of the Debian tree with
