@@ -28,7 +28,9 @@ kernel/vm.sh --variant "$variant" --no-build --share "$share" \
 	'kcovdf record -o /share/demo.trace -- busybox dd if=/dev/zero of=/dev/null bs=123 count=1'
 cp "$share/demo.trace" "$root/build/demo.trace"
 
-step "the trace (build/demo.trace), symbolised with build/kernel/$variant/vmlinux"
-build/kcovdf view --vmlinux "build/kernel/$variant/vmlinux" -f 'ksys_read' build/demo.trace
-printf '\nMore: build/kcovdf view --vmlinux build/kernel/%s/vmlinux build/demo.trace\n' "$variant" >&2
-printf '      build/kcovdf report --vmlinux build/kernel/%s/vmlinux build/demo.trace\n' "$variant" >&2
+# No --vmlinux: the trace records the kernel's build id, and view finds
+# build/kernel/$variant/vmlinux by it (and says so).
+step "the trace (build/demo.trace), symbolised with the vmlinux of its build id"
+build/kcovdf view -f 'ksys_read' build/demo.trace
+printf '\nMore: build/kcovdf view build/demo.trace\n' >&2
+printf '      build/kcovdf report build/demo.trace\n' >&2
